@@ -1,0 +1,45 @@
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(AbstractUser):
+    """A clm user. Language and e-mail mode drive reminders; the calendar token unlocks the private .ics feed."""
+
+    class Language(models.TextChoices):
+        ZH_HANS = "zh-hans", _("Simplified Chinese")
+        EN = "en", _("English")
+
+    class EmailMode(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediate e-mails")
+        DIGEST = "digest", _("One daily digest")
+
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.ZH_HANS)
+    email_mode = models.CharField(
+        _("e-mail mode"), max_length=16, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
+    )
+    calendar_token = models.CharField(
+        _("calendar feed token"), max_length=64, unique=True, default=new_calendar_token, editable=False
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self):
+        full = self.get_full_name()
+        return f"{full} ({self.username})" if full else self.username
+
+
+class Role(models.TextChoices):
+    """The four role groups of the product; each is a Django group created by a migration."""
+
+    PROCUREMENT_MANAGER = "procurement_manager", _("Procurement manager")
+    PROCUREMENT_STAFF = "procurement_staff", _("Procurement staff")
+    LEGAL = "legal", _("Legal")
+    AUDITOR = "auditor", _("Auditor")

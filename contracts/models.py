@@ -1,0 +1,422 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+
+class ClauseCategory(models.TextChoices):
+    SCOPE = "scope", _("Service scope")
+    SLA = "sla", _("Service levels")
+    STAFFING = "staffing", _("Staffing")
+    DATA_SECURITY = "data_security", _("Data security and confidentiality")
+    FEES = "fees", _("Fees and payment")
+    PRICE_ADJUSTMENT = "price_adjustment", _("Price adjustment")
+    TERM_RENEWAL = "term_renewal", _("Term and renewal")
+    TERMINATION = "termination", _("Termination")
+    DATA_HANDOVER = "data_handover", _("Data handover")
+    LIABILITY = "liability", _("Liability for breach")
+    DISPUTE = "dispute", _("Dispute resolution")
+    COMPLIANCE = "compliance", _("Compliance")
+    FORCE_MAJEURE = "force_majeure", _("Force majeure")
+    OTHER = "other", _("Other")
+
+
+class Contract(models.Model):
+    """One agreement with one vendor: structured terms, clauses, documents and the obligations derived from them."""
+
+    class Category(models.TextChoices):
+        CALL_CENTER_SOFTWARE = "call_center_software", _("Call-center software")
+        CS_OUTSOURCING = "cs_outsourcing", _("Customer-service outsourcing")
+        CHAT_OUTSOURCING = "chat_outsourcing", _("Online chat outsourcing")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        NEGOTIATING = "negotiating", _("Negotiating")
+        SIGNED = "signed", _("Signed")
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        TERMINATED = "terminated", _("Terminated")
+
+    class FeeModel(models.TextChoices):
+        PER_SEAT = "per_seat", _("Per seat")
+        PER_MINUTE = "per_minute", _("Per minute")
+        FIXED_MONTHLY = "fixed_monthly", _("Fixed monthly")
+        PER_TICKET = "per_ticket", _("Per ticket or order")
+        MIXED = "mixed", _("Mixed")
+
+    class PaymentCycle(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        SEMIANNUAL = "semiannual", _("Every six months")
+        ANNUAL = "annual", _("Annually")
+        ONE_OFF = "one_off", _("One-off")
+
+    number = models.CharField(_("contract number"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    vendor = models.ForeignKey(
+        "vendors.Vendor", on_delete=models.PROTECT, related_name="contracts", verbose_name=_("vendor")
+    )
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices, default=Category.OTHER)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_contracts",
+        verbose_name=_("owner"),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+
+    effective_date = models.DateField(_("effective date"), null=True, blank=True)
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Blank: effective date + initial term, minus one day.")
+    )
+    initial_term_months = models.PositiveSmallIntegerField(
+        _("initial term (months)"), default=12, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    auto_renew = models.BooleanField(_("renews automatically"), default=False)
+    renewal_term_months = models.PositiveSmallIntegerField(
+        _("renewal term (months)"), default=12, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    non_renewal_notice_days = models.PositiveSmallIntegerField(
+        _("non-renewal notice (days)"), default=30, validators=[MaxValueValidator(3650)]
+    )
+    renewal_review_lead_days = models.PositiveSmallIntegerField(
+        _("renewal review lead time (days)"), default=90, validators=[MaxValueValidator(3650)]
+    )
+    notice_given_on = models.DateField(_("non-renewal notice given on"), null=True, blank=True)
+    termination_notice_days = models.PositiveSmallIntegerField(
+        _("termination notice (days)"), default=30, validators=[MaxValueValidator(3650)]
+    )
+    trial_period_months = models.PositiveSmallIntegerField(
+        _("trial period (months)"), default=0, validators=[MaxValueValidator(3)]
+    )
+
+    price_change_notice_days = models.PositiveSmallIntegerField(
+        _("price-change notice (days)"), default=90, validators=[MaxValueValidator(3650)]
+    )
+    price_increase_cap_pct = models.DecimalField(
+        _("price increase cap (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    fee_model = models.CharField(_("fee model"), max_length=20, choices=FeeModel.choices, default=FeeModel.PER_SEAT)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    contract_value = models.DecimalField(
+        _("contract value"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    payment_cycle = models.CharField(
+        _("payment cycle"), max_length=16, choices=PaymentCycle.choices, default=PaymentCycle.MONTHLY
+    )
+
+    data_handover_business_days = models.PositiveSmallIntegerField(
+        _("data handover (working days)"), default=7, validators=[MaxValueValidator(365)]
+    )
+    data_storage_location = models.CharField(_("data storage location"), max_length=200, blank=True)
+    confidentiality_years_after_end = models.PositiveSmallIntegerField(
+        _("confidentiality after end (years)"), default=3, validators=[MaxValueValidator(100)]
+    )
+
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    activated_on = models.DateField(_("activated on"), null=True, blank=True)
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    termination_reason = models.TextField(_("termination reason"), blank=True)
+    expired_on = models.DateField(_("expired on"), null=True, blank=True)
+    predecessor = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successor",
+        verbose_name=_("predecessor"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        indexes = [
+            models.Index(fields=["status", "end_date"]),
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["vendor", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(effective_date__isnull=True)
+                | Q(end_date__gte=models.F("effective_date")),
+                name="contract_end_not_before_start",
+            ),
+            models.CheckConstraint(condition=Q(trial_period_months__lte=3), name="contract_trial_at_most_three_months"),
+            models.CheckConstraint(
+                condition=Q(price_increase_cap_pct__isnull=True)
+                | (Q(price_increase_cap_pct__gte=0) & Q(price_increase_cap_pct__lte=100)),
+                name="contract_cap_is_a_percentage",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("contracts:detail", args=[self.pk])
+
+    @property
+    def notice_given(self) -> bool:
+        return self.notice_given_on is not None
+
+
+class SLATarget(models.Model):
+    class Comparator(models.TextChoices):
+        GTE = ">=", "≥"
+        LTE = "<=", "≤"
+        GT = ">", ">"
+        LT = "<", "<"
+        EQ = "=", "="
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="sla_targets", verbose_name=_("contract")
+    )
+    metric = models.CharField(_("metric"), max_length=100)
+    comparator = models.CharField(_("comparator"), max_length=2, choices=Comparator.choices, default=Comparator.GTE)
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    period = models.CharField(_("measured over"), max_length=30, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("SLA target")
+        verbose_name_plural = _("SLA targets")
+
+    def __str__(self):
+        return f"{self.metric} {self.comparator} {self.target}{self.unit}"
+
+
+class FeeItem(models.Model):
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="fee_items", verbose_name=_("contract")
+    )
+    kind = models.CharField(_("item"), max_length=100)
+    unit_price = models.DecimalField(
+        _("unit price"), max_digits=12, decimal_places=4, validators=[MinValueValidator(Decimal("0"))]
+    )
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=12, decimal_places=2, default=1, validators=[MinValueValidator(Decimal("0"))]
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("fee item")
+        verbose_name_plural = _("fee items")
+        constraints = [
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="fee_item_price_not_negative"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="fee_item_quantity_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.kind
+
+    @property
+    def amount(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+
+def document_upload_to(instance, filename):
+    return f"documents/{instance.contract_id}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        SIGNED_SCAN = "signed_scan", _("Signed scan")
+        ANNEX = "annex", _("Annex")
+        AMENDMENT = "amendment", _("Amendment")
+        OTHER = "other", _("Other")
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="documents", verbose_name=_("contract")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.ANNEX)
+    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return self.original_name
+
+
+class ClauseTemplate(models.Model):
+    """The clause library (条款库): recommended wording per category, in Chinese and English, with guidance."""
+
+    category = models.CharField(_("category"), max_length=20, choices=ClauseCategory.choices)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    text_zh = models.TextField(_("text (Chinese)"))
+    text_en = models.TextField(_("text (English)"))
+    guidance_zh = models.TextField(_("guidance (Chinese)"), blank=True)
+    guidance_en = models.TextField(_("guidance (English)"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "category", "code"]
+        verbose_name = _("clause template")
+        verbose_name_plural = _("clause templates")
+
+    def __str__(self):
+        return f"{self.title_zh} / {self.title_en}"
+
+
+class Clause(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PROPOSED = "proposed", _("Proposed")
+        COUNTERED = "countered", _("Countered")
+        AGREED = "agreed", _("Agreed")
+        REJECTED = "rejected", _("Rejected")
+        WAIVED = "waived", _("Waived")
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="clauses", verbose_name=_("contract"))
+    category = models.CharField(_("category"), max_length=20, choices=ClauseCategory.choices)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    template = models.ForeignKey(
+        ClauseTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clauses",
+        verbose_name=_("template"),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["contract", "order", "id"]
+        verbose_name = _("clause")
+        verbose_name_plural = _("clauses")
+
+    def __str__(self):
+        return self.title
+
+
+class ClauseRevision(models.Model):
+    class Side(models.TextChoices):
+        OURS = "ours", _("Ours")
+        VENDOR = "vendor", _("Vendor's")
+
+    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("clause"))
+    number = models.PositiveIntegerField(_("revision"))
+    text = models.TextField(_("text"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    side = models.CharField(_("side"), max_length=8, choices=Side.choices, default=Side.OURS)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["clause", "number"]
+        verbose_name = _("clause revision")
+        verbose_name_plural = _("clause revisions")
+        constraints = [models.UniqueConstraint(fields=["clause", "number"], name="clause_revision_number_unique")]
+
+    def __str__(self):
+        return f"{self.clause} r{self.number}"
+
+
+class PriceChangeNotice(models.Model):
+    """A vendor's notice that prices change; checked against the contract's notice period and cap."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="price_change_notices", verbose_name=_("contract")
+    )
+    received_on = models.DateField(_("received on"))
+    effective_on = models.DateField(_("effective on"))
+    increase_pct = models.DecimalField(_("increase (%)"), max_digits=6, decimal_places=2)
+    note = models.TextField(_("note"), blank=True)
+    compliant = models.BooleanField(_("compliant"), default=True)
+    issues = models.JSONField(_("issues"), default=list, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("price-change notice")
+        verbose_name_plural = _("price-change notices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_on__gte=models.F("received_on")), name="price_notice_effective_after_received"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.contract.number} +{self.increase_pct}% @ {self.effective_on}"
+
+
+class ContractUserObjectPermission(UserObjectPermissionBase):
+    """Per-contract grants to a user, with a real foreign key (fast joins, no orphans after a delete)."""
+
+    content_object = models.ForeignKey(Contract, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "permission", "content_object"])]
+
+
+class ContractGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Contract, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["group", "permission", "content_object"])]

@@ -1,0 +1,268 @@
+"""Services that write contracts. Each runs in one transaction, validates, and leaves a history row."""
+
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clm.exceptions import StaleVersionError
+from obligations.rules import default_end_date
+
+from .models import Clause, ClauseRevision, Contract, FeeItem, SLATarget
+
+NUMBER_RE = re.compile(r"^CLM-(\d{4})-(\d{4,})$")
+
+# Fields a user may set directly; status, version and lifecycle dates change only through lifecycle actions.
+CONTRACT_TERM_FIELDS = (
+    "number",
+    "title",
+    "vendor",
+    "category",
+    "owner",
+    "effective_date",
+    "end_date",
+    "initial_term_months",
+    "auto_renew",
+    "renewal_term_months",
+    "non_renewal_notice_days",
+    "renewal_review_lead_days",
+    "termination_notice_days",
+    "trial_period_months",
+    "price_change_notice_days",
+    "price_increase_cap_pct",
+    "fee_model",
+    "currency",
+    "contract_value",
+    "payment_cycle",
+    "data_handover_business_days",
+    "data_storage_location",
+    "confidentiality_years_after_end",
+    "notes",
+)
+
+
+def next_contract_number(year: int) -> str:
+    prefix = f"CLM-{year}-"
+    numbers = Contract.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    highest = max((int(m.group(2)) for n in numbers if (m := NUMBER_RE.match(n))), default=0)
+    return f"{prefix}{highest + 1:04d}"
+
+
+def _validate_contract(contract: Contract) -> None:
+    errors: dict[str, list[str]] = {}
+    if contract.currency:
+        contract.currency = contract.currency.strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", contract.currency):
+            errors.setdefault("currency", []).append(_("Use a three-letter ISO 4217 code such as CNY or USD."))
+    if contract.end_date and not contract.effective_date:
+        errors.setdefault("effective_date", []).append(_("An end date needs an effective date."))
+    if contract.effective_date and contract.end_date and contract.end_date < contract.effective_date:
+        errors.setdefault("end_date", []).append(_("The end date cannot be before the effective date."))
+    try:
+        contract.full_clean(exclude=["number"] if not contract.number else None, validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _fill_defaults(contract: Contract) -> None:
+    if contract.effective_date and not contract.end_date and contract.initial_term_months:
+        contract.end_date = default_end_date(contract.effective_date, contract.initial_term_months)
+
+
+def _replace_rows(contract: Contract, model, rows: list[dict] | None) -> None:
+    if rows is None:
+        return
+    model.objects.filter(contract=contract).delete()
+    objs = []
+    errors = []
+    for i, row in enumerate(rows):
+        obj = model(contract=contract, order=row.pop("order", i), **row)
+        try:
+            obj.full_clean(exclude=["contract"])
+        except ValidationError as exc:
+            errors.append(exc.message_dict)
+            continue
+        objs.append(obj)
+    if errors:
+        field = "sla_targets" if model is SLATarget else "fee_items"
+        raise ValidationError({field: [str(e) for e in errors]})
+    model.objects.bulk_create(objs)
+
+
+def _after_terms_changed(contract: Contract) -> None:
+    """Re-derive the contract's obligations from its new terms (the obligation engine owns the rules)."""
+    from obligations.services import derive_obligations
+
+    derive_obligations(contract)
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    by,
+    sla_targets: list[dict] | None = None,
+    fee_items: list[dict] | None = None,
+    clause_templates=None,
+    language: str = "zh-hans",
+    **fields: Any,
+) -> Contract:
+    """Create a draft contract; its creator owns it unless an owner is given."""
+    unknown = set(fields) - set(CONTRACT_TERM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown contract fields: {sorted(unknown)}")
+    fields.setdefault("owner", by)
+    contract = Contract(created_by=by, status=Contract.Status.DRAFT, **fields)
+    _fill_defaults(contract)
+    _validate_contract(contract)
+    auto_number = not contract.number
+    for _attempt in range(5):
+        if auto_number:
+            contract.number = next_contract_number((contract.effective_date or timezone.localdate()).year)
+        try:
+            with transaction.atomic():
+                contract.save()
+            break
+        except IntegrityError:
+            if not auto_number or Contract.objects.filter(number=contract.number).exists() is False:
+                raise ValidationError({"number": [_("A contract with this number already exists.")]}) from None
+    _replace_rows(contract, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
+    _replace_rows(contract, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
+    for i, template in enumerate(clause_templates or []):
+        clause_create(
+            contract=contract,
+            by=by,
+            category=template.category,
+            title=template.title_en if language == "en" else template.title_zh,
+            text=template.text_en if language == "en" else template.text_zh,
+            order=i + 1,
+            template=template,
+        )
+    _after_terms_changed(contract)
+    return contract
+
+
+@transaction.atomic
+def contract_update(
+    *,
+    contract: Contract,
+    by,
+    version: int | None,
+    sla_targets: list[dict] | None = None,
+    fee_items: list[dict] | None = None,
+    **fields: Any,
+) -> Contract:
+    """Apply a user's edit of the terms. `version` must be the one the user read, or nothing is written."""
+    unknown = set(fields) - set(CONTRACT_TERM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown contract fields: {sorted(unknown)}")
+    locked = Contract.objects.select_for_update().get(pk=contract.pk)
+    if version is not None and int(version) != locked.version:
+        raise StaleVersionError(locked.version)
+    clear_end = "effective_date" in fields or "initial_term_months" in fields
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    if clear_end and "end_date" not in fields and locked.effective_date:
+        locked.end_date = None
+    if not locked.number:
+        locked.number = next_contract_number((locked.effective_date or timezone.localdate()).year)
+    _fill_defaults(locked)
+    _validate_contract(locked)
+    if Contract.objects.filter(number=locked.number).exclude(pk=locked.pk).exists():
+        raise ValidationError({"number": [_("A contract with this number already exists.")]})
+    locked.version += 1
+    locked._change_reason = "update"
+    locked.save()
+    _replace_rows(locked, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
+    _replace_rows(locked, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
+    _after_terms_changed(locked)
+    contract.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def clause_create(
+    *,
+    contract: Contract,
+    by,
+    category: str,
+    title: str,
+    text: str,
+    order: int | None = None,
+    template=None,
+    status: str = Clause.Status.DRAFT,
+    side: str = ClauseRevision.Side.OURS,
+    comment: str = "",
+) -> Clause:
+    """Add a clause; its text is revision 1."""
+    if order is None:
+        order = (contract.clauses.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    clause = Clause(
+        contract=contract, category=category, title=title, text=text, order=order, template=template, status=status
+    )
+    clause.full_clean()
+    clause.save()
+    ClauseRevision.objects.create(clause=clause, number=1, text=text, author=by, side=side, comment=comment)
+    return clause
+
+
+@transaction.atomic
+def clause_update(*, clause: Clause, by, version: int | None, **fields: Any) -> Clause:
+    """Change a clause's title, category, status or order (text changes go through revisions)."""
+    allowed = {"title", "category", "status", "order"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown clause fields: {sorted(unknown)}")
+    locked = Clause.objects.select_for_update().get(pk=clause.pk)
+    if version is not None and int(version) != locked.version:
+        raise StaleVersionError(locked.version)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def clause_add_revision(
+    *,
+    clause: Clause,
+    by,
+    text: str,
+    side: str,
+    comment: str = "",
+    status: str | None = None,
+    version: int | None = None,
+) -> ClauseRevision:
+    """Record a new wording from our side or the vendor's; the clause text follows the latest revision.
+
+    A vendor's wording marks the clause `countered`, ours `proposed`, unless a status is given.
+    """
+    locked = Clause.objects.select_for_update().get(pk=clause.pk)
+    if version is not None and int(version) != locked.version:
+        raise StaleVersionError(locked.version)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("The clause text cannot be empty.")]})
+    if side not in ClauseRevision.Side.values:
+        raise ValidationError({"side": [_("Choose our side or the vendor's.")]})
+    if status is None:
+        status = Clause.Status.COUNTERED if side == ClauseRevision.Side.VENDOR else Clause.Status.PROPOSED
+    if status not in Clause.Status.values:
+        raise ValidationError({"status": [_("Unknown clause status.")]})
+    number = (locked.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    revision = ClauseRevision.objects.create(
+        clause=locked, number=number, text=text, author=by, side=side, comment=comment
+    )
+    locked.text = text
+    locked.status = status
+    locked.version += 1
+    locked.save()
+    clause.refresh_from_db()
+    return revision

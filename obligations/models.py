@@ -1,0 +1,193 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Obligation(models.Model):
+    """A dated thing somebody must do or check, derived from a contract's terms and events or added by hand."""
+
+    class Kind(models.TextChoices):
+        RENEWAL_WINDOW = "renewal_window", _("Renewal window")
+        PRICE_CHANGE_NOTICE = "price_change_notice", _("Price-change notice")
+        DATA_HANDOVER = "data_handover", _("Data handover")
+        TRIAL_REVIEW = "trial_review", _("Trial review")
+        CERTIFICATE_EXPIRY = "certificate_expiry", _("Certificate expiry")
+        CUSTOM = "custom", _("Custom")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        WAIVED = "waived", _("Waived")
+
+    class Responsible(models.TextChoices):
+        US = "us", _("Us")
+        VENDOR = "vendor", _("Vendor (we verify)")
+
+    class Source(models.TextChoices):
+        DERIVED = "derived", _("Derived from the terms")
+        MANUAL = "manual", _("Added by hand")
+
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.CASCADE, related_name="obligations", verbose_name=_("contract")
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    key = models.CharField(
+        _("derivation key"),
+        max_length=64,
+        blank=True,
+        help_text=_("Identifies a derived obligation within its contract and kind, e.g. the term it belongs to."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    due_date = models.DateField(_("due date"))
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    responsible = models.CharField(_("responsible"), max_length=8, choices=Responsible.choices, default=Responsible.US)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_obligations",
+        verbose_name=_("owner"),
+        help_text=_("Blank: the contract owner."),
+    )
+    watchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="watched_obligations", verbose_name=_("watchers")
+    )
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.DERIVED)
+    due_date_edited = models.BooleanField(
+        _("date set by hand"), default=False, help_text=_("Re-deriving keeps a date that a person set by hand.")
+    )
+    provisional = models.BooleanField(
+        _("provisional date"),
+        default=False,
+        help_text=_("Counted in a year whose official holiday schedule is not yet known."),
+    )
+    price_change_notice = models.ForeignKey(
+        "contracts.PriceChangeNotice",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="obligations",
+        verbose_name=_("price-change notice"),
+    )
+    certification = models.ForeignKey(
+        "vendors.Certification",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="obligations",
+        verbose_name=_("certification"),
+    )
+    reminder_offsets = models.JSONField(
+        _("reminder offsets (days before due)"),
+        null=True,
+        blank=True,
+        help_text=_("Blank: the default offsets for this kind."),
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("completed by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[watchers])
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("obligation")
+        verbose_name_plural = _("obligations")
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["contract", "kind"]),
+            models.Index(fields=["owner", "status", "due_date"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "kind", "key"],
+                condition=Q(source="derived"),
+                name="obligation_derived_unique_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(starts_on__lte=models.F("due_date")),
+                name="obligation_starts_before_due",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.due_date})"
+
+    def get_absolute_url(self):
+        return reverse("obligations:detail", args=[self.pk])
+
+
+class WorkingDayOverride(models.Model):
+    """An admin-entered correction to the working-day calendar, for official schedules newer than the library."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"), help_text=_("Checked: a working day (e.g. a make-up day). Unchecked: a day off.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("working-day override")
+        verbose_name_plural = _("working-day overrides")
+
+    def __str__(self):
+        return f"{self.date} {'+' if self.is_working_day else '-'}"
+
+
+class Reminder(models.Model):
+    """One e-mail about one obligation to one person for one offset; the unique key makes sending exactly-once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("obligation")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("recipient")
+    )
+    offset = models.IntegerField(
+        _("offset"),
+        help_text=_("Days before the due date (negative: the n-th daily escalation after it)."),
+    )
+    scheduled_for = models.DateTimeField(_("scheduled for"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    message_id = models.CharField(_("message id"), max_length=255, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-scheduled_for"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation", "recipient", "offset"], name="reminder_once_per_obligation_recipient_offset"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.obligation_id} -> {self.recipient_id} @ {self.offset}"
