@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("language/", views.set_language, name="set_language"),
+    path("settings/", views.user_settings, name="settings"),
+]

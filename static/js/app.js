@@ -1,0 +1,66 @@
+/* clm: small progressive enhancements. Every page works without this file; it only adds conveniences. */
+(function () {
+  "use strict";
+
+  function onReady(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  onReady(function () {
+    var topbar = document.querySelector(".topbar");
+    var toggle = document.querySelector(".nav-toggle");
+    if (topbar && toggle) {
+      toggle.addEventListener("click", function () {
+        var open = topbar.classList.toggle("open");
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    }
+  });
+
+  /* Buttons with data-dialog="ID" open the <dialog id="ID">; [data-close] buttons inside close it. */
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-dialog]");
+    if (opener) {
+      var dialog = document.getElementById(opener.getAttribute("data-dialog"));
+      if (dialog && typeof dialog.showModal === "function") {
+        event.preventDefault();
+        dialog.showModal();
+        var first = dialog.querySelector("input:not([type=hidden]), select, textarea");
+        if (first) first.focus();
+      }
+      return;
+    }
+    var closer = event.target.closest("[data-close]");
+    if (closer) {
+      var parent = closer.closest("dialog");
+      if (parent) {
+        event.preventDefault();
+        parent.close();
+      }
+    }
+  });
+
+  /* Forms with data-confirm ask before submitting (used where no dialog is shown). */
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+
+  /* Inline formsets: "add a row" clones the empty form and bumps TOTAL_FORMS. */
+  document.addEventListener("click", function (event) {
+    var adder = event.target.closest("[data-formset-add]");
+    if (!adder) return;
+    event.preventDefault();
+    var prefix = adder.getAttribute("data-formset-add");
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var template = document.getElementById(prefix + "-empty");
+    var body = document.getElementById(prefix + "-rows");
+    if (!total || !template || !body) return;
+    var index = parseInt(total.value, 10);
+    var html = template.innerHTML.replace(/__prefix__/g, String(index));
+    body.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+  });
+})();
