@@ -126,6 +126,7 @@ def contract_create(
             contract.number = next_contract_number((contract.effective_date or timezone.localdate()).year)
         try:
             with transaction.atomic():
+                contract._history_user = by
                 contract.save()
             break
         except IntegrityError:
@@ -177,6 +178,7 @@ def contract_update(
         raise ValidationError({"number": [_("A contract with this number already exists.")]})
     locked.version += 1
     locked._change_reason = "update"
+    locked._history_user = by
     locked.save()
     _replace_rows(locked, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
     _replace_rows(locked, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
@@ -206,6 +208,7 @@ def clause_create(
         contract=contract, category=category, title=title, text=text, order=order, template=template, status=status
     )
     clause.full_clean()
+    clause._history_user = by
     clause.save()
     ClauseRevision.objects.create(clause=clause, number=1, text=text, author=by, side=side, comment=comment)
     return clause
@@ -225,6 +228,7 @@ def clause_update(*, clause: Clause, by, version: int | None, **fields: Any) -> 
         setattr(locked, name, value)
     locked.full_clean()
     locked.version += 1
+    locked._history_user = by
     locked.save()
     return locked
 
@@ -263,6 +267,8 @@ def clause_add_revision(
     locked.text = text
     locked.status = status
     locked.version += 1
+    locked._history_user = by
+    locked._change_reason = "revision"
     locked.save()
     clause.refresh_from_db()
     return revision
