@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -129,6 +130,55 @@ class Obligation(models.Model):
 
     def get_absolute_url(self):
         return reverse("obligations:detail", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language, rebuilt from the kind and key; hand-made obligations keep their own.
+
+        Lists should `select_related("certification")`: a certificate's title names it.
+        """
+        if self.source == self.Source.MANUAL or self.kind == self.Kind.CUSTOM:
+            return self.title
+        if self.kind == self.Kind.RENEWAL_WINDOW and self.key.startswith("term:"):
+            return gettext("Renewal decision for the term ending %(date)s") % {"date": self.key[len("term:") :]}
+        if self.kind == self.Kind.PRICE_CHANGE_NOTICE:
+            return gettext("Respond to the vendor's price-change notice")
+        if self.kind == self.Kind.DATA_HANDOVER:
+            return gettext("Verify the vendor's data handover and deletion")
+        if self.kind == self.Kind.TRIAL_REVIEW:
+            return gettext("Review the trial period")
+        if self.kind == self.Kind.CERTIFICATE_EXPIRY and self.certification_id:
+            certification = self.certification
+            name = f"{certification} {certification.number}".strip()
+            return gettext("Vendor certificate expires: %(certificate)s") % {"certificate": name}
+        return self.title or str(self.get_kind_display())
+
+    @property
+    def display_description(self) -> str:
+        """What to do, in the active language; hand-made obligations keep their own text."""
+        if self.source == self.Source.MANUAL or self.kind == self.Kind.CUSTOM:
+            return self.description
+        texts = {
+            self.Kind.RENEWAL_WINDOW: gettext_noop(
+                "Review the contract and decide whether to renew it. "
+                "Any non-renewal notice must reach the vendor by the due date."
+            ),
+            self.Kind.PRICE_CHANGE_NOTICE: gettext_noop(
+                "Accept the new prices, object to them, or exit without liability before they apply."
+            ),
+            self.Kind.DATA_HANDOVER: gettext_noop(
+                "The vendor must hand back our data and delete its copies within the agreed working days after "
+                "the contract ended. Check that it did and keep the evidence."
+            ),
+            self.Kind.TRIAL_REVIEW: gettext_noop(
+                "Decide whether the service passed its trial before the trial period ends."
+            ),
+            self.Kind.CERTIFICATE_EXPIRY: gettext_noop(
+                "Ask the vendor for the renewed certificate and record its new expiry date."
+            ),
+        }
+        text = texts.get(self.kind)
+        return gettext(text) if text else self.description
 
 
 class WorkingDayOverride(models.Model):

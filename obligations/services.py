@@ -1,7 +1,560 @@
-"""Services that write obligations."""
+"""Services that write obligations: derivation from the contract terms (spec section 5), the daily roll, and the
+actions a person takes on one obligation.
 
-from contracts.models import Contract
+Derivation is idempotent: it compares what the terms say with what is stored and writes only the difference. It
+updates open derived obligations in place (so their owner, watchers and reminders stay), keeps done and waived ones
+as they are, keeps a due date that a person moved by hand, and deletes open derived ones that no longer apply. It runs
+in a constant number of queries per batch of contracts, whatever the number of obligations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from clm.exceptions import ActionNotAllowed
+from contracts.models import Contract, PriceChangeNotice
+from vendors.models import Certification
+
+from . import rules
+from .calendar import WorkingDayCalendar, load_calendar
+from .models import Obligation
+
+Kind = Obligation.Kind
+Status = Contract.Status
+
+RENEWAL_STATUSES = frozenset({Status.SIGNED, Status.ACTIVE})
+RUNNING_STATUSES = frozenset({Status.NEGOTIATING, Status.SIGNED, Status.ACTIVE})
+ENDED_STATUSES = frozenset({Status.EXPIRED, Status.TERMINATED})
+
+TERM_KEY_PREFIX = "term:"
+TRIAL_KEY = "trial"
+HANDOVER_KEY = "handover"
+
+_DERIVED_FIELDS = (
+    "key",
+    "title",
+    "description",
+    "due_date",
+    "starts_on",
+    "responsible",
+    "provisional",
+    "price_change_notice_id",
+    "certification_id",
+)
 
 
-def derive_obligations(contract: Contract) -> None:
-    """Placeholder until the obligation engine lands (being written in this session)."""
+@dataclass(frozen=True)
+class PlannedObligation:
+    """What the terms say one derived obligation should look like."""
+
+    kind: str
+    key: str
+    due_date: date
+    starts_on: date | None = None
+    responsible: str = Obligation.Responsible.US
+    provisional: bool = False
+    price_change_notice_id: int | None = None
+    certification: Certification | None = None
+
+
+@dataclass
+class DerivationResult:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    def __iadd__(self, other: DerivationResult) -> DerivationResult:
+        self.created += other.created
+        self.updated += other.updated
+        self.deleted += other.deleted
+        return self
+
+
+def term_key(term_end: date) -> str:
+    """A renewal window is identified by the end of the term it decides on; ISO dates also sort as text."""
+    return f"{TERM_KEY_PREFIX}{term_end.isoformat()}"
+
+
+def _term_end_from_key(key: str) -> date | None:
+    if not key.startswith(TERM_KEY_PREFIX):
+        return None
+    try:
+        return date.fromisoformat(key[len(TERM_KEY_PREFIX) :])
+    except ValueError:
+        return None
+
+
+class _LazyCalendar:
+    """Loads the override table at most once, and only if a working-day count is actually needed."""
+
+    def __init__(self, calendar: WorkingDayCalendar | None):
+        self._calendar = calendar
+
+    def get(self) -> WorkingDayCalendar:
+        if self._calendar is None:
+            self._calendar = load_calendar()
+        return self._calendar
+
+
+def _stored_text(obligation: Obligation) -> tuple[str, str]:
+    """The stored title and description: neutral English, as pages render them afresh in the reader's language."""
+    return obligation.display_title[:200], obligation.display_description
+
+
+def plan_obligations(
+    contract: Contract,
+    *,
+    today: date,
+    certifications: Iterable[Certification],
+    notices: Iterable[PriceChangeNotice],
+    calendar: _LazyCalendar,
+) -> list[PlannedObligation]:
+    """The derived obligations the contract's terms and events call for on `today` (spec section 5)."""
+    planned: list[PlannedObligation] = []
+    status = contract.status
+
+    if status in RENEWAL_STATUSES:
+        term = rules.current_term(
+            effective_date=contract.effective_date,
+            end_date=contract.end_date,
+            auto_renew=contract.auto_renew,
+            renewal_term_months=contract.renewal_term_months,
+            notice_given_on=contract.notice_given_on,
+            today=today,
+        )
+        if term is not None:
+            window = rules.renewal_window(term.end, contract.non_renewal_notice_days, contract.renewal_review_lead_days)
+            planned.append(
+                PlannedObligation(Kind.RENEWAL_WINDOW, term_key(term.end), window.due_date, window.starts_on)
+            )
+
+    if status in RUNNING_STATUSES and contract.trial_period_months and contract.effective_date:
+        window = rules.trial_review_window(contract.effective_date, contract.trial_period_months)
+        planned.append(PlannedObligation(Kind.TRIAL_REVIEW, TRIAL_KEY, window.due_date))
+
+    if status in RUNNING_STATUSES:
+        planned.extend(
+            PlannedObligation(
+                Kind.CERTIFICATE_EXPIRY,
+                f"cert:{certification.pk}",
+                certification.expires_on,
+                responsible=Obligation.Responsible.VENDOR,
+                certification=certification,
+            )
+            for certification in certifications
+            if certification.expires_on
+        )
+
+    if status not in ENDED_STATUSES:
+        for notice in notices:
+            window = rules.price_change_window(notice.received_on, notice.effective_on)
+            planned.append(
+                PlannedObligation(
+                    Kind.PRICE_CHANGE_NOTICE,
+                    f"pcn:{notice.pk}",
+                    window.due_date,
+                    window.starts_on,
+                    price_change_notice_id=notice.pk,
+                )
+            )
+
+    end = contract.terminated_on if status == Status.TERMINATED else contract.expired_on
+    if status in ENDED_STATUSES and end:
+        window = rules.data_handover_window(end, contract.data_handover_business_days, calendar.get())
+        planned.append(
+            PlannedObligation(
+                Kind.DATA_HANDOVER,
+                HANDOVER_KEY,
+                window.due_date,
+                window.starts_on,
+                responsible=Obligation.Responsible.VENDOR,
+                provisional=window.provisional,
+            )
+        )
+    return planned
+
+
+def _reconcile(
+    contract: Contract, planned: list[PlannedObligation], existing: list[Obligation], *, today: date
+) -> tuple[list[Obligation], list[Obligation], list[Obligation]]:
+    """Match plans to stored obligations: (to create, to update, to delete)."""
+    by_key = {(o.kind, o.key): o for o in existing}
+    planned_keys = {(p.kind, p.key) for p in planned}
+    matched: set[int] = set()
+    creates: list[Obligation] = []
+    updates: list[Obligation] = []
+
+    for plan in planned:
+        obligation = by_key.get((plan.kind, plan.key))
+        if obligation is None and plan.kind == Kind.RENEWAL_WINDOW:
+            # The current term's dates changed (an edited end date, an extension): move its open window in place,
+            # so owner, watchers and reminders stay. A window of a term that has already ended is not moved.
+            obligation = next(
+                (
+                    o
+                    for o in existing
+                    if o.kind == Kind.RENEWAL_WINDOW
+                    and o.status == Obligation.Status.OPEN
+                    and o.pk not in matched
+                    and (o.kind, o.key) not in planned_keys
+                    and (_term_end_from_key(o.key) or date.min) >= today
+                ),
+                None,
+            )
+        if obligation is None:
+            obligation = Obligation(contract=contract, kind=plan.kind, source=Obligation.Source.DERIVED)
+            _assign(obligation, plan)
+            creates.append(obligation)
+            continue
+        matched.add(obligation.pk)
+        if obligation.status != Obligation.Status.OPEN:
+            continue
+        if _assign(obligation, plan):
+            updates.append(obligation)
+
+    deletes = [o for o in existing if o.pk not in matched and o.status == Obligation.Status.OPEN]
+    return creates, updates, deletes
+
+
+def _assign(obligation: Obligation, plan: PlannedObligation) -> bool:
+    """Set the planned values on `obligation`; a hand-moved due date stays. Returns whether anything changed."""
+    before = tuple(getattr(obligation, name) for name in _DERIVED_FIELDS)
+    obligation.key = plan.key
+    if not obligation.due_date_edited or obligation.due_date is None:
+        obligation.due_date = plan.due_date
+    starts_on = plan.starts_on
+    obligation.starts_on = min(starts_on, obligation.due_date) if starts_on else None
+    obligation.responsible = plan.responsible
+    obligation.provisional = plan.provisional
+    obligation.price_change_notice_id = plan.price_change_notice_id
+    obligation.certification = plan.certification
+    obligation.title, obligation.description = _stored_text(obligation)
+    return tuple(getattr(obligation, name) for name in _DERIVED_FIELDS) != before
+
+
+def derive_obligations_bulk(
+    contracts: Sequence[Contract],
+    *,
+    today: date | None = None,
+    by=None,
+    reason: str = "derive",
+    calendar: WorkingDayCalendar | None = None,
+) -> DerivationResult:
+    """Re-derive the obligations of many contracts in a fixed number of queries (the roll, recompute, benchmark)."""
+    today = today or timezone.localdate()
+    contracts = [c for c in contracts if c.pk]
+    if not contracts:
+        return DerivationResult()
+    ids = [c.pk for c in contracts]
+    lazy_calendar = _LazyCalendar(calendar)
+
+    existing: dict[int, list[Obligation]] = defaultdict(list)
+    for obligation in Obligation.objects.filter(contract_id__in=ids, source=Obligation.Source.DERIVED):
+        existing[obligation.contract_id].append(obligation)
+
+    certifications: dict[int, list[Certification]] = defaultdict(list)
+    vendor_ids = {c.vendor_id for c in contracts if c.status in RUNNING_STATUSES}
+    if vendor_ids:
+        for certification in Certification.objects.filter(vendor_id__in=vendor_ids, expires_on__isnull=False):
+            certifications[certification.vendor_id].append(certification)
+
+    notices: dict[int, list[PriceChangeNotice]] = defaultdict(list)
+    notice_contract_ids = [c.pk for c in contracts if c.status not in ENDED_STATUSES]
+    if notice_contract_ids:
+        for notice in PriceChangeNotice.objects.filter(contract_id__in=notice_contract_ids).only(
+            "id", "contract_id", "received_on", "effective_on"
+        ):
+            notices[notice.contract_id].append(notice)
+
+    creates: list[Obligation] = []
+    updates: list[Obligation] = []
+    deletes: list[Obligation] = []
+    with translation.override("en"):
+        for contract in contracts:
+            planned = plan_obligations(
+                contract,
+                today=today,
+                certifications=certifications.get(contract.vendor_id, ()),
+                notices=notices.get(contract.pk, ()),
+                calendar=lazy_calendar,
+            )
+            c, u, d = _reconcile(contract, planned, existing.get(contract.pk, []), today=today)
+            creates += c
+            updates += u
+            deletes += d
+
+    history = {"default_user": by, "default_change_reason": reason}
+    with transaction.atomic():
+        if deletes:
+            for obligation in deletes:
+                obligation._history_user = by
+                obligation._change_reason = reason
+            Obligation.objects.filter(pk__in=[o.pk for o in deletes]).delete()
+        if updates:
+            now = timezone.now()
+            for obligation in updates:
+                obligation.updated_at = now
+            bulk_update_with_history(updates, Obligation, [*_DERIVED_FIELDS, "updated_at"], batch_size=1000, **history)
+        if creates:
+            bulk_create_with_history(creates, Obligation, batch_size=1000, **history)
+    return DerivationResult(created=len(creates), updated=len(updates), deleted=len(deletes))
+
+
+def derive_obligations(
+    contract: Contract,
+    *,
+    today: date | None = None,
+    by=None,
+    reason: str = "derive",
+    calendar: WorkingDayCalendar | None = None,
+) -> DerivationResult:
+    """Bring one contract's derived obligations in line with its terms and events (after every change)."""
+    return derive_obligations_bulk([contract], today=today, by=by, reason=reason, calendar=calendar)
+
+
+# The daily roll ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RollResult:
+    rolled: int = 0
+    expired: int = 0
+
+
+def _contracts_needing_a_new_term(today: date):
+    """Auto-renewing contracts past their initial end whose current term has no renewal window yet (set-based)."""
+    current_window = Obligation.objects.filter(
+        contract=OuterRef("pk"),
+        kind=Kind.RENEWAL_WINDOW,
+        source=Obligation.Source.DERIVED,
+        key__gte=term_key(today),
+    )
+    return (
+        Contract.objects.filter(
+            status__in=RENEWAL_STATUSES, auto_renew=True, notice_given_on__isnull=True, end_date__lt=today
+        )
+        .filter(~Exists(current_window))
+        .order_by("pk")
+    )
+
+
+def _contracts_past_their_end(today: date):
+    """Signed or active contracts that will not renew by themselves and whose initial end date has passed."""
+    return Contract.objects.filter(status__in=RENEWAL_STATUSES, end_date__lt=today).filter(
+        Q(auto_renew=False) | Q(notice_given_on__isnull=False)
+    )
+
+
+def roll_contracts(*, today: date, batch_size: int = 500, contract_ids: Sequence[int] | None = None) -> RollResult:
+    """The daily roll: move auto-renewing contracts into their next term and expire those that reached their end.
+
+    Terms are computed from the original end date, so rolling changes no contract field: it derives the new
+    term's renewal window (and removes the open window of the term that ended). Contracts that will not renew
+    become `expired` on their last term's end, with a `data_handover` obligation. Running it twice on one day
+    finds nothing left to do the second time. Rows are claimed with SKIP LOCKED, so two workers never collide.
+    """
+    from contracts.lifecycle import contract_expire
+
+    result = RollResult()
+    calendar = load_calendar()
+    scope = Q() if contract_ids is None else Q(pk__in=list(contract_ids))
+
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                _contracts_needing_a_new_term(today)
+                .filter(scope, pk__gt=last_pk)
+                .select_for_update(skip_locked=True, of=("self",))[:batch_size]
+            )
+            if batch:
+                derive_obligations_bulk(batch, today=today, reason="roll into next term", calendar=calendar)
+        if not batch:
+            break
+        result.rolled += len(batch)
+        last_pk = batch[-1].pk
+
+    for pk in list(_contracts_past_their_end(today).filter(scope).order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            contract = Contract.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if contract is None or contract.status not in RENEWAL_STATUSES:
+                continue
+            end = rules.final_end_date(
+                end_date=contract.end_date,
+                auto_renew=contract.auto_renew,
+                renewal_term_months=contract.renewal_term_months,
+                notice_given_on=contract.notice_given_on,
+            )
+            if end is not None and end < today:
+                contract_expire(contract=contract, on=end, calendar=calendar, today=today)
+                result.expired += 1
+    return result
+
+
+@dataclass
+class RecomputeResult:
+    contracts: int = 0
+    rolled: int = 0
+    expired: int = 0
+    derivation: DerivationResult | None = None
+
+
+def obligations_recompute(*, today: date, number: str | None = None, batch_size: int = 500) -> RecomputeResult:
+    """On demand, what the daily roll does, then re-derive every contract (or the one with this number).
+
+    Raises `Contract.DoesNotExist` for an unknown number.
+    """
+    contract_ids = None
+    if number is not None:
+        contract_ids = [Contract.objects.values_list("pk", flat=True).get(number=number)]
+    roll = roll_contracts(today=today, batch_size=batch_size, contract_ids=contract_ids)
+    result = RecomputeResult(rolled=roll.rolled, expired=roll.expired, derivation=DerivationResult())
+    calendar = load_calendar()
+    queryset = Contract.objects.order_by("pk")
+    if contract_ids is not None:
+        queryset = queryset.filter(pk__in=contract_ids)
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(queryset.filter(pk__gt=last_pk).select_for_update(of=("self",))[:batch_size])
+            if not batch:
+                break
+            result.derivation += derive_obligations_bulk(batch, today=today, reason="recompute", calendar=calendar)
+        result.contracts += len(batch)
+        last_pk = batch[-1].pk
+    return result
+
+
+# Actions on one obligation ----------------------------------------------------------------------------------------
+
+
+def _lock(obligation: Obligation) -> Obligation:
+    return Obligation.objects.select_for_update().get(pk=obligation.pk)
+
+
+def _save(obligation: Obligation, original: Obligation, *, by, reason: str) -> Obligation:
+    obligation._history_user = by
+    obligation._change_reason = reason
+    obligation.save()
+    original.refresh_from_db()
+    return obligation
+
+
+def _require_open(obligation: Obligation) -> None:
+    if obligation.status != Obligation.Status.OPEN:
+        raise ActionNotAllowed(
+            _("This obligation is already %(status)s.") % {"status": obligation.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def obligation_complete(*, obligation: Obligation, by) -> Obligation:
+    """Mark an open obligation done; reminders stop and re-deriving keeps it."""
+    locked = _lock(obligation)
+    _require_open(locked)
+    locked.status = Obligation.Status.DONE
+    locked.completed_at = timezone.now()
+    locked.completed_by = by
+    return _save(locked, obligation, by=by, reason="complete")
+
+
+@transaction.atomic
+def obligation_waive(*, obligation: Obligation, by, reason: str = "") -> Obligation:
+    """Decide that an open obligation needs no action; the reason goes into the history."""
+    locked = _lock(obligation)
+    _require_open(locked)
+    locked.status = Obligation.Status.WAIVED
+    locked.completed_at = timezone.now()
+    locked.completed_by = by
+    reason = (reason or "").strip()
+    return _save(locked, obligation, by=by, reason=f"waive: {reason}" if reason else "waive")
+
+
+@transaction.atomic
+def obligation_reopen(*, obligation: Obligation, by) -> Obligation:
+    locked = _lock(obligation)
+    if locked.status == Obligation.Status.OPEN:
+        raise ActionNotAllowed(_("This obligation is already open."))
+    locked.status = Obligation.Status.OPEN
+    locked.completed_at = None
+    locked.completed_by = None
+    return _save(locked, obligation, by=by, reason="reopen")
+
+
+@transaction.atomic
+def obligation_reassign(*, obligation: Obligation, by, owner) -> Obligation:
+    """Give the obligation to another person (None: back to the contract owner)."""
+    if owner is not None and not owner.is_active:
+        raise ValidationError({"owner": [_("This user is inactive and cannot own an obligation.")]})
+    locked = _lock(obligation)
+    locked.owner = owner
+    return _save(locked, obligation, by=by, reason="reassign")
+
+
+@transaction.atomic
+def obligation_move_due_date(*, obligation: Obligation, by, due_date: date) -> Obligation:
+    """Set the due date by hand; re-deriving keeps it from now on."""
+    if not isinstance(due_date, date):
+        raise ValidationError({"due_date": [_("Enter a valid date.")]})
+    locked = _lock(obligation)
+    _require_open(locked)
+    locked.due_date = due_date
+    locked.due_date_edited = True
+    if locked.starts_on and locked.starts_on > due_date:
+        locked.starts_on = due_date
+    return _save(locked, obligation, by=by, reason="move due date")
+
+
+@transaction.atomic
+def obligation_create_custom(
+    *,
+    contract: Contract,
+    by,
+    title: str,
+    due_date: date,
+    description: str = "",
+    starts_on: date | None = None,
+    owner=None,
+    responsible: str = Obligation.Responsible.US,
+) -> Obligation:
+    """Add an obligation by hand; derivation never touches it."""
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = [_("Enter a title.")]
+    if not isinstance(due_date, date):
+        errors["due_date"] = [_("Enter a valid date.")]
+    elif starts_on is not None and starts_on > due_date:
+        errors["starts_on"] = [_("The start cannot be after the due date.")]
+    if responsible not in Obligation.Responsible.values:
+        errors["responsible"] = [_("Choose who is responsible.")]
+    if owner is not None and not owner.is_active:
+        errors["owner"] = [_("This user is inactive and cannot own an obligation.")]
+    if errors:
+        raise ValidationError(errors)
+    obligation = Obligation(
+        contract=contract,
+        kind=Kind.CUSTOM,
+        source=Obligation.Source.MANUAL,
+        title=title,
+        description=description or "",
+        due_date=due_date,
+        starts_on=starts_on,
+        owner=owner,
+        responsible=responsible,
+    )
+    obligation.full_clean()
+    obligation._history_user = by
+    obligation._change_reason = "create"
+    obligation.save()
+    return obligation
