@@ -420,3 +420,40 @@ class ContractGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         indexes = [models.Index(fields=["group", "permission", "content_object"])]
+
+
+def export_upload_to(instance, filename):
+    return f"exports/{instance.requested_by_id}/{filename}"
+
+
+class ExportJob(models.Model):
+    """A bulk PDF export: many contracts rendered into one ZIP by a Celery task, kept for its requester to download."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("requested by")
+    )
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    contract_ids = models.JSONField(_("contracts"), default=list)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(_("contracts to export"), default=0)
+    done = models.PositiveIntegerField(_("contracts exported"), default=0)
+    file = models.FileField(_("file"), upload_to=export_upload_to, max_length=300, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("PDF export")
+        verbose_name_plural = _("PDF exports")
+        constraints = [models.CheckConstraint(condition=Q(done__lte=models.F("total")), name="export_done_within_total")]
+
+    def __str__(self):
+        return f"export {self.pk} ({self.status})"
