@@ -1,0 +1,328 @@
+"""Lifecycle actions on a contract (spec section 4): draft -> negotiating -> signed -> active -> expired | terminated.
+
+Each action runs in one transaction on a locked contract row, refuses with `ActionNotAllowed` (saying why) when the
+current state does not allow it, bumps `version` so concurrent editors notice, leaves a history row with the action as
+its change reason, and re-derives the contract's obligations.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from clm.exceptions import ActionNotAllowed
+from obligations import rules
+from obligations.calendar import WorkingDayCalendar
+from obligations.models import Obligation
+from obligations.services import derive_obligations, term_key
+
+from .models import Clause, ClauseRevision, Contract, FeeItem, PriceChangeNotice, SLATarget
+
+Status = Contract.Status
+
+# Term fields a successor contract copies from its predecessor.
+_SUCCESSOR_FIELDS = (
+    "title",
+    "vendor",
+    "category",
+    "owner",
+    "auto_renew",
+    "renewal_term_months",
+    "non_renewal_notice_days",
+    "renewal_review_lead_days",
+    "termination_notice_days",
+    "price_change_notice_days",
+    "price_increase_cap_pct",
+    "fee_model",
+    "currency",
+    "contract_value",
+    "payment_cycle",
+    "data_handover_business_days",
+    "data_storage_location",
+    "confidentiality_years_after_end",
+)
+
+
+def _lock(contract: Contract) -> Contract:
+    return Contract.objects.select_for_update().get(pk=contract.pk)
+
+
+def _require_status(contract: Contract, allowed: set[str], action: str) -> None:
+    if contract.status not in allowed:
+        raise ActionNotAllowed(
+            _("A contract that is %(status)s cannot be %(action)s.")
+            % {"status": contract.get_status_display().lower(), "action": action}
+        )
+
+
+def _require_date(value, field: str = "date") -> date:
+    if not isinstance(value, date):
+        raise ValidationError({field: [_("Enter a valid date.")]})
+    return value
+
+
+def _commit(
+    locked: Contract,
+    original: Contract,
+    *,
+    by,
+    reason: str,
+    today: date | None = None,
+    calendar: WorkingDayCalendar | None = None,
+) -> Contract:
+    """Save the action with its history row and re-derive the obligations."""
+    locked.version += 1
+    locked._history_user = by
+    locked._change_reason = reason
+    locked.save()
+    derive_obligations(locked, today=today, by=by, reason=reason, calendar=calendar)
+    if original is not locked:
+        original.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def contract_start_negotiation(*, contract: Contract, by) -> Contract:
+    locked = _lock(contract)
+    _require_status(locked, {Status.DRAFT}, _("put into negotiation"))
+    locked.status = Status.NEGOTIATING
+    return _commit(locked, contract, by=by, reason="start negotiation")
+
+
+@transaction.atomic
+def contract_sign(*, contract: Contract, by, date: date) -> Contract:
+    """Sign: every clause must be agreed or explicitly waived, and the term must have a start."""
+    signed_on = _require_date(date)
+    locked = _lock(contract)
+    _require_status(locked, {Status.DRAFT, Status.NEGOTIATING}, _("signed"))
+    open_titles = list(
+        locked.clauses.exclude(status__in=[Clause.Status.AGREED, Clause.Status.WAIVED])
+        .order_by("order", "id")
+        .values_list("title", flat=True)
+    )
+    if open_titles:
+        raise ActionNotAllowed(
+            _("Every clause must be agreed or waived before signing. Still open: %(clauses)s.")
+            % {"clauses": ", ".join(open_titles)}
+        )
+    if not locked.effective_date or not locked.end_date:
+        raise ActionNotAllowed(_("Enter the effective date and the term before signing."))
+    locked.status = Status.SIGNED
+    locked.signed_on = signed_on
+    return _commit(locked, contract, by=by, reason="sign")
+
+
+@transaction.atomic
+def contract_activate(*, contract: Contract, by, date: date) -> Contract:
+    activated_on = _require_date(date)
+    locked = _lock(contract)
+    _require_status(locked, {Status.SIGNED}, _("activated"))
+    if locked.signed_on and activated_on < locked.signed_on:
+        raise ValidationError({"date": [_("A contract cannot start before it was signed.")]})
+    locked.status = Status.ACTIVE
+    locked.activated_on = activated_on
+    return _commit(locked, contract, by=by, reason="activate")
+
+
+@transaction.atomic
+def contract_record_non_renewal_notice(*, contract: Contract, by, date: date) -> Contract:
+    """Record that we told the vendor we will not renew: the contract ends with the term the notice was given in.
+
+    The renewal window of that term is thereby dealt with, so it is marked done.
+    """
+    given_on = _require_date(date)
+    locked = _lock(contract)
+    _require_status(locked, {Status.ACTIVE}, _("given a non-renewal notice"))
+    if locked.notice_given_on:
+        raise ActionNotAllowed(
+            _("A non-renewal notice was already recorded on %(date)s.") % {"date": locked.notice_given_on}
+        )
+    if locked.effective_date and given_on < locked.effective_date:
+        raise ValidationError({"date": [_("The notice cannot be dated before the contract took effect.")]})
+    locked.notice_given_on = given_on
+    _commit(locked, contract, by=by, reason="non-renewal notice")
+    final_end = rules.final_end_date(
+        end_date=locked.end_date,
+        auto_renew=locked.auto_renew,
+        renewal_term_months=locked.renewal_term_months,
+        notice_given_on=given_on,
+    )
+    if final_end is not None:
+        now = timezone.now()
+        for obligation in locked.obligations.select_for_update().filter(
+            kind=Obligation.Kind.RENEWAL_WINDOW, key=term_key(final_end), status=Obligation.Status.OPEN
+        ):
+            obligation.status = Obligation.Status.DONE
+            obligation.completed_at = now
+            obligation.completed_by = by
+            obligation._history_user = by
+            obligation._change_reason = "non-renewal notice"
+            obligation.save()
+    return locked
+
+
+@transaction.atomic
+def contract_renew(*, contract: Contract, by, months: int | None = None, successor: bool = False) -> Contract:
+    """Renew a contract that does not renew by itself: extend its term, or start a linked successor in draft.
+
+    Returns the extended contract, or the new successor.
+    """
+    locked = _lock(contract)
+    if locked.auto_renew and not successor:
+        raise ActionNotAllowed(_("This contract renews automatically; record a non-renewal notice to stop it."))
+    allowed = {Status.SIGNED, Status.ACTIVE, Status.EXPIRED} if successor else {Status.SIGNED, Status.ACTIVE}
+    _require_status(locked, allowed, _("renewed"))
+    if locked.notice_given_on and not successor:
+        raise ActionNotAllowed(_("A non-renewal notice was recorded; create a successor contract instead."))
+    if not locked.end_date:
+        raise ActionNotAllowed(_("Enter the term before renewing."))
+    months = locked.renewal_term_months if months is None else months
+    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 600:
+        raise ValidationError({"months": [_("Enter a number of months between 1 and 600.")]})
+
+    if not successor:
+        locked.end_date = rules.add_months(locked.end_date + timedelta(days=1), months) - timedelta(days=1)
+        return _commit(locked, contract, by=by, reason="renew")
+    return _create_successor(locked, by=by, months=months)
+
+
+def _create_successor(predecessor: Contract, *, by, months: int) -> Contract:
+    from .services import contract_create
+
+    if Contract.objects.filter(predecessor=predecessor).exists():
+        raise ActionNotAllowed(_("This contract already has a successor."))
+    effective = predecessor.end_date + timedelta(days=1)
+    successor = contract_create(
+        by=by,
+        sla_targets=[
+            {f: getattr(t, f) for f in ("metric", "comparator", "target", "unit", "period", "order")}
+            for t in SLATarget.objects.filter(contract=predecessor)
+        ],
+        fee_items=[
+            {f: getattr(i, f) for f in ("kind", "unit_price", "unit", "quantity", "note", "order")}
+            for i in FeeItem.objects.filter(contract=predecessor)
+        ],
+        effective_date=effective,
+        initial_term_months=months,
+        end_date=rules.default_end_date(effective, months),
+        trial_period_months=0,
+        **{name: getattr(predecessor, name) for name in _SUCCESSOR_FIELDS},
+    )
+    clauses = list(predecessor.clauses.order_by("order", "id"))
+    copies = bulk_create_with_history(
+        [
+            Clause(
+                contract=successor,
+                category=c.category,
+                title=c.title,
+                text=c.text,
+                status=c.status,
+                order=c.order,
+                template_id=c.template_id,
+            )
+            for c in clauses
+        ],
+        Clause,
+        default_user=by,
+        default_change_reason="successor of " + predecessor.number,
+    )
+    ClauseRevision.objects.bulk_create(
+        ClauseRevision(
+            clause=copy,
+            number=1,
+            text=copy.text,
+            author=by,
+            comment=_("Carried over from %(number)s.") % {"number": predecessor.number},
+        )
+        for copy in copies
+    )
+    successor.predecessor = predecessor
+    successor._history_user = by
+    successor._change_reason = "successor of " + predecessor.number
+    successor.save(update_fields=["predecessor", "updated_at"])
+    predecessor.version += 1
+    predecessor._history_user = by
+    predecessor._change_reason = "renew as successor " + successor.number
+    predecessor.save(update_fields=["version", "updated_at"])
+    return successor
+
+
+@transaction.atomic
+def contract_terminate(*, contract: Contract, by, date: date, reason: str) -> Contract:
+    """End the contract early; the vendor then owes us the data handover."""
+    terminated_on = _require_date(date)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for the termination.")]})
+    locked = _lock(contract)
+    _require_status(locked, {Status.SIGNED, Status.ACTIVE}, _("terminated"))
+    if locked.signed_on and terminated_on < locked.signed_on:
+        raise ValidationError({"date": [_("A contract cannot be terminated before it was signed.")]})
+    locked.status = Status.TERMINATED
+    locked.terminated_on = terminated_on
+    locked.termination_reason = reason
+    return _commit(locked, contract, by=by, reason="terminate")
+
+
+def contract_expire(
+    *, contract: Contract, on: date, today: date | None = None, calendar: WorkingDayCalendar | None = None
+) -> Contract:
+    """Close a contract that reached its end without renewal (called by the daily roll, inside its transaction)."""
+    _require_status(contract, {Status.SIGNED, Status.ACTIVE}, _("expired"))
+    contract.status = Status.EXPIRED
+    contract.expired_on = on
+    return _commit(contract, contract, by=None, reason="expire", today=today, calendar=calendar)
+
+
+@transaction.atomic
+def price_change_notice_record(
+    *, contract: Contract, by, received_on: date, effective_on: date, increase_pct, note: str = ""
+) -> PriceChangeNotice:
+    """Record a vendor's price-change notice, check it against the contract, and derive the response deadline."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(received_on, date):
+        errors["received_on"] = [_("Enter a valid date.")]
+    if not isinstance(effective_on, date):
+        errors["effective_on"] = [_("Enter a valid date.")]
+    elif isinstance(received_on, date) and effective_on < received_on:
+        errors["effective_on"] = [_("New prices cannot apply before the notice was received.")]
+    try:
+        increase = Decimal(str(increase_pct))
+        if not increase.is_finite() or not Decimal("-100") <= increase <= Decimal("1000"):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors["increase_pct"] = [_("Enter the increase as a percentage between -100 and 1000.")]
+    if errors:
+        raise ValidationError(errors)
+    locked = _lock(contract)
+    _require_status(locked, {Status.SIGNED, Status.ACTIVE}, _("given a price-change notice"))
+    issues = rules.price_change_issues(
+        received_on=received_on,
+        effective_on=effective_on,
+        increase_pct=increase,
+        price_change_notice_days=locked.price_change_notice_days,
+        price_increase_cap_pct=locked.price_increase_cap_pct,
+    )
+    with translation.override("en"):
+        stored_issues = [issue.as_dict() for issue in issues]
+    notice = PriceChangeNotice(
+        contract=locked,
+        received_on=received_on,
+        effective_on=effective_on,
+        increase_pct=increase.quantize(Decimal("0.01")),
+        note=note or "",
+        compliant=not issues,
+        issues=stored_issues,
+        recorded_by=by,
+    )
+    notice._history_user = by
+    notice._change_reason = "record"
+    notice.save()
+    derive_obligations(locked, by=by, reason="price-change notice")
+    return notice
