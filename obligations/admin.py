@@ -1,0 +1,215 @@
+"""Admin for obligations, the working-day overrides and the reminder log.
+
+Obligation edits go through obligations.services so a moved date is marked as set by hand (re-derivation keeps it),
+completions are stamped, and every change is in the history with the user who made it.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from contracts.admin import ServiceAdminMixin
+from contracts.selectors import user_can_change_contract
+
+from .models import Obligation, Reminder, WorkingDayOverride
+from .selectors import obligations_visible_to
+from .services import (
+    obligation_complete,
+    obligation_create_custom,
+    obligation_move_due_date,
+    obligation_reassign,
+    obligation_reopen,
+    obligation_waive,
+)
+
+# Editable in place only on obligations added by hand; derived ones follow the contract's terms.
+MANUAL_TEXT_FIELDS = ("title", "description", "starts_on", "responsible")
+MAX_REMINDER_OFFSET_DAYS = 3650
+
+
+class ObligationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Obligation
+        fields = (
+            "contract",
+            "title",
+            "description",
+            "due_date",
+            "starts_on",
+            "status",
+            "responsible",
+            "owner",
+            "watchers",
+            "reminder_offsets",
+        )
+
+    def clean_reminder_offsets(self):
+        offsets = self.cleaned_data.get("reminder_offsets")
+        if offsets in (None, "", []):
+            return None
+        if not isinstance(offsets, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_REMINDER_OFFSET_DAYS for n in offsets
+        ):
+            raise ValidationError(
+                _("Enter a list of whole numbers of days before the due date, e.g. [30, 7, 1, 0]."),
+                code="invalid_offsets",
+            )
+        return sorted(set(offsets), reverse=True)
+
+
+@admin.register(Obligation)
+class ObligationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+    form = ObligationAdminForm
+    list_display = (
+        "title",
+        "contract",
+        "kind",
+        "due_date",
+        "starts_on",
+        "status",
+        "is_overdue",
+        "responsible",
+        "owner",
+        "source",
+        "due_date_edited",
+        "provisional",
+    )
+    list_filter = ("status", "kind", "responsible", "source", "due_date_edited", "provisional")
+    list_select_related = ("contract", "owner")
+    search_fields = ("title", "contract__number", "contract__title", "contract__vendor__name")
+    date_hierarchy = "due_date"
+    autocomplete_fields = ("contract", "owner", "watchers")
+    derived_readonly = (
+        "contract",
+        "kind",
+        "key",
+        "source",
+        "due_date_edited",
+        "provisional",
+        "price_change_notice",
+        "certification",
+        "completed_at",
+        "completed_by",
+        "created_at",
+        "updated_at",
+    )
+
+    def get_queryset(self, request):
+        return obligations_visible_to(request.user).select_related("contract", "owner")
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("contract", "title", "description", ("due_date", "starts_on"), "responsible", "owner", "watchers")
+        return (
+            ("contract", "kind", "source"),
+            "title",
+            "description",
+            ("due_date", "starts_on", "due_date_edited", "provisional"),
+            ("status", "completed_at", "completed_by"),
+            ("responsible", "owner"),
+            "watchers",
+            "reminder_offsets",
+            ("price_change_notice", "certification", "key"),
+            ("created_at", "updated_at"),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        if obj.source == Obligation.Source.MANUAL:
+            return self.derived_readonly
+        return (*self.derived_readonly, *MANUAL_TEXT_FIELDS)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or user_can_change_contract(request.user, obj.contract))
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def is_overdue(self, obj):
+        return obj.status == Obligation.Status.OPEN and obj.due_date < timezone.localdate()
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            saved = obligation_create_custom(
+                contract=data["contract"],
+                by=request.user,
+                title=data["title"],
+                due_date=data["due_date"],
+                description=data.get("description", ""),
+                starts_on=data.get("starts_on"),
+                owner=data.get("owner"),
+                responsible=data["responsible"],
+            )
+            obj.pk = saved.pk
+            obj.refresh_from_db()
+            return
+        changed = set(form.changed_data)
+        reopening = "status" in changed and data["status"] == Obligation.Status.OPEN
+        if reopening:
+            self._change_status(obj, data["status"], by=request.user)
+        if "due_date" in changed:
+            obligation_move_due_date(obligation=obj, by=request.user, due_date=data["due_date"])
+        if "owner" in changed:
+            obligation_reassign(obligation=obj, by=request.user, owner=data["owner"])
+        plain = [name for name in (*MANUAL_TEXT_FIELDS, "reminder_offsets") if name in changed]
+        if plain:
+            self._save_plain_fields(obj, {name: data[name] for name in plain}, by=request.user)
+        if "status" in changed and not reopening:
+            self._change_status(obj, data["status"], by=request.user)
+        obj.refresh_from_db()
+
+    @staticmethod
+    @transaction.atomic
+    def _save_plain_fields(obj: Obligation, values: dict, *, by) -> None:
+        locked = Obligation.objects.select_for_update().get(pk=obj.pk)
+        for name, value in values.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked._history_user = by
+        locked._change_reason = "edit"
+        locked.save()
+
+    @staticmethod
+    def _change_status(obj: Obligation, status: str, *, by) -> None:
+        current = Obligation.objects.get(pk=obj.pk)
+        if current.status != Obligation.Status.OPEN:
+            obligation_reopen(obligation=current, by=by)
+        if status == Obligation.Status.DONE:
+            obligation_complete(obligation=current, by=by)
+        elif status == Obligation.Status.WAIVED:
+            obligation_waive(obligation=current, by=by)
+
+
+@admin.register(WorkingDayOverride)
+class WorkingDayOverrideAdmin(admin.ModelAdmin):
+    """Corrections for official holiday schedules published after the `holidays` library release in use."""
+
+    list_display = ("date", "is_working_day", "note")
+    list_filter = ("is_working_day",)
+    search_fields = ("note",)
+    date_hierarchy = "date"
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """The log of reminder e-mails: written by the sweep only, so it is read-only here."""
+
+    list_display = ("obligation", "recipient", "offset", "scheduled_for", "status", "attempts", "sent_at")
+    list_filter = ("status",)
+    list_select_related = ("obligation", "recipient")
+    search_fields = ("obligation__title", "obligation__contract__number", "recipient__username", "message_id")
+    date_hierarchy = "scheduled_for"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(obligation__in=obligations_visible_to(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,234 @@
+"""The admin: every page opens for a superuser, and its saves go through the services."""
+
+import io
+from datetime import date
+
+import pytest
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from contracts.documents import document_upload
+from contracts.models import Clause, Contract, FeeItem, SLATarget
+from contracts.services import clause_create, contract_create
+from obligations.models import Reminder, WorkingDayOverride
+from tests.factories import CertificationFactory, ObligationFactory, UserFactory, VendorContactFactory, VendorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser():
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def populated(superuser):
+    """One row of each model the project registers, made the way the app makes them."""
+    vendor = VendorFactory()
+    VendorContactFactory(vendor=vendor)
+    CertificationFactory(vendor=vendor)
+    contract = contract_create(
+        by=superuser,
+        title="呼叫中心外包服务合同",
+        vendor=vendor,
+        effective_date=date(2026, 1, 1),
+        trial_period_months=2,
+        sla_targets=[{"metric": "接通率", "comparator": ">=", "target": 95, "unit": "%", "period": "月"}],
+        fee_items=[{"kind": "坐席服务费", "unit_price": 6500, "unit": "席/月", "quantity": 20}],
+    )
+    clause_create(contract=contract, by=superuser, category="sla", title="服务水平", text="系统可用性不低于99.9%。")
+    buffer = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(buffer, format="PDF")
+    document_upload(
+        contract=contract, by=superuser, uploaded_file=SimpleUploadedFile("scan.pdf", buffer.getvalue()), kind="annex"
+    )
+    obligation = ObligationFactory(contract=contract, owner=superuser)
+    Reminder.objects.create(obligation=obligation, recipient=superuser, offset=7, scheduled_for="2026-02-20T09:00Z")
+    WorkingDayOverride.objects.create(date=date(2027, 2, 7), is_working_day=True, note="调休")
+    return contract
+
+
+def registered_models():
+    return sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+@pytest.mark.parametrize("model", registered_models(), ids=lambda model: model._meta.label)
+def test_every_admin_page_opens_for_the_superuser(admin_client, populated, model):
+    opts = model._meta
+    model_admin = admin.site._registry[model]
+    base = f"admin:{opts.app_label}_{opts.model_name}"
+
+    assert admin_client.get(reverse(f"{base}_changelist")).status_code == 200
+    assert admin_client.get(reverse(f"{base}_changelist"), {"q": "合同"}).status_code == 200
+    if model_admin.has_add_permission(type("R", (), {"user": populated.owner})()):
+        assert admin_client.get(reverse(f"{base}_add")).status_code == 200
+    obj = model_admin.get_queryset(type("R", (), {"user": populated.owner})()).first()
+    if obj is not None:
+        assert admin_client.get(reverse(f"{base}_change", args=[obj.pk])).status_code == 200
+    if hasattr(model_admin, "history_view") and obj is not None:
+        assert admin_client.get(reverse(f"{base}_history", args=[obj.pk])).status_code == 200
+
+
+def test_every_domain_model_has_an_admin():
+    project_models = {
+        m for m in admin.site._registry if m._meta.app_label in ("accounts", "vendors", "contracts", "obligations")
+    }
+
+    assert {m._meta.model_name for m in project_models} >= {
+        "user",
+        "vendor",
+        "certification",
+        "contract",
+        "clause",
+        "clausetemplate",
+        "document",
+        "pricechangenotice",
+        "obligation",
+        "workingdayoverride",
+        "reminder",
+    }
+
+
+def contract_post_data(vendor, owner, **overrides):
+    data = {
+        "number": "",
+        "title": "在线客服外包合同",
+        "vendor": vendor.pk,
+        "category": Contract.Category.CHAT_OUTSOURCING,
+        "owner": owner.pk,
+        "effective_date": "2026-03-01",
+        "end_date": "",
+        "initial_term_months": 12,
+        "renewal_term_months": 12,
+        "non_renewal_notice_days": 30,
+        "renewal_review_lead_days": 90,
+        "termination_notice_days": 30,
+        "trial_period_months": 0,
+        "price_change_notice_days": 90,
+        "price_increase_cap_pct": "5",
+        "fee_model": Contract.FeeModel.PER_MINUTE,
+        "currency": "CNY",
+        "contract_value": "",
+        "payment_cycle": Contract.PaymentCycle.MONTHLY,
+        "data_handover_business_days": 7,
+        "data_storage_location": "中国境内",
+        "confidentiality_years_after_end": 3,
+        "notes": "",
+        "expected_version": "",
+    }
+    for prefix in ("sla_targets", "fee_items", "clauses", "price_change_notices", "documents", "obligations"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data.update(overrides)
+    return data
+
+
+def test_adding_a_contract_in_the_admin_goes_through_the_service(admin_client, superuser):
+    vendor = VendorFactory()
+    data = contract_post_data(
+        vendor,
+        superuser,
+        **{
+            "sla_targets-TOTAL_FORMS": 1,
+            "sla_targets-0-metric": "20秒接通率",
+            "sla_targets-0-comparator": ">=",
+            "sla_targets-0-target": "80",
+            "sla_targets-0-unit": "%",
+            "sla_targets-0-period": "月",
+            "sla_targets-0-order": "0",
+        },
+    )
+
+    response = admin_client.post(reverse("admin:contracts_contract_add"), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    contract = Contract.objects.get(title="在线客服外包合同")
+    assert contract.number.startswith("CLM-2026-")
+    assert contract.end_date == date(2027, 2, 28)
+    assert contract.status == Contract.Status.DRAFT
+    assert contract.created_by == superuser
+    assert list(SLATarget.objects.filter(contract=contract).values_list("metric", flat=True)) == ["20秒接通率"]
+    assert contract.history.first().history_user == superuser
+
+
+def test_a_service_refusal_is_shown_on_the_form_not_as_a_500(admin_client, superuser):
+    vendor = VendorFactory()
+
+    response = admin_client.post(
+        reverse("admin:contracts_contract_add"), contract_post_data(vendor, superuser, currency="RMB1")
+    )
+
+    assert response.status_code == 200
+    assert "currency" in response.context["adminform"].form.errors
+    assert not Contract.objects.filter(title="在线客服外包合同").exists()
+
+
+def test_a_stale_admin_edit_is_refused_and_changes_nothing(admin_client, superuser):
+    vendor = VendorFactory()
+    contract = contract_create(by=superuser, title="旧标题", vendor=vendor, effective_date=date(2026, 1, 1))
+    FeeItem.objects.create(contract=contract, kind="坐席服务费", unit_price=6500, quantity=10)
+    url = reverse("admin:contracts_contract_change", args=[contract.pk])
+    data = contract_post_data(
+        vendor,
+        superuser,
+        title="新标题",
+        expected_version=contract.version,
+        effective_date="2026-01-01",
+        **{"fee_items-TOTAL_FORMS": 0},
+    )
+    data.pop("number")
+    Contract.objects.filter(pk=contract.pk).update(version=contract.version + 1)
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors()
+    contract.refresh_from_db()
+    assert contract.title == "旧标题"
+    assert FeeItem.objects.filter(contract=contract).count() == 1
+
+
+def test_a_current_admin_edit_bumps_the_version(admin_client, superuser):
+    vendor = VendorFactory()
+    contract = contract_create(by=superuser, title="旧标题", vendor=vendor, effective_date=date(2026, 1, 1))
+    data = contract_post_data(
+        vendor, superuser, title="新标题", expected_version=contract.version, effective_date="2026-01-01"
+    )
+    data.pop("number")
+
+    response = admin_client.post(reverse("admin:contracts_contract_change", args=[contract.pk]), data)
+
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert (contract.title, contract.version) == ("新标题", 2)
+
+
+def test_a_new_wording_in_the_clause_admin_becomes_a_revision(admin_client, superuser, populated):
+    clause = Clause.objects.get(contract=populated)
+    data = {
+        "category": clause.category,
+        "status": clause.status,
+        "order": clause.order,
+        "title": clause.title,
+        "expected_version": clause.version,
+        "new_text": "系统月度可用性不低于99.95%。",
+        "side": "vendor",
+        "comment": "乙方反提案",
+        "revisions-TOTAL_FORMS": 1,
+        "revisions-INITIAL_FORMS": 1,
+    }
+
+    response = admin_client.post(reverse("admin:contracts_clause_change", args=[clause.pk]), data)
+
+    assert response.status_code == 302
+    clause.refresh_from_db()
+    assert clause.text == "系统月度可用性不低于99.95%。"
+    assert clause.status == Clause.Status.COUNTERED
+    assert clause.revisions.count() == 2
