@@ -18,6 +18,7 @@ run: setup
 
 test: setup
 	@mkdir -p var
+	@$(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=var
 	DATABASE_URL=$(TEST_DB) REDIS_URL=$(REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup
