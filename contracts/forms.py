@@ -1,0 +1,227 @@
+"""Forms of the contract pages. They parse and validate input; contracts.services and lifecycle do the writing."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from vendors.models import Vendor
+
+from .models import Clause, ClauseRevision, ClauseTemplate, Contract, Document, FeeItem, SLATarget
+from .search import DEFAULT_SORT, RegisterQuery, normalize_sort
+from .services import CONTRACT_TERM_FIELDS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the matching fields; anything else goes above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class RegisterFilterForm(forms.Form):
+    """The register's query string: search text, filters and the sort column."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status"))])
+    category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("Any category"))])
+    vendor = forms.ModelChoiceField(label=_("Vendor"), required=False, queryset=Vendor.objects.all())
+    owner = forms.ModelChoiceField(label=_("Owner"), required=False, queryset=get_user_model().objects.all())
+    expiring = forms.IntegerField(label=_("Expiring within (days)"), required=False, min_value=0, max_value=3650)
+    sort = forms.CharField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Any status")), *Contract.Status.choices]
+        self.fields["category"].choices = [("", _("Any category")), *Contract.Category.choices]
+
+    def register_query(self) -> RegisterQuery:
+        """The valid part of the query; an invalid filter is ignored rather than failing the whole page."""
+        data = self.cleaned_data if self.is_bound else {}
+        vendor, owner = data.get("vendor"), data.get("owner")
+        return RegisterQuery(
+            q=data.get("q") or "",
+            status=data.get("status") or "",
+            category=data.get("category") or "",
+            vendor_id=vendor.pk if vendor else None,
+            owner_id=owner.pk if owner else None,
+            expiring_within_days=data.get("expiring"),
+            sort=normalize_sort(data.get("sort") or DEFAULT_SORT),
+        )
+
+
+class ClauseTemplateChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: ClauseTemplate) -> str:
+        title = obj.title_en if get_language() == "en" else obj.title_zh
+        return f"{obj.get_category_display()} · {title}"
+
+
+class ContractForm(forms.ModelForm):
+    """The structured terms. The number is optional: a blank number is generated as CLM-YYYY-NNNN."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Contract
+        fields = list(CONTRACT_TERM_FIELDS)
+        widgets = {
+            "effective_date": DATE,
+            "end_date": DATE,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].required = False
+        self.fields["number"].help_text = _("Leave blank to number it automatically.")
+        self.fields["owner"].required = False
+        self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
+        self.fields["owner"].help_text = _("Blank: you.")
+        self.fields["vendor"].queryset = Vendor.objects.exclude(status=Vendor.Status.BLOCKED).order_by("name")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def terms(self) -> dict:
+        """The cleaned term fields, ready for contract_create / contract_update."""
+        data = {name: self.cleaned_data[name] for name in CONTRACT_TERM_FIELDS if name in self.cleaned_data}
+        if not data.get("owner"):
+            data.pop("owner", None)
+        return data
+
+
+class ContractCreateForm(ContractForm):
+    clause_templates = ClauseTemplateChoiceField(
+        label=_("Start from the clause library"),
+        required=False,
+        queryset=ClauseTemplate.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("One clause is added for each template you select."),
+    )
+    clause_language = forms.ChoiceField(
+        label=_("Language of the clause text"),
+        choices=[("zh-hans", _("Simplified Chinese")), ("en", _("English"))],
+        initial="zh-hans",
+    )
+
+
+class SLATargetForm(forms.ModelForm):
+    class Meta:
+        model = SLATarget
+        fields = ["metric", "comparator", "target", "unit", "period"]
+
+
+class FeeItemForm(forms.ModelForm):
+    class Meta:
+        model = FeeItem
+        fields = ["kind", "unit_price", "unit", "quantity", "note"]
+
+
+SLATargetFormSet = forms.formset_factory(SLATargetForm, extra=1, can_delete=True)
+FeeItemFormSet = forms.formset_factory(FeeItemForm, extra=1, can_delete=True)
+
+
+def formset_rows(formset: forms.BaseFormSet) -> list[dict]:
+    """The rows a user kept: filled-in forms that are not marked for deletion."""
+    rows = []
+    for form in formset.forms:
+        data = dict(form.cleaned_data or {})
+        if not data or data.pop("DELETE", False):
+            continue
+        rows.append(data)
+    return rows
+
+
+class DateActionForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE)
+
+
+class TerminateForm(DateActionForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class RenewForm(forms.Form):
+    months = forms.IntegerField(
+        label=_("Extend by (months)"),
+        required=False,
+        min_value=1,
+        max_value=600,
+        help_text=_("Blank: the contract's renewal term."),
+    )
+    successor = forms.BooleanField(
+        label=_("Create a linked successor contract instead of extending this one"), required=False
+    )
+
+
+class PriceChangeNoticeForm(forms.Form):
+    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    effective_on = forms.DateField(label=_("Effective on"), widget=DATE)
+    increase_pct = forms.DecimalField(label=_("Increase (%)"), max_digits=6, decimal_places=2)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        received, effective = data.get("received_on"), data.get("effective_on")
+        if received and effective and effective < received:
+            self.add_error("effective_on", _("The new prices cannot take effect before the notice was received."))
+        return data
+
+
+class ShareForm(forms.Form):
+    user = forms.CharField(label=_("User name"), required=False, max_length=150)
+    group = forms.ModelChoiceField(
+        label=_("Group"), required=False, queryset=Group.objects.order_by("name"), to_field_name="name"
+    )
+    permission = forms.ChoiceField(
+        label=_("Access"),
+        choices=[("view", _("Can view")), ("change", _("Can edit")), ("none", _("No access (revoke)"))],
+        widget=forms.RadioSelect,
+        initial="view",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("user")) == bool(data.get("group")):
+            raise ValidationError(_("Enter either a user name or a group, not both."))
+        return data
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Document.Kind.choices, initial=Document.Kind.ANNEX)
+    file = forms.FileField(label=_("File"))
+
+
+class ClauseForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Clause._meta.get_field("category").choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class RevisionForm(forms.Form):
+    text = forms.CharField(label=_("New wording"), widget=forms.Textarea(attrs={"rows": 6}))
+    side = forms.ChoiceField(
+        label=_("Proposed by"), choices=ClauseRevision.Side.choices, widget=forms.RadioSelect, initial="ours"
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ClauseStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Clause.Status.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CompareForm(forms.Form):
+    a = forms.TypedChoiceField(label=_("From revision"), coerce=int)
+    b = forms.TypedChoiceField(label=_("To revision"), coerce=int)
+
+    def __init__(self, *args, revisions, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(r.number, f"r{r.number} · {r.get_side_display()}") for r in revisions]
+        self.fields["a"].choices = choices
+        self.fields["b"].choices = choices

@@ -1,0 +1,194 @@
+"""Obligation pages: the list and the month calendar, one obligation with its actions, and adding one by hand.
+
+Every obligation is read through obligations.selectors, so it is visible exactly when its contract is.
+"""
+
+import calendar
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from clm.exceptions import ActionNotAllowed
+from contracts.forms import apply_errors
+from contracts.selectors import contracts_visible_to, user_can_change_contract
+
+from . import services
+from .forms import CustomObligationForm, MoveDateForm, ObligationFilterForm, ReassignForm, WaiveForm
+from .models import Obligation
+from .rules import price_change_issue_messages
+from .selectors import obligations_visible_to
+
+PAGE_SIZE = 50
+
+
+def _filtered(request: HttpRequest, form: ObligationFilterForm, today: date) -> QuerySet[Obligation]:
+    qs = obligations_visible_to(request.user).select_related(
+        "contract", "contract__vendor", "owner", "price_change_notice"
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status") or "open"
+    if status == "overdue":
+        qs = qs.filter(status=Obligation.Status.OPEN, due_date__lt=today)
+    elif status != "all":
+        qs = qs.filter(status=status)
+    if data.get("kind"):
+        qs = qs.filter(kind=data["kind"])
+    if data.get("who") == ObligationFilterForm.MINE:
+        user = request.user
+        qs = qs.filter(Q(owner=user) | Q(owner__isnull=True, contract__owner=user))
+    if data.get("q"):
+        text = data["q"].strip()
+        qs = qs.filter(
+            Q(title__icontains=text) | Q(contract__number__icontains=text) | Q(contract__title__icontains=text)
+        )
+    if data.get("due_after"):
+        qs = qs.filter(due_date__gte=data["due_after"])
+    if data.get("due_before"):
+        qs = qs.filter(due_date__lte=data["due_before"])
+    return qs.order_by("due_date", "id")
+
+
+@login_required
+@require_GET
+def obligation_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = ObligationFilterForm(request.GET or {"status": "open"})
+    obligations = _filtered(request, form, today)
+    page = Paginator(obligations, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page_obj": page, "obligations": page.object_list, "today": today, "view": "list"}
+    return render(request, "obligations/list.html", context)
+
+
+@login_required
+@require_GET
+def obligation_calendar(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    data = request.GET.copy()
+    data.setdefault("status", "all")
+    form = ObligationFilterForm(data)
+    first = form.month_start(today)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    start, end = weeks[0][0], weeks[-1][-1]
+    by_day: dict[date, list[Obligation]] = {}
+    for obligation in _filtered(request, form, today).filter(due_date__gte=start, due_date__lte=end):
+        by_day.setdefault(obligation.due_date, []).append(obligation)
+    previous_month = (first - timedelta(days=1)).replace(day=1)
+    next_month = (first + timedelta(days=32)).replace(day=1)
+    context = {
+        "form": form,
+        "today": today,
+        "month": first,
+        "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+        "previous_month": previous_month.strftime("%Y-%m"),
+        "next_month": next_month.strftime("%Y-%m"),
+        "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
+        "view": "calendar",
+    }
+    return render(request, "obligations/calendar.html", context)
+
+
+def _visible_obligation(request: HttpRequest, pk: int) -> Obligation:
+    return get_object_or_404(
+        obligations_visible_to(request.user).select_related(
+            "contract", "contract__vendor", "contract__owner", "owner", "price_change_notice", "completed_by"
+        ),
+        pk=pk,
+    )
+
+
+def _can_act(user, obligation: Obligation) -> bool:
+    """Those who may change the contract, and the obligation's own owner, handle it."""
+    return obligation.owner_id == user.pk or user_can_change_contract(user, obligation.contract)
+
+
+@login_required
+@require_GET
+def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = _visible_obligation(request, pk)
+    notice = obligation.price_change_notice
+    context = {
+        "obligation": obligation,
+        "contract": obligation.contract,
+        "today": timezone.localdate(),
+        "can_act": _can_act(request.user, obligation),
+        "notice_issues": price_change_issue_messages(notice.issues) if notice else [],
+        "waive_form": WaiveForm(),
+        "reassign_form": ReassignForm(initial={"owner": obligation.owner_id}),
+        "move_form": MoveDateForm(initial={"due_date": obligation.due_date}),
+        "history": obligation.history.select_related("history_user").order_by("-history_date")[:30],
+    }
+    return render(request, "obligations/detail.html", context)
+
+
+ACTIONS = {
+    "complete": (None, gettext_lazy("The obligation is done.")),
+    "waive": (WaiveForm, gettext_lazy("The obligation was waived.")),
+    "reopen": (None, gettext_lazy("The obligation is open again.")),
+    "reassign": (ReassignForm, gettext_lazy("The obligation was reassigned.")),
+    "move": (MoveDateForm, gettext_lazy("The due date was moved.")),
+}
+
+
+@login_required
+@require_POST
+def obligation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    obligation = _visible_obligation(request, pk)
+    if not _can_act(request.user, obligation):
+        raise PermissionDenied(_("You can view this obligation but not change it."))
+    form_class, done = ACTIONS[action]
+    data = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(obligation)
+        data = form.cleaned_data
+    try:
+        if action == "complete":
+            services.obligation_complete(obligation=obligation, by=request.user)
+        elif action == "waive":
+            services.obligation_waive(obligation=obligation, by=request.user, reason=data["reason"])
+        elif action == "reopen":
+            services.obligation_reopen(obligation=obligation, by=request.user)
+        elif action == "reassign":
+            services.obligation_reassign(obligation=obligation, by=request.user, owner=data["owner"])
+        else:
+            services.obligation_move_due_date(obligation=obligation, by=request.user, due_date=data["due_date"])
+    except (ActionNotAllowed, ValidationError) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc.message))
+    else:
+        messages.success(request, done)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = obligation.get_absolute_url()
+    return redirect(target)
+
+
+@login_required
+def obligation_create(request: HttpRequest, contract_pk: int) -> HttpResponse:
+    contract = get_object_or_404(contracts_visible_to(request.user).select_related("vendor"), pk=contract_pk)
+    if not user_can_change_contract(request.user, contract):
+        raise PermissionDenied(_("You can view this contract but not change it."))
+    form = CustomObligationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obligation = services.obligation_create_custom(contract=contract, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The obligation was added."))
+            return redirect(obligation)
+    return render(request, "obligations/form.html", {"form": form, "contract": contract})

@@ -1,0 +1,106 @@
+"""The contract pages obey the same access rules as the data: who sees, who changes, and 404 for a hidden contract."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+SEES = {"owner", "shared", "manager", "legal", "auditor"}
+CHANGES = {"owner", "manager"}
+ALL_ROLES = ["owner", "shared", "other_staff", "manager", "legal", "auditor"]
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+@pytest.mark.parametrize("tab", ["terms", "clauses", "obligations", "documents", "history"])
+def test_contract_page_tabs_show_to_those_who_see_it_and_404_to_others(client, people, contract, role, tab):
+    client.force_login(people[role])
+
+    response = client.get(reverse("contracts:detail", args=[contract.pk]), {"tab": tab})
+
+    assert response.status_code == (200 if role in SEES else 404)
+    if role in SEES:
+        assert contract.number in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_edit_page_opens_for_editors_only(client, people, contract, role):
+    client.force_login(people[role])
+
+    response = client.get(reverse("contracts:edit", args=[contract.pk]))
+
+    expected = 200 if role in CHANGES else (403 if role in SEES else 404)
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_clause_page_follows_the_contract(client, people, contract, role):
+    clause = contract.clauses.first()
+    client.force_login(people[role])
+
+    response = client.get(reverse("contracts:clause", args=[contract.pk, clause.pk]))
+
+    assert response.status_code == (200 if role in SEES else 404)
+
+
+def test_anonymous_visitor_is_sent_to_login_from_every_contract_page(client, contract):
+    for url in [
+        reverse("contracts:list"),
+        reverse("contracts:detail", args=[contract.pk]),
+        reverse("contracts:edit", args=[contract.pk]),
+        reverse("contracts:create"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_lifecycle_buttons_are_offered_to_editors_but_not_to_readers(client, people, contract):
+    client.force_login(people["owner"])
+    assert "Start negotiation" in client.get(contract.get_absolute_url()).content.decode()
+
+    client.force_login(people["auditor"])
+    html = client.get(contract.get_absolute_url()).content.decode()
+    assert "Start negotiation" not in html
+    assert "Edit terms" not in html
+
+
+def test_reader_cannot_run_a_lifecycle_action_and_nothing_changes(client, people, contract):
+    client.force_login(people["auditor"])
+
+    response = client.post(reverse("contracts:action", args=[contract.pk, "start_negotiation"]))
+
+    assert response.status_code == 403
+    contract.refresh_from_db()
+    assert contract.status == "draft"
+
+
+def test_hidden_contract_action_answers_404_and_nothing_changes(client, people, contract):
+    client.force_login(people["other_staff"])
+
+    response = client.post(reverse("contracts:action", args=[contract.pk, "start_negotiation"]))
+
+    assert response.status_code == 404
+    contract.refresh_from_db()
+    assert contract.status == "draft"
+
+
+def test_owner_starts_negotiation_from_the_contract_page(client, people, contract):
+    client.force_login(people["owner"])
+
+    response = client.post(reverse("contracts:action", args=[contract.pk, "start_negotiation"]), follow=True)
+
+    assert response.status_code == 200
+    contract.refresh_from_db()
+    assert contract.status == "negotiating"
+    assert "Negotiation started." in response.content.decode()
+
+
+def test_signing_with_open_clauses_is_refused_with_the_reason(client, people, contract):
+    client.force_login(people["owner"])
+    client.post(reverse("contracts:action", args=[contract.pk, "start_negotiation"]), follow=True)
+
+    response = client.post(reverse("contracts:action", args=[contract.pk, "sign"]), {"date": "2026-01-01"}, follow=True)
+
+    contract.refresh_from_db()
+    assert contract.status == "negotiating"
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]

@@ -1,0 +1,94 @@
+"""Vendor pages: the list, one vendor with contacts, certifications and the contracts the user may see, and edit."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from contracts.selectors import contracts_visible_to
+from obligations.services import derive_obligations_bulk
+
+from .forms import CertificationFormSet, ContactFormSet, VendorFilterForm, VendorForm
+from .models import Vendor
+
+PAGE_SIZE = 25
+# Certifications expiring within this many days are highlighted.
+EXPIRY_WARNING_DAYS = 60
+
+
+@login_required
+@require_GET
+def vendor_list(request: HttpRequest) -> HttpResponse:
+    form = VendorFilterForm(request.GET or None)
+    vendors = Vendor.objects.order_by("name")
+    if form.is_bound and form.is_valid():
+        text = form.cleaned_data["q"].strip()
+        if text:
+            vendors = vendors.filter(
+                Q(name__icontains=text) | Q(short_name__icontains=text) | Q(credit_code__icontains=text)
+            )
+        if form.cleaned_data["status"]:
+            vendors = vendors.filter(status=form.cleaned_data["status"])
+    page = Paginator(vendors, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "vendors/list.html", {"form": form, "page_obj": page, "vendors": page.object_list})
+
+
+@login_required
+@require_GET
+def vendor_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    vendor = get_object_or_404(Vendor, pk=pk)
+    today = timezone.localdate()
+    contracts = contracts_visible_to(request.user).filter(vendor=vendor).select_related("owner").order_by("-created_at")
+    context = {
+        "vendor": vendor,
+        "contacts": vendor.contacts.all(),
+        "certifications": vendor.certifications.all(),
+        "contracts": contracts[:100],
+        "today": today,
+        "warn_before": today + timedelta(days=EXPIRY_WARNING_DAYS),
+        "can_change": request.user.has_perm("vendors.change_vendor"),
+    }
+    return render(request, "vendors/detail.html", context)
+
+
+def _edit(request: HttpRequest, vendor: Vendor | None) -> HttpResponse:
+    form = VendorForm(request.POST or None, instance=vendor)
+    instance = form.instance
+    contacts = ContactFormSet(request.POST or None, instance=instance, prefix="contacts")
+    certifications = CertificationFormSet(request.POST or None, instance=instance, prefix="certs")
+    if request.method == "POST" and all([form.is_valid(), contacts.is_valid(), certifications.is_valid()]):
+        with transaction.atomic():
+            saved = form.save()
+            contacts.instance = certifications.instance = saved
+            contacts.save()
+            certifications.save()
+            if certifications.has_changed():
+                # Certificate-expiry obligations live on the vendor's contracts: bring them in line now.
+                derive_obligations_bulk(list(saved.contracts.all()), by=request.user, reason="certifications changed")
+        messages.success(request, _("The vendor was saved."))
+        return redirect(saved)
+    context = {"form": form, "vendor": vendor, "contacts": contacts, "certifications": certifications}
+    return render(request, "vendors/form.html", context)
+
+
+@login_required
+def vendor_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("vendors.add_vendor"):
+        raise PermissionDenied(_("Your role cannot add vendors."))
+    return _edit(request, None)
+
+
+@login_required
+def vendor_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("vendors.change_vendor"):
+        raise PermissionDenied(_("Your role cannot change vendors."))
+    return _edit(request, get_object_or_404(Vendor, pk=pk))
