@@ -171,7 +171,14 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # The reminder sweep is idempotent and claims rows with SKIP LOCKED, so two beats running at once are harmless.
+    "reminders-sweep": {
+        "task": "obligations.sweep_reminders",
+        "schedule": env.float("REMINDER_SWEEP_SECONDS", default=300.0),
+        "options": {"expires": 240},
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

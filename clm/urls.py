@@ -5,12 +5,14 @@ from django.urls import include, path
 
 from clm.views import dashboard
 from obligations.feeds import obligation_feed
+from obligations.feeds import obligation_feed
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
+    path("feeds/obligations/<str:token>.ics", obligation_feed, name="obligation_feed"),
     path("feeds/obligations/<str:token>.ics", obligation_feed, name="obligation_feed"),
     path("api/v1/", include("clm.api_urls")),
     path("contracts/", include("contracts.urls")),

@@ -1,0 +1,507 @@
+"""Reminders: which offset of an obligation is due (pure rules), who gets it, and the sweep that sends it.
+
+The rules (top of the module) are plain functions over dates and ints. An obligation has *reminder points*, each
+named by its offset in days before the due date: the kind's default offsets (or the obligation's own list), the
+start of a renewal window, and the overdue escalations -1 ... -14 (the n-th day after the due date). A point is
+due from 09:00 company time on its day, and a sweep only ever sends the *latest* point that is due: after downtime an
+obligation gets one catch-up reminder, never a burst. An escalation point is only current on its own day, so an
+obligation overdue for more than 14 days falls silent.
+
+The sweep (bottom) is set-based and safe to run from any number of workers and beat processes at once:
+
+1. Plan: one query computes, inside the database, the latest due offset of every open obligation near its dates
+   and keeps those with no reminder row yet for that offset. Reminder rows (one per recipient) are inserted with
+   `bulk_create(ignore_conflicts=True)`; the unique key (obligation, recipient, offset) makes planning idempotent.
+2. Claim: `select_for_update(skip_locked=True)` picks pending rows and marks them `sending` (committed), so two
+   workers never pick the same row.
+3. Send: just before talking to SMTP a worker renews its claim with a compare-and-set on `claimed_at`; after SMTP
+   accepts the message the row is marked `sent` with the message id in its own tiny transaction. A failure puts the
+   row back to `pending` with exponential backoff (or `failed` after `MAX_ATTEMPTS`); it is never marked sent.
+
+Exactly-once, and its one limit: SMTP has no idempotency key, so no design can be exactly-once across a crash that
+happens after the server accepted a message and before the database recorded it. This design shrinks that window
+to one single-row UPDATE per message. A worker killed at any other moment leaves its rows in `sending`; they are
+reclaimed only after `SENDING_LEASE` (far longer than one SMTP exchange, and the lease is renewed per message), so
+an in-flight send is never duplicated by a second worker and a row is never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from clm.exceptions import ActionNotAllowed
+from contracts.selectors import contracts_visible_to
+
+from .emails import build_digest_message, build_reminder_message
+from .models import Obligation, Reminder
+
+logger = logging.getLogger(__name__)
+
+Kind = Obligation.Kind
+
+# --- Pure rules ------------------------------------------------------------------------------------------------
+
+DEFAULT_OFFSETS: dict[str, tuple[int, ...]] = {
+    Kind.RENEWAL_WINDOW: (30, 14, 7, 3, 1, 0),
+    Kind.PRICE_CHANGE_NOTICE: (7, 3, 1, 0),
+    Kind.DATA_HANDOVER: (3, 1, 0),
+    Kind.TRIAL_REVIEW: (14, 3, 0),
+    Kind.CERTIFICATE_EXPIRY: (60, 30, 7, 0),
+    # The spec lists no defaults for hand-made obligations; a week ahead, the day before and the day itself.
+    Kind.CUSTOM: (7, 1, 0),
+}
+"""Days before the due date (spec section 6). An obligation's own `reminder_offsets` replace its kind's list."""
+
+KINDS_REMINDED_ON_START: frozenset[str] = frozenset({Kind.RENEWAL_WINDOW})
+"""Kinds that also get a reminder on `starts_on` (the renewal review opens), whatever their offsets list."""
+
+ESCALATION_LIMIT = 14
+"""At most this many daily overdue escalations; offsets -1 ... -14 name them."""
+
+SEND_AT = clock_time(9, 0)
+"""Reminders of a day go out from this time, in the company time zone."""
+
+MAX_ATTEMPTS = 10
+BACKOFF_BASE = timedelta(minutes=2)
+BACKOFF_CAP = timedelta(hours=1)
+SENDING_LEASE = timedelta(minutes=10)
+"""A row claimed longer ago than this (and not renewed) belongs to a dead worker and is claimed again."""
+
+CLAIM_BATCH = 500
+
+
+def reminder_offsets(kind: str, override: Iterable[object] | None = None) -> tuple[int, ...]:
+    """The offsets (days before due) of an obligation, largest first; junk in a hand-edited override is ignored."""
+    if override is None:
+        values: Iterable[object] = DEFAULT_OFFSETS.get(kind, DEFAULT_OFFSETS[Kind.CUSTOM])
+    else:
+        values = override
+    clean = {v for v in values if isinstance(v, int) and not isinstance(v, bool) and v >= 0}
+    return tuple(sorted(clean, reverse=True))
+
+
+def reminder_points(
+    *, kind: str, due_date: date, starts_on: date | None, override: Iterable[object] | None = None
+) -> tuple[int, ...]:
+    """Every offset at which this obligation reminds someone, latest-day last: before due, on start, escalations."""
+    points = set(reminder_offsets(kind, override))
+    if kind in KINDS_REMINDED_ON_START and starts_on is not None and starts_on <= due_date:
+        points.add((due_date - starts_on).days)
+    points.update(range(-1, -ESCALATION_LIMIT - 1, -1))
+    return tuple(sorted(points, reverse=True))
+
+
+def point_day(due_date: date, offset: int) -> date:
+    """The calendar day of a reminder point (an escalation -n falls n days after the due date)."""
+    return due_date - timedelta(days=offset)
+
+
+def reminder_day(now: datetime, tz: ZoneInfo) -> date:
+    """The latest day whose reminders are due at `now`: today from 09:00 company time, yesterday before that."""
+    local = now.astimezone(tz)
+    return local.date() if local.time() >= SEND_AT else local.date() - timedelta(days=1)
+
+
+def scheduled_at(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, SEND_AT, tzinfo=tz)
+
+
+def latest_due_offset(
+    *, kind: str, due_date: date, starts_on: date | None, override: Iterable[object] | None, day: date
+) -> int | None:
+    """The one point to send on reminder day `day`: the latest point whose day has come (catch-up, never a burst).
+
+    None before the first point, and after the last escalation day.
+    """
+    days_left = (due_date - day).days
+    if days_left < -ESCALATION_LIMIT:
+        return None
+    points = reminder_points(kind=kind, due_date=due_date, starts_on=starts_on, override=override)
+    reached = [p for p in points if p >= days_left]
+    return min(reached) if reached else None
+
+
+def is_escalation(offset: int) -> bool:
+    return offset < 0
+
+
+def reminder_recipients(
+    *, offset: int, owner: int | None, watchers: Iterable[int], managers: Iterable[int]
+) -> set[int]:
+    """Who a point goes to, before anyone's access is checked: the owner and watchers; when overdue, the owner and
+    the contract's managers."""
+    people = set(managers) if is_escalation(offset) else set(watchers)
+    if owner is not None:
+        people.add(owner)
+    return people
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after the n-th failed attempt: 2, 4, 8 ... minutes, at most an hour."""
+    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+
+
+# --- Planning ---------------------------------------------------------------------------------------------------
+
+
+class DaysBetween(Func):
+    """`later - earlier` in whole days, as an integer, on PostgreSQL and SQLite."""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = "CAST(ROUND(JULIANDAY(%(expressions)s)) AS INTEGER)"
+        return super().as_sql(
+            compiler, connection, template=template, arg_joiner=") - ROUND(JULIANDAY(", **extra_context
+        )
+
+
+def _latest_offset_expression(day: date) -> Case:
+    """`latest_due_offset` for the kinds' default offsets, as one SQL CASE (constants computed here, in Python)."""
+    whens = [When(due_date__lt=day - timedelta(days=ESCALATION_LIMIT), then=Value(None))]
+    whens += [
+        When(due_date=day + timedelta(days=offset), then=Value(offset))
+        for offset in range(-1, -ESCALATION_LIMIT - 1, -1)
+    ]
+    for kind, offsets in DEFAULT_OFFSETS.items():
+        # Smallest offset first: the first one whose day has come is the latest point reached.
+        whens += [
+            When(kind=kind, due_date__lte=day + timedelta(days=offset), then=Value(offset))
+            for offset in sorted(offsets)
+        ]
+    return Case(*whens, default=Value(None), output_field=IntegerField())
+
+
+@dataclass(frozen=True)
+class DuePoint:
+    obligation_id: int
+    contract_id: int
+    owner_id: int | None
+    due_date: date
+    offset: int
+
+
+def due_points(day: date) -> list[DuePoint]:
+    """Open obligations whose latest due point on `day` has no reminder row yet, in a fixed number of queries.
+
+    Obligations with the kinds' default offsets are decided entirely in SQL. The few with a hand-set offsets list
+    are decided by `latest_due_offset` in Python (two more queries).
+    """
+    horizon = max(max(offsets) for offsets in DEFAULT_OFFSETS.values())
+    open_near = Obligation.objects.filter(
+        status=Obligation.Status.OPEN, due_date__gte=day - timedelta(days=ESCALATION_LIMIT)
+    )
+    fields = ("pk", "contract_id", "owner_id", "contract__owner_id", "due_date")
+    planned = Reminder.objects.filter(obligation=OuterRef("pk"), offset=OuterRef("point"))
+    by_default = (
+        open_near.filter(reminder_offsets__isnull=True)
+        .filter(
+            Q(due_date__lte=day + timedelta(days=horizon)) | Q(kind__in=KINDS_REMINDED_ON_START, starts_on__lte=day)
+        )
+        .annotate(
+            default_point=_latest_offset_expression(day),
+            start_point=DaysBetween(F("due_date"), F("starts_on")),
+        )
+        .annotate(
+            point=Case(
+                When(
+                    Q(kind__in=KINDS_REMINDED_ON_START, starts_on__lte=day, due_date__gte=day)
+                    & (Q(default_point__isnull=True) | Q(start_point__lt=F("default_point"))),
+                    then=F("start_point"),
+                ),
+                default=F("default_point"),
+                output_field=IntegerField(),
+            )
+        )
+        .filter(point__isnull=False)
+        .exclude(Exists(planned))
+        .values_list(*fields, "point")
+    )
+    points = [
+        DuePoint(pk, contract_id, owner_id or contract_owner_id, due_date, point)
+        for pk, contract_id, owner_id, contract_owner_id, due_date, point in by_default
+    ]
+
+    hand_set: dict[tuple[int, int], DuePoint] = {}
+    rows = open_near.filter(reminder_offsets__isnull=False).values_list(
+        *fields, "kind", "starts_on", "reminder_offsets"
+    )
+    for pk, contract_id, owner_id, contract_owner_id, due_date, kind, starts_on, override in rows:
+        offset = latest_due_offset(
+            kind=kind,
+            due_date=due_date,
+            starts_on=starts_on,
+            override=override if isinstance(override, list) else (),
+            day=day,
+        )
+        if offset is not None:
+            hand_set[(pk, offset)] = DuePoint(pk, contract_id, owner_id or contract_owner_id, due_date, offset)
+    if hand_set:
+        recorded = Reminder.objects.filter(obligation_id__in={pk for pk, _ in hand_set}).values_list(
+            "obligation_id", "offset"
+        )
+        for key in set(recorded) & hand_set.keys():
+            del hand_set[key]
+    return points + list(hand_set.values())
+
+
+def _eligible_recipients(points: Sequence[DuePoint]) -> dict[tuple[int, int], set[int]]:
+    """Recipients per (obligation, offset), keeping only active users with an e-mail who can see the contract.
+
+    "The contract's managers" are the active members of the procurement_manager group who can see it (the role
+    sees every contract, so in practice all of them). Access is checked with `contracts_visible_to`, one query per
+    distinct recipient: the count grows with the people involved, never with the number of obligations.
+    """
+    User = get_user_model()
+    watchers: dict[int, list[int]] = defaultdict(list)
+    through = Obligation.watchers.through
+    for obligation_id, user_id in through.objects.filter(
+        obligation_id__in={p.obligation_id for p in points}
+    ).values_list("obligation_id", "user_id"):
+        watchers[obligation_id].append(user_id)
+    managers: list[int] = []
+    if any(is_escalation(p.offset) for p in points):
+        managers = list(
+            User.objects.filter(groups__name=Role.PROCUREMENT_MANAGER, is_active=True).values_list("pk", flat=True)
+        )
+
+    wanted = {
+        (p.obligation_id, p.offset): reminder_recipients(
+            offset=p.offset, owner=p.owner_id, watchers=watchers[p.obligation_id], managers=managers
+        )
+        for p in points
+    }
+    contracts_per_user: dict[int, set[int]] = defaultdict(set)
+    contract_of = {p.obligation_id: p.contract_id for p in points}
+    for (obligation_id, _offset), people in wanted.items():
+        for user_id in people:
+            contracts_per_user[user_id].add(contract_of[obligation_id])
+    users = User.objects.filter(pk__in=contracts_per_user.keys(), is_active=True).exclude(email="")
+    sees: dict[int, set[int]] = {
+        user.pk: set(contracts_visible_to(user).filter(pk__in=contracts_per_user[user.pk]).values_list("pk", flat=True))
+        for user in users
+    }
+    return {
+        key: {user_id for user_id in people if contract_of[key[0]] in sees.get(user_id, ())}
+        for key, people in wanted.items()
+    }
+
+
+def plan_reminders(*, now: datetime) -> int:
+    """Insert the reminder rows due at `now`; safe to run concurrently (the unique key drops duplicates)."""
+    tz = timezone.get_default_timezone()
+    day = reminder_day(now, tz)
+    points = due_points(day)
+    if not points:
+        return 0
+    recipients = _eligible_recipients(points)
+    everyone = set().union(*recipients.values())
+    User = get_user_model()
+    digest_users = set(
+        User.objects.filter(pk__in=everyone, email_mode=User.EmailMode.DIGEST).values_list("pk", flat=True)
+    )
+    # A digest reader gets at most one e-mail per reminder day: items found after today's digest wait for tomorrow.
+    had_digest_today = set(
+        Reminder.objects.filter(
+            recipient_id__in=digest_users, status=Reminder.Status.SENT, sent_at__gte=scheduled_at(day, tz)
+        ).values_list("recipient_id", flat=True)
+    )
+    tomorrow = scheduled_at(day + timedelta(days=1), tz)
+    rows = [
+        Reminder(
+            obligation_id=point.obligation_id,
+            recipient_id=user_id,
+            offset=point.offset,
+            scheduled_for=scheduled_at(point_day(point.due_date, point.offset), tz),
+            next_attempt_at=tomorrow if user_id in had_digest_today else None,
+        )
+        for point in points
+        for user_id in sorted(recipients[(point.obligation_id, point.offset)])
+    ]
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+# --- Delivery ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    planned: int = 0
+    sent: int = 0
+    failed: int = 0
+    emails: int = 0
+
+
+Clock = Callable[[], datetime]
+
+
+def _claim(*, now: datetime, clock: Clock, only: int | None = None) -> tuple[datetime, list[int]]:
+    """Mark a batch of due rows `sending` and commit, so no other worker takes them; returns the claim token."""
+    claimable = (
+        Q(status=Reminder.Status.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    ) | Q(status=Reminder.Status.SENDING, claimed_at__lt=now - SENDING_LEASE)
+    if only is not None:
+        claimable &= Q(pk=only)
+    with transaction.atomic():
+        ids = list(
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(claimable, obligation__status=Obligation.Status.OPEN)
+            .order_by("recipient_id", "pk")
+            .values_list("pk", flat=True)[:CLAIM_BATCH]
+        )
+        token = clock()
+        if ids:
+            Reminder.objects.filter(pk__in=ids).update(
+                status=Reminder.Status.SENDING, claimed_at=token, attempts=F("attempts") + 1
+            )
+    return token, ids
+
+
+def _groups(rows: Sequence[Reminder]) -> list[list[Reminder]]:
+    """One e-mail per reminder, except that a digest reader's reminders of the batch share one e-mail."""
+    groups: list[list[Reminder]] = []
+    digests: dict[int, list[Reminder]] = {}
+    for row in rows:
+        if row.recipient.email_mode == row.recipient.EmailMode.DIGEST:
+            if row.recipient_id not in digests:
+                digests[row.recipient_id] = []
+                groups.append(digests[row.recipient_id])
+            digests[row.recipient_id].append(row)
+        else:
+            groups.append([row])
+    return groups
+
+
+def _record_failure(rows: Sequence[Reminder], token: datetime, now: datetime, error: Exception) -> None:
+    """Back to pending with backoff (failed after MAX_ATTEMPTS); never sent. Only rows this worker still holds."""
+    by_attempts: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        by_attempts[row.attempts].append(row.pk)
+    for attempts, ids in by_attempts.items():
+        exhausted = attempts >= MAX_ATTEMPTS
+        Reminder.objects.filter(pk__in=ids, status=Reminder.Status.SENDING, claimed_at=token).update(
+            status=Reminder.Status.FAILED if exhausted else Reminder.Status.PENDING,
+            next_attempt_at=None if exhausted else now + retry_delay(attempts),
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+    logger.warning("Reminder e-mail failed for %s: %s", [row.pk for row in rows], error)
+
+
+def _send_group(group: list[Reminder], *, token: datetime, clock: Clock, connection) -> int:
+    """Renew the claim, send one e-mail, record the outcome. Returns how many reminders it sent."""
+    ids = [row.pk for row in group]
+    renewed_at = clock()
+    renewed = Reminder.objects.filter(pk__in=ids, status=Reminder.Status.SENDING, claimed_at=token).update(
+        claimed_at=renewed_at
+    )
+    if renewed != len(ids):
+        still_ours = set(Reminder.objects.filter(pk__in=ids, claimed_at=renewed_at).values_list("pk", flat=True))
+        group = [row for row in group if row.pk in still_ours]
+        ids = [row.pk for row in group]
+        if not group:
+            return 0
+    try:
+        if len(group) > 1 or group[0].recipient.email_mode == group[0].recipient.EmailMode.DIGEST:
+            message = build_digest_message(group[0].recipient, group)
+        else:
+            message = build_reminder_message(group[0])
+        if connection.send_messages([message]) != 1:
+            raise RuntimeError("the e-mail backend accepted no message")
+    except Exception as error:  # Whatever went wrong, the reminder must not count as sent.
+        _record_failure(group, renewed_at, clock(), error)
+        return 0
+    Reminder.objects.filter(pk__in=ids, claimed_at=renewed_at).update(
+        status=Reminder.Status.SENT, sent_at=clock(), message_id=message.extra_headers["Message-ID"], last_error=""
+    )
+    return len(group)
+
+
+def _sweep_clock(now: datetime | None) -> tuple[datetime, Clock]:
+    """`now` for the rules, and a clock that runs on from it (claims and sends are stamped with it)."""
+    started = time.monotonic()
+    start = now or timezone.now()
+    return start, lambda: start + timedelta(seconds=time.monotonic() - started)
+
+
+def deliver_due_reminders(
+    *, now: datetime, clock: Clock, deadline: float | None = None, only: int | None = None
+) -> SweepResult:
+    """Claim and send batches until nothing is claimable (or the time budget is spent; the next sweep goes on)."""
+    result = SweepResult()
+    while deadline is None or time.monotonic() < deadline:
+        token, ids = _claim(now=now, clock=clock, only=only)
+        if not ids:
+            break
+        rows = list(
+            Reminder.objects.filter(pk__in=ids)
+            .select_related("recipient", "obligation__contract__vendor", "obligation__price_change_notice")
+            .order_by("recipient_id", "pk")
+        )
+        groups = _groups(rows)
+        connection = get_connection()
+        try:
+            connection.open()
+        except Exception as error:  # The server is unreachable: every row of the batch is retried later.
+            _record_failure(rows, token, clock(), error)
+            result.failed += len(rows)
+            continue
+        try:
+            for group in groups:
+                sent = _send_group(group, token=token, clock=clock, connection=connection)
+                result.sent += sent
+                result.failed += len(group) - sent
+                result.emails += 1 if sent else 0
+        finally:
+            connection.close()
+    return result
+
+
+def run_sweep(*, now: datetime | None = None, time_budget: float | None = None) -> SweepResult:
+    """One sweep: plan what is due at `now`, then send it. The beat task and `send_reminders` both run this."""
+    deadline = None if time_budget is None else time.monotonic() + time_budget
+    now, clock = _sweep_clock(now)
+    planned = plan_reminders(now=now)
+    result = deliver_due_reminders(now=now, clock=clock, deadline=deadline)
+    result.planned = planned
+    return result
+
+
+def deliver_reminder(reminder_id: int, *, now: datetime | None = None) -> SweepResult:
+    """Send one reminder now if it is claimable; a no-op for one that is sent, in flight or gone (idempotent)."""
+    now, clock = _sweep_clock(now)
+    return deliver_due_reminders(now=now, clock=clock, only=reminder_id)
+
+
+def reminder_retry(*, reminder: Reminder) -> Reminder:
+    """Give a failed or waiting reminder a fresh set of attempts and send it right after the commit."""
+    from .tasks import deliver_reminder_task
+
+    with transaction.atomic():
+        updated = Reminder.objects.filter(
+            pk=reminder.pk, status__in=[Reminder.Status.FAILED, Reminder.Status.PENDING]
+        ).update(status=Reminder.Status.PENDING, attempts=0, next_attempt_at=None, last_error="")
+        if not updated:
+            raise ActionNotAllowed(_("Only a failed or waiting reminder can be retried; this one was sent already."))
+        transaction.on_commit(lambda: deliver_reminder_task.delay(reminder.pk))
+    reminder.refresh_from_db()
+    return reminder

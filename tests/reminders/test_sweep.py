@@ -1,0 +1,256 @@
+"""The reminder sweep against a real SMTP server: what arrives, to whom, in which language, and how often."""
+
+from datetime import date, datetime, timedelta
+from html import unescape
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Role
+from obligations.models import Obligation, Reminder
+from obligations.reminders import due_points, latest_due_offset, run_sweep
+from obligations.services import obligation_complete
+from tests.factories import ContractFactory, ObligationFactory, PriceChangeNoticeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+Kind = Obligation.Kind
+
+
+def at(day: date, hour: int = 9, minute: int = 30) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
+
+
+def plain(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def html(message) -> str:
+    """The HTML part with entities decoded, so assertions read like the text the reader sees."""
+    return unescape(message.get_body(preferencelist=("html",)).get_content())
+
+
+def test_a_reminder_arrives_with_subject_both_parts_and_the_link(smtp, make_obligation):
+    # Given an English-speaking owner and a custom obligation due in 7 days
+    owner = UserFactory(username="ann", role=Role.PROCUREMENT_STAFF, language="en")
+    obligation = make_obligation(owner=owner, title="Quarterly service review", due_date=date(2026, 12, 15))
+    contract = obligation.contract
+
+    # When the sweep runs at 09:30 on 2026-12-08
+    result = run_sweep(now=at(date(2026, 12, 8)))
+
+    # Then exactly one e-mail reached the owner, in English, with both parts and the link
+    assert result.sent == 1
+    [message] = smtp.messages
+    assert message["To"] == "ann@example.com"
+    assert contract.number in message["Subject"]
+    assert contract.vendor.name in message["Subject"]
+    assert "Quarterly service review" in message["Subject"]
+    assert message["Content-Language"] == "en"
+    link = f"https://clm.example.com{obligation.get_absolute_url()}"
+    assert link in plain(message)
+    assert f'href="{link}"' in html(message)
+    assert "Dec. 15, 2026" in plain(message)
+    assert "7 days left" in plain(message)
+    reminder = Reminder.objects.get()
+    assert (reminder.status, reminder.offset, reminder.recipient) == (Reminder.Status.SENT, 7, owner)
+    assert reminder.message_id == message["Message-ID"]
+
+
+def test_each_recipient_reads_the_reminder_in_their_own_language(smtp, make_obligation):
+    # Given a Chinese-speaking owner and an English-speaking watcher who may see the contract (legal sees all)
+    owner = UserFactory(username="wang", role=Role.PROCUREMENT_STAFF, language="zh-hans")
+    watcher = UserFactory(username="lee", role=Role.LEGAL, language="en")
+    obligation = make_obligation(owner=owner, due_date=date(2026, 12, 15))
+    obligation.watchers.add(watcher)
+
+    run_sweep(now=at(date(2026, 12, 8)))
+
+    [chinese] = smtp.by_recipient("wang@example.com")
+    [english] = smtp.by_recipient("lee@example.com")
+    assert chinese["Content-Language"] == "zh-hans"
+    assert "2026年12月15日" in plain(chinese)
+    assert '<html lang="zh-hans">' in html(chinese)
+    assert english["Content-Language"] == "en"
+    assert "Dec. 15, 2026" in plain(english)
+
+
+def test_a_price_change_reminder_says_why_the_notice_is_not_compliant_and_flags_a_provisional_date(
+    smtp, make_obligation
+):
+    # Given a vendor notice with only 40 days' notice where the contract requires 90
+    owner = UserFactory(username="ann", role=Role.PROCUREMENT_STAFF, language="en")
+    contract = ContractFactory(owner=owner)
+    notice = PriceChangeNoticeFactory(
+        contract=contract,
+        compliant=False,
+        issues=[{"code": "notice_too_short", "days": 40, "required": 90}],
+    )
+    ObligationFactory(
+        contract=contract,
+        kind=Kind.PRICE_CHANGE_NOTICE,
+        source=Obligation.Source.DERIVED,
+        price_change_notice=notice,
+        due_date=date(2026, 12, 31),
+        provisional=True,
+    )
+
+    run_sweep(now=at(date(2026, 12, 24)))
+
+    [message] = smtp.messages
+    assert "40 days' notice, the contract requires 90" in plain(message)
+    assert "40 days' notice, the contract requires 90" in html(message)
+    assert "provisional" in plain(message)
+    assert "object to it in writing" in plain(message)
+
+
+def test_after_downtime_one_catch_up_reminder_for_the_latest_missed_offset(smtp, make_obligation):
+    # Given a renewal window due 2026-12-01 (opened 2026-10-02) and a server that was down for two months
+    obligation = make_obligation(
+        kind=Kind.RENEWAL_WINDOW,
+        source=Obligation.Source.DERIVED,
+        due_date=date(2026, 12, 1),
+        starts_on=date(2026, 10, 2),
+    )
+
+    # When sweeps resume on 2026-11-29 and run every few minutes
+    for minute in (0, 5, 10):
+        run_sweep(now=at(date(2026, 11, 29), 10, minute))
+
+    # Then the owner got one reminder (3 days before), not one per missed offset
+    assert len(smtp.messages) == 1
+    assert list(obligation.reminders.values_list("offset", flat=True)) == [3]
+
+    # And the next day brings the 1-day reminder
+    run_sweep(now=at(date(2026, 11, 30)))
+    assert sorted(obligation.reminders.values_list("offset", flat=True)) == [1, 3]
+
+
+def test_nothing_of_a_day_is_sent_before_nine(smtp, make_obligation):
+    make_obligation(due_date=date(2026, 12, 15))
+    assert run_sweep(now=at(date(2026, 12, 8), 8, 59)).sent == 0
+    assert run_sweep(now=at(date(2026, 12, 8), 9, 0)).sent == 1
+
+
+def test_overdue_escalates_daily_to_owner_and_managers_at_most_fourteen_times(smtp, make_obligation, manager):
+    # Given an obligation due 2026-12-01 that nobody completes
+    owner = UserFactory(username="ann", role=Role.PROCUREMENT_STAFF)
+    make_obligation(owner=owner, due_date=date(2026, 12, 1))
+
+    # When the sweep runs every day for three weeks after the due date
+    for n in range(1, 22):
+        run_sweep(now=at(date(2026, 12, 1) + timedelta(days=n)))
+
+    # Then owner and manager each got exactly 14 escalations, one per day
+    assert len(smtp.by_recipient("ann@example.com")) == 14
+    assert len(smtp.by_recipient("boss@example.com")) == 14
+    assert all("Overdue" in m["Subject"] for m in smtp.by_recipient("boss@example.com"))
+    offsets = Reminder.objects.filter(recipient=manager).values_list("offset", flat=True)
+    assert sorted(offsets) == list(range(-14, 0))
+
+
+def test_escalation_stops_once_the_obligation_is_done(smtp, make_obligation, manager):
+    owner = UserFactory(username="ann", role=Role.PROCUREMENT_STAFF)
+    obligation = make_obligation(owner=owner, due_date=date(2026, 12, 1))
+    run_sweep(now=at(date(2026, 12, 2)))
+    run_sweep(now=at(date(2026, 12, 3)))
+    assert len(smtp.by_recipient("ann@example.com")) == 2
+
+    obligation_complete(obligation=obligation, by=owner)
+    for n in range(4, 10):
+        run_sweep(now=at(date(2026, 12, n)))
+
+    assert len(smtp.by_recipient("ann@example.com")) == 2
+    assert len(smtp.by_recipient("boss@example.com")) == 2
+
+
+def test_only_active_people_with_an_email_who_can_see_the_contract_are_reminded(smtp, make_obligation):
+    # Given an obligation owned by someone else than the contract owner, and four watchers
+    contract_owner = UserFactory(username="ann", role=Role.PROCUREMENT_STAFF)
+    obligation_owner = UserFactory(username="bob", role=Role.PROCUREMENT_MANAGER)
+    can_see = UserFactory(username="legal1", role=Role.LEGAL)
+    cannot_see = UserFactory(username="other", role=Role.PROCUREMENT_STAFF)
+    inactive = UserFactory(username="gone", role=Role.LEGAL, is_active=False)
+    no_email = UserFactory(username="noemail", role=Role.LEGAL, email="")
+    obligation = make_obligation(owner=contract_owner, due_date=date(2026, 12, 15))
+    obligation.owner = obligation_owner
+    obligation.save()
+    obligation.watchers.add(can_see, cannot_see, inactive, no_email)
+
+    run_sweep(now=at(date(2026, 12, 8)))
+
+    # Then the obligation's own owner and the watcher who may see the contract got it; nobody else
+    assert sorted(m["To"] for m in smtp.messages) == ["bob@example.com", "legal1@example.com"]
+
+
+def test_a_digest_reader_gets_one_email_listing_every_item_and_no_second_one_that_day(smtp, make_obligation):
+    # Given a digest reader with three obligations coming up on the same day
+    reader = UserFactory(username="dig", role=Role.PROCUREMENT_STAFF, language="en", email_mode="digest")
+    titles = ["Check SLA report", "Review seat count", "Renew licence"]
+    obligations = [make_obligation(owner=reader, title=t, due_date=date(2026, 12, 15)) for t in titles]
+
+    result = run_sweep(now=at(date(2026, 12, 8)))
+
+    # Then one e-mail lists all three, and every reminder row is recorded as sent with that e-mail's id
+    assert (result.sent, result.emails) == (3, 1)
+    [digest] = smtp.messages
+    for title in titles:
+        assert title in plain(digest)
+        assert title in html(digest)
+    rows = Reminder.objects.filter(recipient=reader)
+    assert {r.message_id for r in rows} == {digest["Message-ID"]}
+
+    # When another item falls due later that day, it waits for the next day's digest
+    late = make_obligation(owner=reader, title="Late item", due_date=date(2026, 12, 9))
+    assert run_sweep(now=at(date(2026, 12, 8), 15)).sent == 0
+    run_sweep(now=at(date(2026, 12, 9)))
+    assert len(smtp.messages) == 2
+    assert "Late item" in plain(smtp.messages[1])
+    assert all(o.reminders.filter(status=Reminder.Status.SENT).exists() for o in [*obligations, late])
+
+
+def test_an_obligations_own_offsets_replace_the_kinds_defaults(smtp, make_obligation):
+    obligation = make_obligation(due_date=date(2026, 12, 15), reminder_offsets=[10, 2])
+    assert run_sweep(now=at(date(2026, 12, 8))).sent == 1  # the 10-day reminder, caught up
+    assert run_sweep(now=at(date(2026, 12, 13))).sent == 1
+    assert run_sweep(now=at(date(2026, 12, 15))).sent == 0  # no 0-day reminder in its own list
+    assert sorted(obligation.reminders.values_list("offset", flat=True)) == [2, 10]
+
+
+def test_the_database_planner_agrees_with_the_pure_rule(make_obligation):
+    # Given obligations of every kind spread from 20 days overdue to 70 days ahead
+    day = date(2026, 12, 8)
+    owner = UserFactory(role=Role.PROCUREMENT_STAFF)
+    contract = ContractFactory(owner=owner)
+    made = []
+    for kind in Kind.values:
+        for shift in range(-20, 71, 3):
+            due = day + timedelta(days=shift)
+            starts_on = due - timedelta(days=45) if kind == Kind.RENEWAL_WINDOW else None
+            made.append(ObligationFactory(contract=contract, kind=kind, due_date=due, starts_on=starts_on))
+
+    # When the database computes the due points
+    planned = {p.obligation_id: p.offset for p in due_points(day)}
+
+    # Then they are exactly what the pure rule says
+    expected = {
+        o.pk: offset
+        for o in made
+        if (
+            offset := latest_due_offset(kind=o.kind, due_date=o.due_date, starts_on=o.starts_on, override=None, day=day)
+        )
+        is not None
+    }
+    assert planned == expected
+
+
+def test_send_reminders_command_runs_one_sweep_and_prints_the_count(smtp, make_obligation, capsys):
+    make_obligation(due_date=date(2026, 12, 15))
+    make_obligation(due_date=date(2026, 12, 9))
+
+    call_command("send_reminders", "--now", "2026-12-08T09:30:00")
+
+    assert capsys.readouterr().out.startswith("Sent 2 reminders")
+    assert len(smtp.messages) == 2
