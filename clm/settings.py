@@ -136,6 +136,17 @@ DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Our own legal identity (甲方), printed on every contract PDF. The defaults are demo values with a valid credit code.
+COMPANY_NAME = env.str("COMPANY_NAME", default="上海示范科技有限公司")
+COMPANY_CREDIT_CODE = env.str("COMPANY_CREDIT_CODE", default="91310115MA1H8K2P7X")
+COMPANY_LEGAL_REPRESENTATIVE = env.str("COMPANY_LEGAL_REPRESENTATIVE", default="王明")
+COMPANY_ADDRESS = env.str("COMPANY_ADDRESS", default="上海市浦东新区张江路100号")
+
+# Contract PDFs render in a child process that is killed after this many seconds or past this much memory.
+PDF_RENDER_TIMEOUT = env.float("PDF_RENDER_TIMEOUT", default=20.0)
+PDF_RENDER_MEMORY_MB = env.int("PDF_RENDER_MEMORY_MB", default=1536)
+PDF_EXPORT_MAX_CONTRACTS = env.int("PDF_EXPORT_MAX_CONTRACTS", default=1000)
+
 # E-mail: messages written as files under var/mail/ unless EMAIL_URL says otherwise.
 _email = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
 if _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend") and not _email["EMAIL_FILE_PATH"].startswith("/"):
@@ -179,6 +190,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 240},
     },
 }
+CELERY_IMPORTS = ("contracts.export_tasks",)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -453,7 +453,9 @@ class ExportJob(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("PDF export")
         verbose_name_plural = _("PDF exports")
-        constraints = [models.CheckConstraint(condition=Q(done__lte=models.F("total")), name="export_done_within_total")]
+        constraints = [
+            models.CheckConstraint(condition=Q(done__lte=models.F("total")), name="export_done_within_total")
+        ]
 
     def __str__(self):
         return f"export {self.pk} ({self.status})"

@@ -1,0 +1,22 @@
+"""Celery task for bulk PDF exports (ZIP of many contracts). Listed in CELERY_IMPORTS."""
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import ExportJob
+from .pdf import export_job_fail, export_job_run
+
+# Each document has its own limit (PDF_RENDER_TIMEOUT); this bounds a whole export of up to PDF_EXPORT_MAX_CONTRACTS.
+SOFT_TIME_LIMIT = 1800
+
+
+@shared_task(acks_late=True, soft_time_limit=SOFT_TIME_LIMIT, time_limit=SOFT_TIME_LIMIT + 60)
+def export_contracts_pdf(job_id: int) -> None:
+    try:
+        export_job_run(job_id)
+    except SoftTimeLimitExceeded:
+        language = ExportJob.objects.filter(pk=job_id).values_list("language", flat=True).first() or "zh-hans"
+        with translation.override(language):
+            export_job_fail(job_id, _("The export took too long and was stopped. Export fewer contracts at a time."))

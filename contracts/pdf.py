@@ -1,0 +1,498 @@
+"""The contract document: negotiated terms as a PDF in Chinese or English, with a fingerprint of the terms.
+
+The HTML comes from a Django template (every user-supplied string is autoescaped, so clause text containing markup
+is printed as text, never interpreted). WeasyPrint then lays it out in a disposable child process with a time limit
+and a memory cap (see contracts.pdf_sandbox for why a process); its URL fetcher serves only the app's own static
+files under `pdf/` and refuses everything else, so nothing remote and no local file outside the app is ever read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import secrets
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+from obligations.models import Obligation
+
+from . import pdf_sandbox
+from .filters import ContractFilter
+from .models import Clause, ClauseCategory, Contract, ExportJob
+from .selectors import contracts_visible_to
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("zh-hans", "en")
+TEMPLATE = "contracts/pdf/contract.html"
+STATIC_PREFIX = "pdf"
+FINGERPRINT_SCHEMA = "clm-contract-terms/1"
+WATERMARKED_STATUSES = frozenset({Contract.Status.DRAFT, Contract.Status.NEGOTIATING})
+
+# The structured terms that the fingerprint covers: what the parties agreed to, not who manages the record.
+FINGERPRINT_TERM_FIELDS = (
+    "number",
+    "title",
+    "category",
+    "effective_date",
+    "end_date",
+    "initial_term_months",
+    "auto_renew",
+    "renewal_term_months",
+    "non_renewal_notice_days",
+    "termination_notice_days",
+    "trial_period_months",
+    "price_change_notice_days",
+    "price_increase_cap_pct",
+    "fee_model",
+    "currency",
+    "contract_value",
+    "payment_cycle",
+    "data_handover_business_days",
+    "data_storage_location",
+    "confidentiality_years_after_end",
+)
+
+RenderError = pdf_sandbox.RenderError
+RenderTimeout = pdf_sandbox.RenderTimeout
+
+
+# -- fingerprint -----------------------------------------------------------------------------------------------------
+
+
+def _canonical(value):
+    """One spelling per value: decimals without trailing zeros, ISO dates, NFC text with Unix line ends."""
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return "0" if text in ("-0", "0") else text
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return value
+
+
+def _agreed_clauses(contract: Contract) -> list[Clause]:
+    return list(contract.clauses.filter(status=Clause.Status.AGREED).order_by("order", "id"))
+
+
+def fingerprint_payload(contract: Contract, *, agreed_clauses: list[Clause] | None = None) -> dict:
+    """The canonical content the fingerprint hashes: terms, both parties' vendor identity, SLA rows, fees, clauses."""
+    clauses = _agreed_clauses(contract) if agreed_clauses is None else agreed_clauses
+    vendor = contract.vendor
+    return {
+        "schema": FINGERPRINT_SCHEMA,
+        "terms": {name: _canonical(getattr(contract, name)) for name in FINGERPRINT_TERM_FIELDS},
+        "vendor": {
+            "name": _canonical(vendor.name),
+            "credit_code": _canonical(vendor.credit_code),
+        },
+        "sla_targets": [
+            {
+                "metric": _canonical(row.metric),
+                "comparator": row.comparator,
+                "target": _canonical(row.target),
+                "unit": _canonical(row.unit),
+                "period": _canonical(row.period),
+            }
+            for row in contract.sla_targets.order_by("order", "id")
+        ],
+        "fee_items": [
+            {
+                "kind": _canonical(row.kind),
+                "unit_price": _canonical(row.unit_price),
+                "unit": _canonical(row.unit),
+                "quantity": _canonical(row.quantity),
+                "note": _canonical(row.note),
+            }
+            for row in contract.fee_items.order_by("order", "id")
+        ],
+        "clauses": [
+            {
+                "category": clause.category,
+                "title": _canonical(clause.title),
+                "text": _canonical(clause.text),
+                "order": clause.order,
+            }
+            for clause in clauses
+        ],
+    }
+
+
+def contract_fingerprint(contract: Contract, *, agreed_clauses: list[Clause] | None = None) -> str:
+    """SHA-256 of the canonical terms: equal terms give an equal fingerprint, whatever the language or render time.
+
+    Status, owner, notes and timestamps are left out on purpose, so signing a negotiated contract keeps the
+    fingerprint the vendor already saw on the draft.
+    """
+    payload = fingerprint_payload(contract, agreed_clauses=agreed_clauses)
+    serialised = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(serialised.encode("utf-8")).hexdigest()
+
+
+# -- static assets ---------------------------------------------------------------------------------------------------
+
+
+def pdf_static_assets() -> dict[str, str]:
+    """Every static file under `pdf/` as {static path: absolute file path}, in the staticfiles finders' precedence."""
+    assets: dict[str, str] = {}
+    for directory in finders.find(STATIC_PREFIX, find_all=True) or []:
+        root = Path(directory).resolve()
+        for dirpath, _dirnames, filenames in os.walk(root):
+            for filename in filenames:
+                path = (Path(dirpath) / filename).resolve()
+                if not path.is_relative_to(root) or not path.is_file():
+                    continue
+                relative = f"{STATIC_PREFIX}/{path.relative_to(root).as_posix()}"
+                assets.setdefault(relative, str(path))
+    return assets
+
+
+# -- display values --------------------------------------------------------------------------------------------------
+
+
+def _date(value: date | None) -> str:
+    return formats.date_format(value, "DATE_FORMAT") if value else "—"
+
+
+def _number(value: Decimal | None, *, places: int = 2, max_places: int | None = None) -> str:
+    """Thousands separators and at least `places` decimals; up to `max_places` when the value needs them."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    if max_places is not None and value != value.quantize(Decimal(1).scaleb(-places)):
+        places = min(max_places, max(places, -value.normalize().as_tuple().exponent))
+    return f"{value:,.{places}f}"
+
+
+def _plain(value: Decimal) -> str:
+    return format(Decimal(value).normalize(), "f")
+
+
+def _days(n: int) -> str:
+    return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
+
+
+def _months(n: int) -> str:
+    return ngettext("%(n)s month", "%(n)s months", n) % {"n": n}
+
+
+def _key_terms(contract: Contract) -> list[tuple[str, str]]:
+    money = contract.currency
+    if contract.auto_renew:
+        renewal = _(
+            "Renews automatically for %(term)s at a time, unless either party gives notice of non-renewal "
+            "at least %(notice)s before the current term ends."
+        ) % {"term": _months(contract.renewal_term_months), "notice": _days(contract.non_renewal_notice_days)}
+    else:
+        renewal = _("Does not renew automatically; a renewal needs the agreement of both parties.")
+    if contract.price_increase_cap_pct is None:
+        cap = _("No cap on price increases was agreed.")
+    else:
+        cap = _("Each increase is capped at %(cap)s%%.") % {"cap": _plain(contract.price_increase_cap_pct)}
+    fees = _("%(model)s, paid %(cycle)s; contract value %(value)s.") % {
+        "model": contract.get_fee_model_display(),
+        "cycle": contract.get_payment_cycle_display().lower()
+        if translation.get_language() == "en"
+        else contract.get_payment_cycle_display(),
+        "value": f"{money} {_number(contract.contract_value)}" if contract.contract_value is not None else "—",
+    }
+    return [
+        (
+            _("Term"),
+            _("%(start)s to %(end)s (initial term %(months)s)")
+            % {
+                "start": _date(contract.effective_date),
+                "end": _date(contract.end_date),
+                "months": _months(contract.initial_term_months),
+            },
+        ),
+        (_("Renewal"), renewal),
+        (
+            _("Termination notice"),
+            _("%(notice)s written notice.") % {"notice": _days(contract.termination_notice_days)},
+        ),
+        (
+            _("Trial period"),
+            _months(contract.trial_period_months) if contract.trial_period_months else _("None"),
+        ),
+        (
+            _("Price changes"),
+            _("Written notice at least %(notice)s before a new price takes effect.")
+            % {"notice": _days(contract.price_change_notice_days)}
+            + " "
+            + cap,
+        ),
+        (_("Fees and payment"), fees),
+        (
+            _("Data handover"),
+            _("The vendor hands over all of our data within %(n)s working days after the contract ends.")
+            % {"n": contract.data_handover_business_days},
+        ),
+        (_("Data storage location"), contract.data_storage_location or _("Not specified")),
+        (
+            _("Confidentiality"),
+            ngettext(
+                "Binding during the contract and for %(n)s year after it ends.",
+                "Binding during the contract and for %(n)s years after it ends.",
+                contract.confidentiality_years_after_end,
+            )
+            % {"n": contract.confidentiality_years_after_end},
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class ClauseSection:
+    category: str
+    clauses: list[tuple[int, Clause]]
+
+
+def _clause_sections(clauses: list[Clause]) -> list[ClauseSection]:
+    """Consecutive agreed clauses of one category share a heading; articles are numbered through the document."""
+    labels = dict(ClauseCategory.choices)
+    sections: list[ClauseSection] = []
+    for number, clause in enumerate(clauses, start=1):
+        if not sections or sections[-1].category != str(labels.get(clause.category, clause.category)):
+            sections.append(ClauseSection(category=str(labels.get(clause.category, clause.category)), clauses=[]))
+        sections[-1].clauses.append((number, clause))
+    return sections
+
+
+def _company() -> dict[str, str]:
+    return {
+        "name": settings.COMPANY_NAME,
+        "credit_code": settings.COMPANY_CREDIT_CODE,
+        "legal_representative": settings.COMPANY_LEGAL_REPRESENTATIVE,
+        "address": settings.COMPANY_ADDRESS,
+    }
+
+
+def contract_document_context(contract: Contract) -> dict:
+    """Everything the template shows, formatted in the active language. One query per child table."""
+    contract = Contract.objects.select_related("vendor").get(pk=contract.pk)
+    agreed = _agreed_clauses(contract)
+    waived = contract.clauses.filter(status=Clause.Status.WAIVED).count()
+    not_agreed = contract.clauses.exclude(status__in=(Clause.Status.AGREED, Clause.Status.WAIVED)).count()
+    fee_items = list(contract.fee_items.order_by("order", "id"))
+    total = sum((item.amount for item in fee_items), Decimal(0))
+    obligations = list(contract.obligations.exclude(status=Obligation.Status.WAIVED).order_by("due_date", "id"))
+    return {
+        "contract": contract,
+        "vendor": contract.vendor,
+        "company": _company(),
+        "language": translation.get_language(),
+        "status_label": contract.get_status_display(),
+        "category_label": contract.get_category_display(),
+        "watermark": contract.status in WATERMARKED_STATUSES,
+        "fingerprint": contract_fingerprint(contract, agreed_clauses=agreed),
+        "effective_date": _date(contract.effective_date),
+        "end_date": _date(contract.end_date),
+        "signed_on": _date(contract.signed_on) if contract.signed_on else _("Not signed yet"),
+        "key_terms": _key_terms(contract),
+        "sla_targets": [
+            {
+                "metric": row.metric,
+                "comparator": row.get_comparator_display(),
+                "target": _plain(row.target),
+                "unit": row.unit,
+                "period": row.period,
+            }
+            for row in contract.sla_targets.order_by("order", "id")
+        ],
+        "fee_items": [
+            {
+                "kind": item.kind,
+                "unit_price": _number(item.unit_price, max_places=4),
+                "unit": item.unit,
+                "quantity": _number(item.quantity, places=0, max_places=2),
+                "amount": _number(item.amount),
+                "note": item.note,
+            }
+            for item in fee_items
+        ],
+        "fee_total": _number(total) if fee_items else None,
+        "currency": contract.currency,
+        "clause_sections": _clause_sections(agreed),
+        "waived_count": waived,
+        "not_agreed_count": not_agreed,
+        "obligations": [
+            {
+                "due_date": _date(obligation.due_date),
+                "title": obligation.title,
+                "kind": obligation.get_kind_display(),
+                "responsible": obligation.get_responsible_display(),
+                "status": obligation.get_status_display(),
+            }
+            for obligation in obligations
+        ],
+        # Empty markers that the stylesheet fills with CSS page counters (only margin boxes know the page number).
+        "page_number": mark_safe('<span class="page-number"></span>'),
+        "page_count": mark_safe('<span class="page-count"></span>'),
+        "signature_parties": [
+            (pgettext("contract party", "Party A"), settings.COMPANY_NAME),
+            (pgettext("contract party", "Party B"), contract.vendor.name),
+        ],
+    }
+
+
+def contract_document_html(contract: Contract, *, language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language: {language!r}")
+    with translation.override(language):
+        return render_to_string(TEMPLATE, contract_document_context(contract))
+
+
+def render_contract_pdf(contract: Contract, *, language: str) -> bytes:
+    """The contract document as PDF bytes. Raises RenderTimeout past PDF_RENDER_TIMEOUT, RenderError on failure.
+
+    The caller has checked that the user may view the contract (contracts.selectors.contracts_visible_to).
+    """
+    html = contract_document_html(contract, language=language)
+    rendered = pdf_sandbox.render_isolated(
+        html,
+        assets=pdf_static_assets(),
+        timeout=settings.PDF_RENDER_TIMEOUT,
+        memory_limit_mb=settings.PDF_RENDER_MEMORY_MB,
+    )
+    if rendered.refused:
+        logger.warning("PDF of contract %s: refused to fetch %s", contract.pk, rendered.refused)
+    return rendered.pdf
+
+
+# -- bulk export -----------------------------------------------------------------------------------------------------
+
+
+def export_jobs_visible_to(user) -> QuerySet[ExportJob]:
+    """An export belongs to the person who asked for it; nobody else learns that it exists."""
+    if not (user and user.is_authenticated and user.is_active):
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(requested_by=user)
+
+
+def _chosen_contracts(*, by, contract_ids: list[int] | None, filters: dict | None) -> QuerySet[Contract]:
+    visible = contracts_visible_to(by)
+    if contract_ids is not None:
+        wanted = set(contract_ids)
+        found = set(visible.filter(pk__in=wanted).values_list("pk", flat=True))
+        missing = sorted(wanted - found)
+        if missing:
+            # Hidden and non-existent contracts get the same answer: the caller learns nothing about hidden ones.
+            raise ValidationError(
+                {"ids": [_("No contract with id %(ids)s.") % {"ids": ", ".join(str(pk) for pk in missing[:20])}]}
+            )
+        return visible.filter(pk__in=found)
+    if filters is not None:
+        filterset = ContractFilter(data=filters, queryset=visible)
+        if not filterset.is_valid():
+            raise ValidationError(
+                {"filter": [f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()]}
+            )
+        return filterset.qs
+    raise ValidationError({"ids": [_("Give the contract ids or a filter.")]})
+
+
+@transaction.atomic
+def export_job_create(
+    *, by, language: str, contract_ids: list[int] | None = None, filters: dict | None = None
+) -> ExportJob:
+    """Record a bulk export of the chosen contracts the user may see and queue its rendering once committed."""
+    if language not in LANGUAGES:
+        raise ValidationError({"lang": [_("Choose zh-hans or en.")]})
+    chosen = _chosen_contracts(by=by, contract_ids=contract_ids, filters=filters)
+    limit = settings.PDF_EXPORT_MAX_CONTRACTS
+    ids = list(chosen.order_by("number").values_list("pk", flat=True)[: limit + 1])
+    if not ids:
+        raise ValidationError({"ids": [_("No contract matches; there is nothing to export.")]})
+    if len(ids) > limit:
+        raise ValidationError(
+            {"ids": [_("One export holds at most %(limit)s contracts; narrow the selection.") % {"limit": limit}]}
+        )
+    job = ExportJob.objects.create(requested_by=by, language=language, contract_ids=ids, total=len(ids))
+    from .export_tasks import export_contracts_pdf
+
+    transaction.on_commit(lambda: export_contracts_pdf.delay(job.pk))
+    return job
+
+
+def _zip_member_name(contract: Contract, taken: set[str]) -> str:
+    base = get_valid_filename(contract.number) or f"contract-{contract.pk}"
+    name = f"{base}.pdf"
+    if name in taken:
+        name = f"{base}-{contract.pk}.pdf"
+    taken.add(name)
+    return name
+
+
+def export_job_run(job_id: int) -> ExportJob:
+    """Render the job's contracts into one ZIP, counting progress as it goes. Safe to run again after a crash.
+
+    Visibility is checked again now, not only when the job was requested: a share revoked in between is honoured.
+    """
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().select_related("requested_by").get(pk=job_id)
+        if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
+            return job
+        contracts = list(
+            contracts_visible_to(job.requested_by)
+            .filter(pk__in=job.contract_ids)
+            .select_related("vendor")
+            .order_by("number")
+        )
+        job.status = ExportJob.Status.RUNNING
+        job.started_at = timezone.now()
+        job.total = len(contracts)
+        job.done = 0
+        job.save(update_fields=["status", "started_at", "total", "done"])
+
+    taken: set[str] = set()
+    with tempfile.TemporaryFile() as spool:
+        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for done, contract in enumerate(contracts, start=1):
+                try:
+                    pdf = render_contract_pdf(contract, language=job.language)
+                except RenderError as exc:
+                    return export_job_fail(
+                        job.pk,
+                        _("The PDF of contract %(number)s could not be rendered: %(reason)s")
+                        % {"number": contract.number, "reason": exc},
+                    )
+                archive.writestr(_zip_member_name(contract, taken), pdf)
+                ExportJob.objects.filter(pk=job.pk).update(done=done)
+        spool.seek(0)
+        job.file.save(f"contracts-{job.pk}-{secrets.token_hex(8)}.zip", File(spool), save=False)
+    job.status = ExportJob.Status.DONE
+    job.done = len(contracts)
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "status", "done", "finished_at"])
+    return job
+
+
+def export_job_fail(job_id: int, message: str) -> ExportJob:
+    job = ExportJob.objects.get(pk=job_id)
+    job.status = ExportJob.Status.FAILED
+    job.error = str(message)[:2000]
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "finished_at"])
+    logger.warning("PDF export %s failed: %s", job_id, message)
+    return job

@@ -1,0 +1,33 @@
+"""The "PDF" button on the contract page: the same document as the API, shown inline in the browser."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import translation
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .pdf import LANGUAGES, RenderError, RenderTimeout, render_contract_pdf
+from .selectors import contracts_visible_to
+
+
+@login_required
+@require_GET
+def contract_pdf(request, pk: int):
+    contract = get_object_or_404(contracts_visible_to(request.user).select_related("vendor"), pk=pk)
+    language = request.GET.get("lang", "").strip().lower()
+    if language not in LANGUAGES:
+        language = "en" if translation.get_language() == "en" else "zh-hans"
+    try:
+        pdf = render_contract_pdf(contract, language=language)
+    except RenderTimeout:
+        messages.error(request, _("The PDF took too long to render. Try again later."))
+        return redirect(contract.get_absolute_url())
+    except RenderError:
+        messages.error(request, _("The PDF could not be rendered. Try again later."))
+        return redirect(contract.get_absolute_url())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"{contract.number}-{language}.pdf")
+    return response

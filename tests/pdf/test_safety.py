@@ -1,0 +1,134 @@
+"""Rendering reads nothing but the app's own static files, prints user markup as text, and stops at its time limit."""
+
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from contracts import pdf as contract_pdf
+from contracts import pdf_sandbox
+from contracts.pdf import pdf_static_assets, render_contract_pdf
+from contracts.pdf_sandbox import STATIC_BASE_URL, RenderTimeout, StaticAssetFetcher, URLRefused
+
+from .conftest import make_contract, pdf_text, squeeze
+
+STYLESHEET = STATIC_BASE_URL + "pdf/contract.css"
+
+
+@pytest.fixture
+def listener():
+    """A TCP port that records every connection: proof that nothing was fetched over the network."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    connections: list[tuple] = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, addr = server.accept()
+            except TimeoutError:
+                continue
+            connections.append(addr)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], connections
+    stop.set()
+    thread.join()
+    server.close()
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Keeps what each real render reported: the URLs its fetcher was asked for and refused."""
+    seen: list[pdf_sandbox.Rendered] = []
+    real = pdf_sandbox.render_isolated
+
+    def spy(*args, **kwargs):
+        rendered = real(*args, **kwargs)
+        seen.append(rendered)
+        return rendered
+
+    monkeypatch.setattr(contract_pdf.pdf_sandbox, "render_isolated", spy)
+    return seen
+
+
+def test_markup_in_a_clause_is_printed_as_text_and_nothing_is_fetched(owner, listener, renders, tmp_path):
+    # Given clauses whose text holds image tags pointing at a local file and at remote servers
+    port, connections = listener
+    hostile = [
+        '<img src="file:///etc/passwd">',
+        '<img src="http://127.0.0.1:9/x.png">',
+        f'<img src="http://127.0.0.1:{port}/x.png"><link rel="stylesheet" href="http://127.0.0.1:{port}/x.css">',
+    ]
+    contract = make_contract(owner, clause_texts=hostile)
+
+    # When the contract is printed
+    pdf = render_contract_pdf(contract, language="zh-hans")
+
+    # Then the markup appears as text, the file's content does not, and nothing connected to the listening port
+    text = squeeze(pdf_text(pdf, tmp_path))
+    for markup in hostile:
+        assert squeeze(markup) in text
+    assert "root:x:0:0" not in text
+    assert connections == []
+    # And the fetcher was asked only for the document's own stylesheet, and refused nothing
+    assert [r.requested for r in renders] == [[STYLESHEET]]
+    assert [r.refused for r in renders] == [[]]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/x.png",
+        "https://example.com/pdf/contract.css",
+        "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg'/>",
+        STATIC_BASE_URL + "pdf/../../clm/settings.py",
+        STATIC_BASE_URL + "pdf/%2e%2e/%2e%2e/clm/settings.py",
+        STATIC_BASE_URL + "pdf/..%2f..%2fclm/settings.py",
+        STATIC_BASE_URL + "/etc/passwd",
+        STATIC_BASE_URL + "pdf\\..\\..\\clm\\settings.py",
+        STATIC_BASE_URL + "pdf/missing.css",
+        "https://static.clm.invalid.example.com/pdf/contract.css",
+    ],
+)
+def test_fetcher_refuses_everything_but_listed_static_files(url):
+    fetcher = StaticAssetFetcher(pdf_static_assets())
+
+    with pytest.raises(URLRefused):
+        fetcher.fetch(url)
+
+    assert fetcher.refused == [url]
+
+
+def test_fetcher_serves_the_documents_stylesheet_from_the_static_folder():
+    assets = pdf_static_assets()
+    fetcher = StaticAssetFetcher(assets)
+
+    response = fetcher.fetch(STYLESHEET)
+
+    assert Path(assets["pdf/contract.css"]).is_relative_to(Path(settings.BASE_DIR) / "static")
+    assert response.content_type == "text/css"
+    assert b"@page" in response.read()
+    assert fetcher.refused == []
+
+
+def test_a_render_past_its_time_limit_is_stopped(owner):
+    # Given a large document and a time limit no renderer can meet
+    html = "<p>" + "长文本 long text " * 20000 + "</p>"
+
+    # When it is rendered in the sandbox, the child is killed and the caller gets RenderTimeout
+    with pytest.raises(RenderTimeout):
+        pdf_sandbox.render_isolated(html, assets={}, timeout=0.01)
+
+
+def test_render_contract_pdf_honours_the_configured_time_limit(contract, settings):
+    settings.PDF_RENDER_TIMEOUT = 0.01
+
+    with pytest.raises(RenderTimeout):
+        render_contract_pdf(contract, language="zh-hans")
