@@ -1,9 +1,12 @@
-"""API plumbing shared by every app: pagination and the mapping of domain errors to HTTP answers."""
+"""API plumbing shared by every app: pagination, role permissions and the mapping of domain errors to HTTP answers."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -16,6 +19,13 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
+class RoleModelPermissions(DjangoModelPermissions):
+    """Model permissions of the user's role groups, reading included (the auditor reads, staff add, managers delete)."""
+
+    perms_map = {**DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
+    perms_map["HEAD"] = perms_map["GET"]
+
+
 def exception_handler(exc, context):
     if isinstance(exc, StaleVersionError):
         return Response(
@@ -24,6 +34,11 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, ActionNotAllowed):
         return Response({"detail": str(exc.message), "code": "action_not_allowed"}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ProtectedError):
+        return Response(
+            {"detail": _("Other records still refer to this one, so it cannot be deleted."), "code": "protected"},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = ValidationError(detail)

@@ -193,9 +193,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 CELERY_IMPORTS = ("contracts.export_tasks",)
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous API call then gets 401 with `WWW-Authenticate: Token`, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "clm.api.Pagination",
@@ -216,6 +217,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ContractStatusEnum": "contracts.models.Contract.Status",
+        "ContractCategoryEnum": "contracts.models.Contract.Category",
+        "ClauseStatusEnum": "contracts.models.Clause.Status",
+        "ClauseCategoryEnum": "contracts.models.ClauseCategory",
+        "DocumentKindEnum": "contracts.models.Document.Kind",
+        "ObligationStatusEnum": "obligations.models.Obligation.Status",
+        "ObligationKindEnum": "obligations.models.Obligation.Kind",
+        "VendorStatusEnum": "vendors.models.Vendor.Status",
+        "CertificationKindEnum": "vendors.models.Certification.Kind",
+        "ShareLevelEnum": ["view", "change", "none"],
+        "GrantLevelEnum": ["view", "change"],
+    },
 }
 
 GUARDIAN_RAISE_403 = False

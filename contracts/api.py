@@ -1,0 +1,354 @@
+"""Contracts over the API: terms, lifecycle actions, clauses and revisions, price-change notices, documents, sharing.
+
+Every object is looked up through contracts.selectors, so what a user may not see answers 404 (for reads and writes
+alike) and what they may see but not change answers 403. The views parse input, call one service, and render.
+"""
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from clm.exceptions import ActionNotAllowed
+
+from . import lifecycle
+from .documents import document_upload
+from .filters import ContractFilter
+from .models import Clause, ClauseRevision, Contract, Document, PriceChangeNotice
+from .selectors import (
+    clause_revisions_visible_to,
+    clauses_visible_to,
+    contract_shares,
+    contracts_visible_to,
+    documents_visible_to,
+    price_change_notices_visible_to,
+    user_can_change_contract,
+    user_can_edit_clauses,
+    user_can_share_contract,
+)
+from .serializers import (
+    ClauseCreateSerializer,
+    ClauseRevisionCreateSerializer,
+    ClauseRevisionSerializer,
+    ClauseSerializer,
+    ClauseUpdateSerializer,
+    ContractSerializer,
+    ContractWriteSerializer,
+    DateActionSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    PriceChangeNoticeSerializer,
+    RenewSerializer,
+    ShareSerializer,
+    SharesSerializer,
+    TerminateSerializer,
+)
+from .services import clause_add_revision, clause_create, clause_update, contract_create, contract_update
+from .sharing import contract_share
+
+
+def require_change(user, contract: Contract) -> None:
+    if not user_can_change_contract(user, contract):
+        raise PermissionDenied(_("You can see this contract but not change it."))
+
+
+def require_clause_editing(user, contract: Contract) -> None:
+    if not user_can_edit_clauses(user, contract):
+        raise PermissionDenied(_("You can see this contract but not edit its clauses."))
+
+
+LIFECYCLE_ERRORS = {400: OpenApiResponse(description="Bad input, or the action is not allowed in this status.")}
+
+
+def _lifecycle_schema(request, summary: str):
+    return extend_schema(request=request, responses={200: ContractSerializer, **LIFECYCLE_ERRORS}, summary=summary)
+
+
+@extend_schema_view(
+    create=extend_schema(request=ContractWriteSerializer, responses={201: ContractSerializer}),
+    update=extend_schema(request=ContractWriteSerializer, responses={200: ContractSerializer, 409: None}),
+    partial_update=extend_schema(request=ContractWriteSerializer, responses={200: ContractSerializer, 409: None}),
+    destroy=extend_schema(responses={204: None, 400: None}),
+)
+class ContractViewSet(viewsets.ModelViewSet):
+    """Contracts the caller may see. A new contract starts as a draft owned by its creator."""
+
+    serializer_class = ContractSerializer
+    filterset_class = ContractFilter
+    ordering_fields = ["number", "title", "status", "effective_date", "end_date", "created_at", "updated_at"]
+
+    def get_queryset(self):
+        return (
+            contracts_visible_to(self.request.user)
+            .select_related("owner", "vendor")
+            .prefetch_related("sla_targets", "fee_items")
+        )
+
+    def _render(self, contract: Contract, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=contract.pk)
+        return Response(ContractSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        if not request.user.has_perm("contracts.add_contract"):
+            raise PermissionDenied(_("Your role cannot create contracts."))
+        serializer = ContractWriteSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        contract = contract_create(by=request.user, **data)
+        return self._render(contract, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        contract = self.get_object()
+        require_change(request.user, contract)
+        serializer = ContractWriteSerializer(
+            contract, data=request.data, partial=kwargs.get("partial", False), context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "owner" in data and data["owner"] != contract.owner and not user_can_share_contract(request.user, contract):
+            raise PermissionDenied(_("Only the owner or a procurement manager can hand the contract to someone else."))
+        contract = contract_update(contract=contract, by=request.user, version=data.pop("version"), **data)
+        return self._render(contract)
+
+    def destroy(self, request, *args, **kwargs):
+        contract = self.get_object()
+        require_change(request.user, contract)
+        if contract.status != Contract.Status.DRAFT:
+            raise ActionNotAllowed(_("Only a draft contract can be deleted; end a signed one by terminating it."))
+        contract.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _action_target(self) -> Contract:
+        contract = get_object_or_404(contracts_visible_to(self.request.user), pk=self.kwargs["pk"])
+        require_change(self.request.user, contract)
+        return contract
+
+    @_lifecycle_schema(None, "Open negotiation on a draft contract")
+    @action(detail=True, methods=["post"], url_path="start-negotiation")
+    def start_negotiation(self, request, pk=None):
+        contract = lifecycle.contract_start_negotiation(contract=self._action_target(), by=request.user)
+        return self._render(contract)
+
+    def _dated_action(self, request, service) -> Response:
+        contract = self._action_target()
+        serializer = DateActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._render(service(contract=contract, by=request.user, date=serializer.validated_data["date"]))
+
+    @_lifecycle_schema(DateActionSerializer, "Record the signature (every clause agreed or waived)")
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        return self._dated_action(request, lifecycle.contract_sign)
+
+    @_lifecycle_schema(DateActionSerializer, "Put a signed contract into force")
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        return self._dated_action(request, lifecycle.contract_activate)
+
+    @_lifecycle_schema(DateActionSerializer, "Record that non-renewal notice was given")
+    @action(detail=True, methods=["post"], url_path="non-renewal-notice")
+    def non_renewal_notice(self, request, pk=None):
+        return self._dated_action(request, lifecycle.contract_record_non_renewal_notice)
+
+    @_lifecycle_schema(RenewSerializer, "Renew: extend the term, or create a linked successor contract")
+    @action(detail=True, methods=["post"])
+    def renew(self, request, pk=None):
+        contract = self._action_target()
+        serializer = RenewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        renewed = lifecycle.contract_renew(contract=contract, by=request.user, **serializer.validated_data)
+        return self._render(renewed)
+
+    @_lifecycle_schema(TerminateSerializer, "Terminate the contract on a date, with the reason")
+    @action(detail=True, methods=["post"])
+    def terminate(self, request, pk=None):
+        contract = self._action_target()
+        serializer = TerminateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        terminated = lifecycle.contract_terminate(contract=contract, by=request.user, **serializer.validated_data)
+        return self._render(terminated)
+
+
+class ContractChildMixin:
+    """Views under contracts/{contract_pk}/: the contract must be visible (else 404) before anything else happens."""
+
+    @cached_property
+    def contract(self) -> Contract:
+        return get_object_or_404(contracts_visible_to(self.request.user), pk=self.kwargs["contract_pk"])
+
+
+@extend_schema_view(post=extend_schema(request=ClauseCreateSerializer, responses={201: ClauseSerializer}))
+class ContractClauseList(ContractChildMixin, generics.ListCreateAPIView):
+    """The contract's clauses in order; legal and those who may change the contract add new ones."""
+
+    queryset = Clause.objects.none()  # names the model for the schema; get_queryset() picks the rows
+    serializer_class = ClauseSerializer
+    filterset_class = None
+    ordering_fields = ["order", "category", "status", "updated_at"]
+
+    def get_queryset(self):
+        return clauses_visible_to(self.request.user).filter(contract=self.contract).order_by("order", "id")
+
+    def create(self, request, *args, **kwargs):
+        require_clause_editing(request.user, self.contract)
+        serializer = ClauseCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        clause = clause_create(contract=self.contract, by=request.user, **serializer.validated_data)
+        return Response(ClauseSerializer(clause).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(patch=extend_schema(request=ClauseUpdateSerializer, responses={200: ClauseSerializer, 409: None}))
+class ClauseDetail(generics.RetrieveUpdateAPIView):
+    """One clause. PATCH changes title, category, status or order and must carry the version last read."""
+
+    serializer_class = ClauseSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return clauses_visible_to(self.request.user).select_related("contract")
+
+    def update(self, request, *args, **kwargs):
+        clause = self.get_object()
+        require_clause_editing(request.user, clause.contract)
+        serializer = ClauseUpdateSerializer(clause, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "version" not in data:
+            return Response({"version": [_("Send the version you last read.")]}, status=status.HTTP_400_BAD_REQUEST)
+        clause = clause_update(clause=clause, by=request.user, version=data.pop("version"), **data)
+        return Response(ClauseSerializer(clause).data)
+
+
+@extend_schema_view(
+    post=extend_schema(request=ClauseRevisionCreateSerializer, responses={201: ClauseRevisionSerializer, 409: None})
+)
+class ClauseRevisionList(generics.ListCreateAPIView):
+    """Every wording a clause went through, oldest first; a new revision becomes the clause's text."""
+
+    queryset = ClauseRevision.objects.none()  # names the model for the schema; get_queryset() picks the rows
+    serializer_class = ClauseRevisionSerializer
+    filterset_class = None
+    ordering_fields = ["number", "created_at"]
+
+    @cached_property
+    def clause(self) -> Clause:
+        return get_object_or_404(
+            clauses_visible_to(self.request.user).select_related("contract"), pk=self.kwargs["clause_pk"]
+        )
+
+    def get_queryset(self):
+        return (
+            clause_revisions_visible_to(self.request.user)
+            .filter(clause=self.clause)
+            .select_related("author")
+            .order_by("number")
+        )
+
+    def create(self, request, *args, **kwargs):
+        require_clause_editing(request.user, self.clause.contract)
+        serializer = ClauseRevisionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        revision = clause_add_revision(clause=self.clause, by=request.user, **serializer.validated_data)
+        return Response(ClauseRevisionSerializer(revision).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(post=extend_schema(responses={201: PriceChangeNoticeSerializer}))
+class PriceChangeNoticeList(ContractChildMixin, generics.ListCreateAPIView):
+    """Price-change notices from the vendor, each checked against the contract's notice period and cap."""
+
+    queryset = PriceChangeNotice.objects.none()  # names the model for the schema; get_queryset() picks the rows
+    serializer_class = PriceChangeNoticeSerializer
+    filterset_class = None
+    ordering_fields = ["received_on", "effective_on"]
+
+    def get_queryset(self):
+        return (
+            price_change_notices_visible_to(self.request.user)
+            .filter(contract=self.contract)
+            .select_related("recorded_by")
+            .order_by("-received_on", "-id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        require_change(request.user, self.contract)
+        serializer = PriceChangeNoticeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        notice = lifecycle.price_change_notice_record(
+            contract=self.contract, by=request.user, **serializer.validated_data
+        )
+        return Response(PriceChangeNoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(post=extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer}))
+class ContractDocumentList(ContractChildMixin, generics.ListCreateAPIView):
+    """Signed scans, annexes and amendments; an upload is checked and fingerprinted (SHA-256) before it is kept."""
+
+    queryset = Document.objects.none()  # names the model for the schema; get_queryset() picks the rows
+    serializer_class = DocumentSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    filterset_class = None
+    ordering_fields = ["uploaded_at", "original_name", "kind"]
+
+    def get_queryset(self):
+        return (
+            documents_visible_to(self.request.user)
+            .filter(contract=self.contract)
+            .select_related("uploaded_by")
+            .order_by("-uploaded_at", "-id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        require_change(request.user, self.contract)
+        serializer = DocumentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = document_upload(
+            contract=self.contract,
+            by=request.user,
+            uploaded_file=serializer.validated_data["file"],
+            kind=serializer.validated_data["kind"],
+        )
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class DocumentDetail(generics.RetrieveAPIView):
+    serializer_class = DocumentSerializer
+
+    def get_queryset(self):
+        return documents_visible_to(self.request.user).select_related("uploaded_by")
+
+
+class DocumentDownload(APIView):
+    """The stored file itself, byte for byte as uploaded."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The file.")})
+    def get(self, request, pk: int):
+        document = get_object_or_404(documents_visible_to(request.user), pk=pk)
+        return FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+
+
+class ContractShareView(ContractChildMixin, APIView):
+    """Who else may see or change the contract. The owner or a manager shares it with a user or a group."""
+
+    @extend_schema(responses={200: SharesSerializer})
+    def get(self, request, contract_pk: int):
+        return Response(SharesSerializer(contract_shares(self.contract)).data)
+
+    @extend_schema(request=ShareSerializer, responses={200: SharesSerializer})
+    def post(self, request, contract_pk: int):
+        serializer = ShareSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contract_share(contract=self.contract, by=request.user, **serializer.validated_data)
+        return Response(SharesSerializer(contract_shares(self.contract)).data)

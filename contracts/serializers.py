@@ -1,0 +1,220 @@
+"""API shapes for contracts and what hangs off them.
+
+Input serializers only check types and field-level rules and hand plain values to contracts.services /
+contracts.lifecycle; output serializers render what the selectors returned. No business rule lives here.
+"""
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .models import Clause, ClauseRevision, Contract, Document, FeeItem, PriceChangeNotice, SLATarget
+from .services import CONTRACT_TERM_FIELDS
+
+
+class SLATargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SLATarget
+        fields = ["metric", "comparator", "target", "unit", "period", "order"]
+        extra_kwargs = {"order": {"required": False}}
+
+
+class FeeItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FeeItem
+        fields = ["kind", "unit_price", "unit", "quantity", "note", "order"]
+        extra_kwargs = {"order": {"required": False}}
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    """A contract as the API shows it: the section-3 terms, its state, and its SLA and fee rows."""
+
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+    sla_targets = SLATargetSerializer(many=True, read_only=True)
+    fee_items = FeeItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id",
+            *CONTRACT_TERM_FIELDS,
+            "vendor_name",
+            "status",
+            "version",
+            "notice_given_on",
+            "signed_on",
+            "activated_on",
+            "terminated_on",
+            "termination_reason",
+            "expired_on",
+            "predecessor",
+            "sla_targets",
+            "fee_items",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ContractWriteSerializer(serializers.ModelSerializer):
+    """The terms a user may set. `version` is required on update: it is the version the client last read."""
+
+    owner = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        help_text=_("User name of the owner. On create, the creator unless given."),
+    )
+    sla_targets = SLATargetSerializer(many=True, required=False)
+    fee_items = FeeItemSerializer(many=True, required=False)
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text=_("Required on update: the version you last read.")
+    )
+
+    class Meta:
+        model = Contract
+        fields = [*CONTRACT_TERM_FIELDS, "sla_targets", "fee_items", "version"]
+        extra_kwargs = {"number": {"required": False, "allow_blank": True}}
+
+    def validate(self, attrs):
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError({"version": [_("Send the version you last read.")]})
+        return attrs
+
+
+class DateActionSerializer(serializers.Serializer):
+    date = serializers.DateField()
+
+
+class TerminateSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class RenewSerializer(serializers.Serializer):
+    months = serializers.IntegerField(min_value=1, max_value=600, required=False, allow_null=True)
+    successor = serializers.BooleanField(default=False)
+
+
+class ShareSerializer(serializers.Serializer):
+    user = serializers.CharField(required=False, max_length=150, help_text=_("User name to share with."))
+    group = serializers.CharField(required=False, max_length=150, help_text=_("Group name to share with."))
+    permission = serializers.ChoiceField(choices=[("view", _("View")), ("change", _("Change")), ("none", _("None"))])
+
+    def validate(self, attrs):
+        if ("user" in attrs) == ("group" in attrs):
+            raise serializers.ValidationError(_("Give either a user or a group."))
+        return attrs
+
+
+class UserShareSerializer(serializers.Serializer):
+    user = serializers.CharField()
+    permission = serializers.ChoiceField(choices=["view", "change"])
+
+
+class GroupShareSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    permission = serializers.ChoiceField(choices=["view", "change"])
+
+
+class SharesSerializer(serializers.Serializer):
+    users = UserShareSerializer(many=True)
+    groups = GroupShareSerializer(many=True)
+
+
+class ClauseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Clause
+        fields = ["id", "contract", "category", "title", "text", "status", "order", "version", "updated_at"]
+        read_only_fields = fields
+
+
+class ClauseCreateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Clause
+        fields = ["category", "title", "text", "status", "order"]
+        extra_kwargs = {"order": {"required": False}, "status": {"required": False}}
+
+
+class ClauseUpdateSerializer(serializers.ModelSerializer):
+    """Title, category, status and order; the text changes only through a new revision."""
+
+    version = serializers.IntegerField(min_value=1, help_text=_("The version you last read."))
+
+    class Meta:
+        model = Clause
+        fields = ["category", "title", "status", "order", "version"]
+
+
+class ClauseRevisionSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ClauseRevision
+        fields = ["id", "clause", "number", "text", "side", "comment", "author", "created_at"]
+        read_only_fields = fields
+
+
+class ClauseRevisionCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=20000)
+    side = serializers.ChoiceField(choices=ClauseRevision.Side.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    status = serializers.ChoiceField(
+        choices=Clause.Status.choices,
+        required=False,
+        help_text=_("Blank: countered for the vendor's wording, proposed for ours."),
+    )
+    version = serializers.IntegerField(min_value=1, required=False, help_text=_("The clause version you last read."))
+
+
+class PriceChangeNoticeSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    issues = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = PriceChangeNotice
+        fields = [
+            "id",
+            "contract",
+            "received_on",
+            "effective_on",
+            "increase_pct",
+            "note",
+            "compliant",
+            "issues",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = ["id", "contract", "compliant", "issues", "recorded_by", "created_at"]
+        extra_kwargs = {"note": {"required": False}}
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "contract",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        return reverse("api:document-download", args=[obj.pk])
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    kind = serializers.ChoiceField(choices=Document.Kind.choices, default=Document.Kind.ANNEX)

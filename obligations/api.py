@@ -1,0 +1,78 @@
+"""Obligations over the API. They follow their contract: visible when it is, changeable when it is."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from contracts.selectors import user_can_change_contract
+
+from . import services
+from .filters import ObligationFilter
+from .models import Obligation
+from .selectors import obligations_visible_to
+from .serializers import ObligationSerializer, ObligationUpdateSerializer, WaiveSerializer
+
+
+@extend_schema_view(partial_update=extend_schema(request=ObligationUpdateSerializer, responses=ObligationSerializer))
+class ObligationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    """Dated things to do or check, across every contract the caller may see."""
+
+    serializer_class = ObligationSerializer
+    filterset_class = ObligationFilter
+    ordering_fields = ["due_date", "starts_on", "kind", "status", "updated_at"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return obligations_visible_to(self.request.user).select_related("contract__owner", "owner")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def _target(self) -> Obligation:
+        obligation = self.get_object()
+        if not user_can_change_contract(self.request.user, obligation.contract):
+            raise PermissionDenied(_("You can see this obligation but not change it."))
+        return obligation
+
+    def _render(self, obligation: Obligation) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=obligation.pk)).data)
+
+    def update(self, request, *args, **kwargs):
+        obligation = self._target()
+        serializer = ObligationUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if "owner" in serializer.validated_data:
+            obligation = services.obligation_reassign(
+                obligation=obligation, by=request.user, owner=serializer.validated_data["owner"]
+            )
+        if "due_date" in serializer.validated_data:
+            obligation = services.obligation_move_due_date(
+                obligation=obligation, by=request.user, due_date=serializer.validated_data["due_date"]
+            )
+        return self._render(obligation)
+
+    @extend_schema(request=None, responses=ObligationSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        return self._render(services.obligation_complete(obligation=self._target(), by=request.user))
+
+    @extend_schema(request=WaiveSerializer, responses=ObligationSerializer)
+    @action(detail=True, methods=["post"])
+    def waive(self, request, pk=None):
+        obligation = self._target()
+        serializer = WaiveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._render(
+            services.obligation_waive(obligation=obligation, by=request.user, **serializer.validated_data)
+        )
+
+    @extend_schema(request=None, responses=ObligationSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._render(services.obligation_reopen(obligation=self._target(), by=request.user))

@@ -1,0 +1,57 @@
+"""API shapes for obligations."""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .models import Obligation
+
+
+class ObligationSerializer(serializers.ModelSerializer):
+    """An obligation as listed; `owner` is who must act (the contract owner unless someone was assigned)."""
+
+    contract_number = serializers.CharField(source="contract.number", read_only=True)
+    owner = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Obligation
+        fields = [
+            "id",
+            "contract",
+            "contract_number",
+            "kind",
+            "title",
+            "description",
+            "due_date",
+            "starts_on",
+            "status",
+            "responsible",
+            "owner",
+            "source",
+            "provisional",
+            "overdue",
+            "completed_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_owner(self, obj) -> str:
+        return (obj.owner or obj.contract.owner).username
+
+    def get_overdue(self, obj) -> bool:
+        return obj.status == Obligation.Status.OPEN and obj.due_date < self.context["today"]
+
+
+class ObligationUpdateSerializer(serializers.Serializer):
+    owner = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        help_text=_("User name of the person who must act."),
+    )
+    due_date = serializers.DateField(required=False)
+
+
+class WaiveSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

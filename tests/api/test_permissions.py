@@ -1,0 +1,299 @@
+"""Who may do what over the API: every endpoint x method x role, with the status each role must get.
+
+A hidden object answers 404 (the caller never learns it exists), a visible one that the caller may not change answers
+403, anonymous calls 401. Every denied write also proves that nothing in the database changed.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from contracts.models import (
+    Clause,
+    ClauseRevision,
+    Contract,
+    ContractGroupObjectPermission,
+    ContractUserObjectPermission,
+    Document,
+    PriceChangeNotice,
+)
+from obligations.models import Obligation
+from tests.factories import make_credit_code
+from vendors.models import Vendor
+
+from .conftest import ROLES, World
+
+AUTHENTICATED = frozenset(ROLES) - {"anonymous"}
+VIEWERS = frozenset({"owner", "viewer", "editor", "manager", "legal", "auditor"})
+CHANGERS = frozenset({"owner", "editor", "manager"})
+CLAUSE_EDITORS = CHANGERS | {"legal"}
+SHARERS = frozenset({"owner", "manager"})
+CREATORS = frozenset({"owner", "viewer", "editor", "other_staff", "manager"})
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    method: str
+    url: Callable[[World], str]
+    allowed: frozenset
+    success: int = 200
+    body: Callable[[World], dict] | None = None
+    multipart: bool = False
+    scoped: bool = True  # the URL names one contract (or something of it): hidden from those who cannot see it
+    contract_status: str = Contract.Status.DRAFT
+
+    def expected(self, role: str) -> int:
+        if role == "anonymous":
+            return 401
+        if role in self.allowed:
+            return self.success
+        if self.scoped and role not in VIEWERS:
+            return 404
+        return 403
+
+
+def c(w):
+    return f"/api/v1/contracts/{w.contract.pk}/"
+
+
+CASES = [
+    Case("contract-list", "get", lambda w: "/api/v1/contracts/", AUTHENTICATED, scoped=False),
+    Case(
+        "contract-create",
+        "post",
+        lambda w: "/api/v1/contracts/",
+        CREATORS,
+        201,
+        body=lambda w: {"title": "新合同", "vendor": w.contract.vendor_id},
+        scoped=False,
+    ),
+    Case("contract-detail", "get", c, VIEWERS),
+    Case("contract-patch", "patch", c, CHANGERS, body=lambda w: {"title": "改过的标题", "version": w.contract.version}),
+    Case("contract-delete", "delete", c, CHANGERS, 204),
+    Case("contract-start-negotiation", "post", lambda w: c(w) + "start-negotiation/", CHANGERS),
+    Case("clause-list", "get", lambda w: c(w) + "clauses/", VIEWERS),
+    Case(
+        "clause-create",
+        "post",
+        lambda w: c(w) + "clauses/",
+        CLAUSE_EDITORS,
+        201,
+        body=lambda w: {"category": "data_handover", "title": "数据交接", "text": "终止后七个工作日内交还全部数据。"},
+    ),
+    Case("clause-detail", "get", lambda w: f"/api/v1/clauses/{w.clause.pk}/", VIEWERS),
+    Case(
+        "clause-patch",
+        "patch",
+        lambda w: f"/api/v1/clauses/{w.clause.pk}/",
+        CLAUSE_EDITORS,
+        body=lambda w: {"status": "agreed", "version": w.clause.version},
+    ),
+    Case("revision-list", "get", lambda w: f"/api/v1/clauses/{w.clause.pk}/revisions/", VIEWERS),
+    Case(
+        "revision-create",
+        "post",
+        lambda w: f"/api/v1/clauses/{w.clause.pk}/revisions/",
+        CLAUSE_EDITORS,
+        201,
+        body=lambda w: {"text": "接通率不低于90%。", "side": "vendor", "comment": "供应商反提案"},
+    ),
+    Case("share-get", "get", lambda w: c(w) + "share/", VIEWERS),
+    Case(
+        "share-post",
+        "post",
+        lambda w: c(w) + "share/",
+        SHARERS,
+        body=lambda w: {"user": "other_staff", "permission": "view"},
+    ),
+    Case("price-notice-list", "get", lambda w: c(w) + "price-change-notices/", VIEWERS),
+    Case(
+        "price-notice-create",
+        "post",
+        lambda w: c(w) + "price-change-notices/",
+        CHANGERS,
+        201,
+        body=lambda w: {"received_on": "2026-11-22", "effective_on": "2027-01-01", "increase_pct": "5.00"},
+        contract_status=Contract.Status.ACTIVE,
+    ),
+    Case("document-list", "get", lambda w: c(w) + "documents/", VIEWERS),
+    Case(
+        "document-upload",
+        "post",
+        lambda w: c(w) + "documents/",
+        CHANGERS,
+        201,
+        body=lambda w: {"file": SimpleUploadedFile("补充协议.txt", "补充条款".encode()), "kind": "amendment"},
+        multipart=True,
+    ),
+    Case("document-detail", "get", lambda w: f"/api/v1/documents/{w.document.pk}/", VIEWERS),
+    Case("document-download", "get", lambda w: f"/api/v1/documents/{w.document.pk}/download/", VIEWERS),
+    Case("obligation-list", "get", lambda w: "/api/v1/obligations/", AUTHENTICATED, scoped=False),
+    Case("obligation-detail", "get", lambda w: f"/api/v1/obligations/{w.obligation.pk}/", VIEWERS),
+    Case(
+        "obligation-patch",
+        "patch",
+        lambda w: f"/api/v1/obligations/{w.obligation.pk}/",
+        CHANGERS,
+        body=lambda w: {"due_date": "2026-12-20"},
+    ),
+    Case("obligation-complete", "post", lambda w: f"/api/v1/obligations/{w.obligation.pk}/complete/", CHANGERS),
+    Case(
+        "obligation-waive",
+        "post",
+        lambda w: f"/api/v1/obligations/{w.obligation.pk}/waive/",
+        CHANGERS,
+        body=lambda w: {"reason": "已并入年度评审"},
+    ),
+    Case("vendor-list", "get", lambda w: "/api/v1/vendors/", AUTHENTICATED, scoped=False),
+    Case(
+        "vendor-detail",
+        "get",
+        lambda w: f"/api/v1/vendors/{w.contract.vendor_id}/",
+        AUTHENTICATED,
+        scoped=False,
+    ),
+    Case(
+        "vendor-create",
+        "post",
+        lambda w: "/api/v1/vendors/",
+        CREATORS,
+        201,
+        body=lambda w: {"name": "北京示例科技有限公司", "credit_code": make_credit_code(987654)},
+        scoped=False,
+    ),
+    Case(
+        "vendor-patch",
+        "patch",
+        lambda w: f"/api/v1/vendors/{w.contract.vendor_id}/",
+        CREATORS,
+        body=lambda w: {"legal_representative": "王五"},
+        scoped=False,
+    ),
+    Case(
+        "vendor-delete",
+        "delete",
+        lambda w: f"/api/v1/vendors/{w.vendor_without_contracts.pk}/",
+        frozenset({"manager"}),
+        204,
+        scoped=False,
+    ),
+]
+
+
+def snapshot() -> dict:
+    """Everything a write through the API could touch."""
+    return {
+        "contracts": list(Contract.objects.order_by("pk").values()),
+        "clauses": list(Clause.objects.order_by("pk").values()),
+        "revisions": list(ClauseRevision.objects.order_by("pk").values_list("pk", "text")),
+        "documents": list(Document.objects.order_by("pk").values_list("pk", "sha256")),
+        "notices": list(PriceChangeNotice.objects.order_by("pk").values()),
+        "obligations": list(Obligation.objects.order_by("pk").values()),
+        "user_grants": sorted(ContractUserObjectPermission.objects.values_list("user_id", "permission_id")),
+        "group_grants": sorted(ContractGroupObjectPermission.objects.values_list("group_id", "permission_id")),
+        "vendors": list(Vendor.objects.order_by("pk").values()),
+    }
+
+
+def _call(world: World, case: Case, role: str):
+    client = world.client(role)
+    body = case.body(world) if case.body else None
+    kwargs = {"format": "multipart" if case.multipart else "json"} if body is not None else {}
+    return getattr(client, case.method)(case.url(world), body, **kwargs)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_each_role_gets_the_expected_answer_and_a_denied_write_changes_nothing(world, case, role):
+    # Given the world of one shared contract in the state the action needs, and a snapshot of everything
+    Contract.objects.filter(pk=world.contract.pk).update(status=case.contract_status)
+    before = snapshot()
+
+    # When the role calls the endpoint
+    response = _call(world, case, role)
+
+    # Then it gets the status its role allows
+    expected = case.expected(role)
+    assert response.status_code == expected, (case.name, role, getattr(response, "data", None))
+    # And a refused call changed nothing at all
+    if expected >= 400:
+        assert snapshot() == before
+
+
+def test_the_contract_list_shows_a_staff_user_only_what_they_own_or_was_shared(world):
+    # Given a second contract that only the manager's team knows about
+    from contracts.services import contract_create
+
+    contract_create(by=world.users["manager"], title="保密项目", vendor=world.contract.vendor)
+
+    def numbers(role):
+        response = world.client(role).get("/api/v1/contracts/")
+        return {row["id"] for row in response.data["results"]}
+
+    # Then owner, viewer and editor see the shared contract only; other staff sees nothing; the manager sees both
+    assert numbers("owner") == numbers("viewer") == numbers("editor") == {world.contract.pk}
+    assert numbers("other_staff") == set()
+    assert len(numbers("manager")) == len(numbers("auditor")) == len(numbers("legal")) == 2
+
+
+def test_obligations_of_a_hidden_contract_are_not_listed(world):
+    response = world.client("other_staff").get("/api/v1/obligations/", {"contract": world.contract.pk})
+    assert response.status_code == 200
+    assert response.data["count"] == 0
+    assert world.client("viewer").get("/api/v1/obligations/", {"contract": world.contract.pk}).data["count"] == 1
+
+
+def test_revoking_a_share_hides_the_contract_again(world):
+    owner = world.client("owner")
+    response = owner.post(f"/api/v1/contracts/{world.contract.pk}/share/", {"user": "viewer", "permission": "none"})
+    assert response.status_code == 200
+    assert {"user": "viewer", "permission": "view"} not in response.data["users"]
+    assert world.client("viewer").get(f"/api/v1/contracts/{world.contract.pk}/").status_code == 404
+
+
+def test_sharing_with_a_group_lets_its_members_see_the_contract(world):
+    from django.contrib.auth.models import Group
+
+    team = Group.objects.create(name="华东采购组")
+    world.users["other_staff"].groups.add(team)
+    response = world.client("owner").post(
+        f"/api/v1/contracts/{world.contract.pk}/share/", {"group": team.name, "permission": "change"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.data["groups"] == [{"group": team.name, "permission": "change"}]
+    patch = world.client("other_staff").patch(
+        f"/api/v1/contracts/{world.contract.pk}/", {"notes": "组内可改", "version": world.contract.version}
+    )
+    assert patch.status_code == 200
+    assert patch.data["notes"] == "组内可改"
+
+
+def test_an_auditor_cannot_be_given_change_rights(world):
+    response = world.client("owner").post(
+        f"/api/v1/contracts/{world.contract.pk}/share/", {"user": "auditor", "permission": "change"}
+    )
+    assert response.status_code == 400
+    assert "user" in response.data
+
+
+def test_sharing_is_recorded_in_the_contract_history(world):
+    world.client("manager").post(
+        f"/api/v1/contracts/{world.contract.pk}/share/", {"user": "other_staff", "permission": "change"}
+    )
+    latest = world.contract.history.first()
+    assert latest.history_change_reason == "share user other_staff: change"
+    assert latest.history_user == world.users["manager"]
+
+
+def test_a_signed_on_date_cannot_be_sent_as_a_term(world):
+    """Lifecycle dates change only through actions: writing them as terms is ignored by the contract, not stored."""
+    response = world.client("owner").patch(
+        f"/api/v1/contracts/{world.contract.pk}/",
+        {"signed_on": str(date(2026, 1, 1)), "version": world.contract.version},
+    )
+    assert response.status_code == 200
+    assert response.data["signed_on"] is None
