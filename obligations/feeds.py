@@ -13,6 +13,8 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,7 +27,7 @@ from .models import Obligation
 from .selectors import obligations_visible_to
 
 FEED_PAST_DAYS = 365
-"""Closed obligations older than this drop out of the feed; open ones stay whatever their date."""
+"""Closed obligations due longer ago than this drop out of the feed; open ones stay whatever their date."""
 
 
 def feed_url_for(user) -> str:
@@ -38,10 +40,18 @@ def obligation_uid(obligation: Obligation) -> str:
 
 def feed_obligations(user, *, today: date) -> Iterable[Obligation]:
     since = today - timedelta(days=FEED_PAST_DAYS)
+    revisions = (
+        Obligation.history.filter(id=OuterRef("pk"))
+        .order_by()
+        .values("id")
+        .annotate(count=Count("history_id"))
+        .values("count")
+    )
     return (
         obligations_visible_to(user)
-        .filter(due_date__gte=since)
+        .filter(Q(status=Obligation.Status.OPEN) | Q(due_date__gte=since))
         .select_related("contract__vendor")
+        .annotate(revisions=Coalesce(Subquery(revisions), 0))
         .order_by("due_date", "pk")
     )
 
@@ -52,8 +62,8 @@ def _event(obligation: Obligation) -> Event:
     event.add("uid", obligation_uid(obligation))
     event.add("dtstamp", obligation.updated_at)
     event.add("last-modified", obligation.updated_at)
-    # Seconds since creation: grows with every change, which is all SEQUENCE has to do.
-    event.add("sequence", max(int((obligation.updated_at - obligation.created_at).total_seconds()), 0))
+    # The revision number from the history: it grows with every change, which is all SEQUENCE has to do.
+    event.add("sequence", max(obligation.revisions - 1, 0))
     event.add("dtstart", obligation.due_date)
     event.add("dtend", obligation.due_date + timedelta(days=1))
     event.add("transp", "TRANSPARENT")

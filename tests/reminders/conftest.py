@@ -10,6 +10,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.db import connection
 
 from accounts.models import Role
 from tests.factories import ContractFactory, ObligationFactory, UserFactory
@@ -107,3 +108,10 @@ def manager():
 def _fast_passwords(settings):
     """These tests create many users and never log in: skip the deliberately slow password hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def database_url() -> str:
+    """DATABASE_URL of the test database, for worker processes that must see the test's committed rows."""
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"

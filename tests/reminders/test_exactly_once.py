@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connections
 
 from accounts.models import Role
 from obligations.models import Reminder
@@ -104,12 +104,12 @@ def test_an_unreachable_smtp_server_is_retried_with_backoff_and_never_marked_sen
     assert set(deliveries(smtp).values()) == {1}
 
 
-def test_a_worker_killed_mid_sweep_neither_loses_nor_doubles_a_reminder(smtp, many_due):
+def test_a_worker_killed_mid_sweep_neither_loses_nor_doubles_a_reminder(smtp, many_due, database_url):
     # Given a worker process whose third SMTP transaction hangs, and which is killed right then
     smtp.hold_at = 3
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": database_url,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
         "SITE_URL": settings.SITE_URL,
     }
@@ -141,11 +141,6 @@ def test_a_worker_killed_mid_sweep_neither_loses_nor_doubles_a_reminder(smtp, ma
     assert len(smtp.messages) == 24
     assert set(deliveries(smtp).values()) == {1}
     assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 24
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 class socket_closed_port:
