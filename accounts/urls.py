@@ -7,4 +7,5 @@ app_name = "accounts"
 urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("settings/", views.user_settings, name="settings"),
+    path("settings/calendar-reset/", views.calendar_reset, name="calendar_reset"),
 ]

@@ -6,6 +6,7 @@ from axes.helpers import get_cool_off, get_failure_limit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -13,8 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from contracts.forms import apply_errors
+from obligations.feeds import feed_url_for
+
 from .forms import PreferencesForm
-from .models import User
+from .services import calendar_token_reset, user_settings_update
 
 
 @require_POST
@@ -24,7 +28,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
     user = request.user
     if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
-        User.objects.filter(pk=user.pk).update(language=language)
+        user_settings_update(user=user, language=language)
     return response
 
 
@@ -39,13 +43,26 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
 @login_required
 def user_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = PreferencesForm(request.POST or None, instance=user)
+    initial = {"language": user.language, "email_mode": user.email_mode}
+    form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        response = redirect("accounts:settings")
-        # The saved language wins over an older choice in the cookie.
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
-        translation.activate(user.language)
-        messages.success(request, _("Your settings were saved."))
-        return response
-    return render(request, "accounts/settings.html", {"form": form})
+        try:
+            user_settings_update(user=user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            response = redirect("accounts:settings")
+            # The saved language wins over an older choice in the cookie.
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+            translation.activate(user.language)
+            messages.success(request, _("Your settings were saved."))
+            return response
+    return render(request, "accounts/settings.html", {"form": form, "feed_url": feed_url_for(user)})
+
+
+@login_required
+@require_POST
+def calendar_reset(request: HttpRequest) -> HttpResponse:
+    calendar_token_reset(user=request.user)
+    messages.success(request, _("Your calendar feed has a new address. The old address no longer works."))
+    return redirect("accounts:settings")

@@ -63,7 +63,7 @@ TABS = ("terms", "clauses", "obligations", "documents", "history")
 # Which lifecycle buttons the page offers in each status. The lifecycle services remain the authority: an action
 # they refuse comes back as a message saying why.
 ACTIONS_BY_STATUS = {
-    Contract.Status.DRAFT: ("start_negotiation",),
+    Contract.Status.DRAFT: ("start_negotiation", "sign"),
     Contract.Status.NEGOTIATING: ("sign",),
     Contract.Status.SIGNED: ("activate", "terminate"),
     Contract.Status.ACTIVE: ("non_renewal_notice", "renew", "price_change_notice", "terminate"),

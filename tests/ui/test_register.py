@@ -1,0 +1,231 @@
+"""The contract register: search (Chinese included), filters, sorting, pagination and exports, all within access."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from contracts import services
+from contracts.models import ClauseTemplate
+from contracts.search import RegisterQuery, contract_register
+from tests.factories import ClauseFactory, ContractFactory, VendorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def numbers(response) -> list[str]:
+    return [c.number for c in response.context["contracts"]]
+
+
+@pytest.fixture
+def register(people):
+    owner = people["owner"]
+    a = ContractFactory(number="CLM-2026-0101", title="呼叫中心软件采购合同", owner=owner, status="active")
+    b = ContractFactory(
+        number="CLM-2026-0102",
+        title="在线客服外包",
+        owner=owner,
+        vendor=VendorFactory(name="杭州智聊科技有限公司"),
+        end_date=date(2026, 3, 1),
+    )
+    c = ContractFactory(number="CLM-2026-0103", title="Email support outsourcing", owner=owner)
+    ClauseFactory(contract=c, text="乙方应在合同终止后七个工作日内完成数据交接并删除副本。")
+    hidden = ContractFactory(number="CLM-2026-0199", title="呼叫中心软件采购合同（他人）", owner=people["other_staff"])
+    return {"a": a, "b": b, "c": c, "hidden": hidden}
+
+
+def test_search_finds_chinese_words_in_title(client, people, register):
+    client.force_login(people["owner"])
+
+    response = client.get(reverse("contracts:list"), {"q": "呼叫中心"})
+
+    assert numbers(response) == ["CLM-2026-0101"]
+
+
+def test_search_finds_vendor_name_and_clause_text(client, people, register):
+    client.force_login(people["owner"])
+
+    assert numbers(client.get(reverse("contracts:list"), {"q": "智聊"})) == ["CLM-2026-0102"]
+    assert numbers(client.get(reverse("contracts:list"), {"q": "数据交接"})) == ["CLM-2026-0103"]
+    assert numbers(client.get(reverse("contracts:list"), {"q": "0103"})) == ["CLM-2026-0103"]
+
+
+def test_search_never_shows_another_staff_members_contract(client, people, register):
+    client.force_login(people["owner"])
+
+    response = client.get(reverse("contracts:list"), {"q": "他人"})
+
+    assert numbers(response) == []
+    assert "CLM-2026-0199" not in response.content.decode()
+
+
+def test_manager_finds_every_contract(client, people, register):
+    client.force_login(people["manager"])
+
+    response = client.get(reverse("contracts:list"), {"q": "呼叫中心", "sort": "number"})
+
+    assert numbers(response) == ["CLM-2026-0101", "CLM-2026-0199"]
+
+
+def test_filters_by_status_and_sorts_by_column(client, people, register):
+    client.force_login(people["owner"])
+
+    assert numbers(client.get(reverse("contracts:list"), {"status": "active"})) == ["CLM-2026-0101"]
+    assert numbers(client.get(reverse("contracts:list"), {"sort": "-number"})) == [
+        "CLM-2026-0103",
+        "CLM-2026-0102",
+        "CLM-2026-0101",
+    ]
+
+
+def test_expiring_filter_lists_running_contracts_ending_soon(client, people, register):
+    services_today = date(2026, 12, 1)
+    register["a"].end_date = date(2026, 12, 20)
+    register["a"].save()
+
+    found = contract_register(people["owner"], RegisterQuery(expiring_within_days=30), today=services_today)
+
+    assert [c.number for c in found] == ["CLM-2026-0101"]
+
+
+def test_an_unknown_sort_or_bad_filter_does_not_break_the_page(client, people, register):
+    client.force_login(people["owner"])
+
+    response = client.get(reverse("contracts:list"), {"sort": "password", "expiring": "soon", "vendor": "x"})
+
+    assert response.status_code == 200
+    assert len(numbers(response)) == 3
+
+
+def test_register_paginates_with_a_constant_number_of_queries(client, people, django_assert_max_num_queries):
+    owner = people["owner"]
+    for _ in range(30):
+        ContractFactory(owner=owner)
+    client.force_login(owner)
+
+    with django_assert_max_num_queries(12):
+        first = client.get(reverse("contracts:list"))
+    second = client.get(reverse("contracts:list"), {"page": 2})
+
+    assert len(first.context["contracts"]) == 25
+    assert len(second.context["contracts"]) == 5
+
+
+def test_csv_export_holds_the_filtered_list_in_utf8(client, people, register):
+    client.force_login(people["owner"])
+
+    response = client.get(reverse("contracts:export", args=["csv"]), {"q": "呼叫中心"})
+
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert len(rows) == 2
+    assert rows[1][0] == "CLM-2026-0101"
+    assert rows[1][1] == "呼叫中心软件采购合同"
+
+
+def test_xlsx_export_holds_the_visible_contracts_only(client, people, register):
+    client.force_login(people["owner"])
+
+    response = client.get(reverse("contracts:export", args=["xlsx"]))
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    exported = sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True))
+    assert exported == ["CLM-2026-0101", "CLM-2026-0102", "CLM-2026-0103"]
+
+
+def test_new_contract_from_the_clause_library_gets_one_clause_per_template(client, people, vendor):
+    templates = list(ClauseTemplate.objects.filter(is_active=True)[:3])
+    client.force_login(people["owner"])
+    data = {
+        "title": "新客服外包合同",
+        "vendor": vendor.pk,
+        "category": "cs_outsourcing",
+        "effective_date": "2026-02-01",
+        "initial_term_months": 12,
+        "renewal_term_months": 12,
+        "non_renewal_notice_days": 30,
+        "renewal_review_lead_days": 90,
+        "termination_notice_days": 30,
+        "trial_period_months": 0,
+        "price_change_notice_days": 90,
+        "fee_model": "per_seat",
+        "currency": "CNY",
+        "payment_cycle": "monthly",
+        "data_handover_business_days": 7,
+        "confidentiality_years_after_end": 3,
+        "clause_language": "zh-hans",
+        "clause_templates": [t.pk for t in templates],
+        "sla-TOTAL_FORMS": 1,
+        "sla-INITIAL_FORMS": 0,
+        "sla-0-metric": "接通率",
+        "sla-0-comparator": ">=",
+        "sla-0-target": "95",
+        "sla-0-unit": "%",
+        "fee-TOTAL_FORMS": 1,
+        "fee-INITIAL_FORMS": 0,
+        "fee-0-quantity": "1",
+    }
+
+    response = client.post(reverse("contracts:create"), data)
+
+    assert response.status_code == 302
+    contract = people["owner"].owned_contracts.get(title="新客服外包合同")
+    assert [c.title for c in contract.clauses.order_by("order")] == [t.title_zh for t in templates]
+    assert contract.sla_targets.get().metric == "接通率"
+    assert contract.end_date == date(2027, 1, 31)
+
+
+def test_create_form_shows_errors_next_to_the_fields(client, people, vendor):
+    client.force_login(people["owner"])
+    data = {
+        "title": "",
+        "vendor": vendor.pk,
+        "effective_date": "2026-02-01",
+        "end_date": "2026-01-01",
+        "price_increase_cap_pct": "150",
+        "sla-TOTAL_FORMS": 0,
+        "sla-INITIAL_FORMS": 0,
+        "fee-TOTAL_FORMS": 0,
+        "fee-INITIAL_FORMS": 0,
+    }
+
+    response = client.post(reverse("contracts:create"), data)
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "title" in form.errors
+    assert "price_increase_cap_pct" in form.errors
+    assert 'id="id_title_error"' in response.content.decode()
+
+
+def test_version_conflict_keeps_the_users_input_and_says_why(client, people, contract):
+    client.force_login(people["owner"])
+    page = client.get(reverse("contracts:edit", args=[contract.pk]))
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+    data.update(
+        {
+            "vendor": contract.vendor_id,
+            "owner": contract.owner_id,
+            "title": "我的标题修改",
+            "effective_date": "2026-01-01",
+            "version": contract.version,
+            "sla-TOTAL_FORMS": 0,
+            "sla-INITIAL_FORMS": 0,
+            "fee-TOTAL_FORMS": 0,
+            "fee-INITIAL_FORMS": 0,
+        }
+    )
+    data.pop("end_date", None)
+    services.contract_update(contract=contract, by=people["manager"], version=contract.version, title="经理先保存")
+
+    response = client.post(reverse("contracts:edit", args=[contract.pk]), data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone else saved this contract" in html
+    assert 'value="我的标题修改"' in html
+    contract.refresh_from_db()
+    assert contract.title == "经理先保存"

@@ -1,0 +1,237 @@
+"""Negotiation, obligations, the dashboard, vendors and settings, driven through the pages."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from contracts import lifecycle
+from obligations.models import Obligation
+from tests.factories import CertificationFactory, ContractFactory, ObligationFactory, UserFactory, VendorFactory
+from vendors.models import Vendor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_adding_a_vendor_revision_counters_the_clause_and_the_redline_shows_the_change(client, people, contract):
+    clause = contract.clauses.first()
+    client.force_login(people["owner"])
+    url = reverse("contracts:clause", args=[contract.pk, clause.pk])
+
+    client.post(
+        url,
+        {"text": clause.text + "乙方另行收费。", "side": "vendor", "comment": "供应商意见", "version": clause.version},
+    )
+    response = client.get(url, {"a": 1, "b": 2})
+
+    clause.refresh_from_db()
+    assert clause.status == "countered"
+    html = response.content.decode()
+    assert "<ins>乙方另行收费。</ins>" in html
+
+
+def test_changing_a_clause_status_to_agreed(client, people, contract):
+    clause = contract.clauses.first()
+    client.force_login(people["owner"])
+
+    client.post(
+        reverse("contracts:clause", args=[contract.pk, clause.pk]), {"status": "agreed", "version": clause.version}
+    )
+
+    clause.refresh_from_db()
+    assert clause.status == "agreed"
+
+
+def test_stale_clause_revision_keeps_the_wording_typed(client, people, contract):
+    clause = contract.clauses.first()
+    client.force_login(people["owner"])
+    url = reverse("contracts:clause", args=[contract.pk, clause.pk])
+    client.post(url, {"status": "proposed", "version": clause.version})
+
+    response = client.post(url, {"text": "我方新措辞", "side": "ours", "version": clause.version})
+
+    assert response.status_code == 200
+    assert "Someone else changed this clause first" in response.content.decode()
+    assert "我方新措辞" in response.content.decode()
+    assert clause.revisions.count() == 1
+
+
+def test_legal_edits_clauses_but_auditor_cannot(client, people, contract):
+    clause = contract.clauses.first()
+    url = reverse("contracts:clause", args=[contract.pk, clause.pk])
+
+    client.force_login(people["legal"])
+    assert client.post(url, {"status": "agreed", "version": clause.version}).status_code == 302
+    client.force_login(people["auditor"])
+    assert client.post(url, {"status": "waived", "version": clause.version + 1}).status_code == 403
+
+    clause.refresh_from_db()
+    assert clause.status == "agreed"
+
+
+def test_obligation_pages_follow_the_contract(client, people, contract):
+    obligation = ObligationFactory(contract=contract, title="季度评审")
+    for role, expected in [("owner", 200), ("auditor", 200), ("other_staff", 404)]:
+        client.force_login(people[role])
+        assert client.get(reverse("obligations:detail", args=[obligation.pk])).status_code == expected
+
+
+def test_owner_completes_reopens_and_moves_an_obligation(client, people, contract):
+    obligation = ObligationFactory(contract=contract, due_date=date(2026, 12, 15))
+    client.force_login(people["owner"])
+
+    client.post(reverse("obligations:action", args=[obligation.pk, "complete"]))
+    obligation.refresh_from_db()
+    assert obligation.status == "done"
+
+    client.post(reverse("obligations:action", args=[obligation.pk, "reopen"]))
+    client.post(reverse("obligations:action", args=[obligation.pk, "move"]), {"due_date": "2026-12-20"})
+    obligation.refresh_from_db()
+    assert (obligation.status, obligation.due_date, obligation.due_date_edited) == ("open", date(2026, 12, 20), True)
+
+
+def test_auditor_cannot_complete_an_obligation(client, people, contract):
+    obligation = ObligationFactory(contract=contract)
+    client.force_login(people["auditor"])
+
+    response = client.post(reverse("obligations:action", args=[obligation.pk, "complete"]))
+
+    assert response.status_code == 403
+    obligation.refresh_from_db()
+    assert obligation.status == "open"
+
+
+def test_owner_adds_a_custom_obligation(client, people, contract):
+    client.force_login(people["owner"])
+
+    response = client.post(
+        reverse("obligations:create", args=[contract.pk]),
+        {"title": "年度审计", "due_date": "2026-12-01", "responsible": "us"},
+    )
+
+    assert response.status_code == 302
+    assert contract.obligations.get(title="年度审计").source == "manual"
+
+
+def test_obligation_list_and_calendar_show_only_visible_obligations(client, people, contract):
+    today = timezone.localdate()
+    ObligationFactory(contract=contract, title="可见事项", due_date=today)
+    hidden = ObligationFactory(
+        title="隐藏事项", due_date=today, contract__owner=people["other_staff"], contract__number="CLM-2026-0901"
+    )
+    client.force_login(people["owner"])
+
+    listing = client.get(reverse("obligations:list"), {"status": "all"}).content.decode()
+    month = client.get(reverse("obligations:calendar")).content.decode()
+
+    assert "可见事项" in listing and "可见事项" in month
+    assert hidden.title not in listing and hidden.title not in month
+
+
+def test_dashboard_flags_a_non_compliant_price_change_notice(client, people, contract):
+    owner = people["owner"]
+    contract.clauses.update(status="agreed")
+    lifecycle.contract_sign(contract=contract, by=owner, date=date(2025, 12, 20))
+    lifecycle.contract_activate(contract=contract, by=owner, date=date(2026, 1, 1))
+    today = timezone.localdate()
+    lifecycle.price_change_notice_record(
+        contract=contract, by=owner, received_on=today, effective_on=today + timedelta(days=20), increase_pct=8
+    )
+    client.force_login(owner)
+
+    html = client.get("/").content.decode()
+
+    notices = client.get("/").context["price_notices"].items
+    assert [o.price_change_notice.compliant for o in notices] == [False]
+    assert "flag-danger" in html
+
+
+def test_dashboard_lists_my_overdue_obligations_only(client, people, contract):
+    today = timezone.localdate()
+    ObligationFactory(contract=contract, title="我的逾期事项", due_date=today - timedelta(days=3))
+    ObligationFactory(
+        title="别人的逾期事项",
+        due_date=today - timedelta(days=3),
+        contract__owner=people["manager"],
+        contract__number="CLM-2026-0902",
+    )
+    client.force_login(people["owner"])
+
+    response = client.get("/")
+
+    titles = [o.title for o in response.context["overdue"].items]
+    assert titles == ["我的逾期事项"]
+
+
+def test_dashboard_query_count_does_not_grow_with_the_data(client, people, contract, django_assert_max_num_queries):
+    today = timezone.localdate()
+    for i in range(15):
+        ObligationFactory(contract=contract, due_date=today + timedelta(days=i % 20))
+    client.force_login(people["owner"])
+
+    with django_assert_max_num_queries(16):
+        client.get("/")
+
+
+def test_vendor_page_lists_only_the_contracts_the_user_can_see(client, people, contract):
+    CertificationFactory(vendor=contract.vendor, expires_on=timezone.localdate() + timedelta(days=10))
+    ContractFactory(vendor=contract.vendor, number="CLM-2026-0777", owner=people["other_staff"])
+    client.force_login(people["owner"])
+
+    html = client.get(reverse("vendors:detail", args=[contract.vendor.pk])).content.decode()
+
+    assert contract.number in html
+    assert "CLM-2026-0777" not in html
+    assert "flag-warn" in html
+
+
+def test_staff_creates_a_vendor_with_a_contact_and_a_bad_credit_code_is_refused(client, people):
+    client.force_login(people["owner"])
+    base = {
+        "name": "深圳新客服有限公司",
+        "status": "active",
+        "contacts-TOTAL_FORMS": 1,
+        "contacts-INITIAL_FORMS": 0,
+        "contacts-0-name": "王五",
+        "certs-TOTAL_FORMS": 0,
+        "certs-INITIAL_FORMS": 0,
+    }
+
+    bad = client.post(reverse("vendors:create"), {**base, "credit_code": "91310000MA1FL0000X"})
+    assert bad.status_code == 200 and "credit_code" in bad.context["form"].errors
+
+    good_code = VendorFactory.build().credit_code
+    response = client.post(reverse("vendors:create"), {**base, "credit_code": good_code})
+    assert response.status_code == 302
+    assert Vendor.objects.get(credit_code=good_code).contacts.get().name == "王五"
+
+
+def test_auditor_cannot_open_the_vendor_edit_page(client, people, vendor):
+    client.force_login(people["auditor"])
+
+    assert client.get(reverse("vendors:edit", args=[vendor.pk])).status_code == 403
+
+
+def test_settings_save_language_and_email_mode_and_reset_the_feed(client):
+    user = UserFactory(language="zh-hans")
+    old_token = user.calendar_token
+    client.force_login(user)
+
+    page = client.get(reverse("accounts:settings")).content.decode()
+    assert old_token in page
+    client.post(reverse("accounts:settings"), {"language": "en", "email_mode": "digest"})
+    client.post(reverse("accounts:calendar_reset"))
+
+    user.refresh_from_db()
+    assert (user.language, user.email_mode) == ("en", "digest")
+    assert user.calendar_token != old_token
+
+
+def test_open_obligation_status_filter_excludes_closed_ones(client, people, contract):
+    ObligationFactory(contract=contract, title="已完成", status=Obligation.Status.DONE)
+    client.force_login(people["owner"])
+
+    html = client.get(reverse("obligations:list")).content.decode()
+
+    assert "已完成" not in html
