@@ -5,7 +5,6 @@ from django.urls import include, path
 
 from clm.views import dashboard
 from obligations.feeds import obligation_feed
-from obligations.feeds import obligation_feed
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -13,9 +12,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
     path("feeds/obligations/<str:token>.ics", obligation_feed, name="obligation_feed"),
-    path("feeds/obligations/<str:token>.ics", obligation_feed, name="obligation_feed"),
     path("api/v1/", include("clm.api_urls")),
     path("contracts/", include("contracts.urls")),
+    path("contracts/", include("contracts.urls_pdf")),
     path("obligations/", include("obligations.urls")),
     path("vendors/", include("vendors.urls")),
     path("", dashboard, name="dashboard"),
