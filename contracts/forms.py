@@ -31,8 +31,15 @@ class RegisterFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status"))])
     category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("Any category"))])
-    vendor = forms.ModelChoiceField(label=_("Vendor"), required=False, queryset=Vendor.objects.all())
-    owner = forms.ModelChoiceField(label=_("Owner"), required=False, queryset=get_user_model().objects.all())
+    vendor = forms.ModelChoiceField(
+        label=_("Vendor"), required=False, queryset=Vendor.objects.order_by("name"), empty_label=_("Any vendor")
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        required=False,
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        empty_label=_("Anyone"),
+    )
     expiring = forms.IntegerField(label=_("Expiring within (days)"), required=False, min_value=0, max_value=3650)
     sort = forms.CharField(required=False)
 
