@@ -106,9 +106,28 @@ class _LazyCalendar:
         return self._calendar
 
 
+_TEXT_CACHE_SIZE = 4096
+_texts: dict[tuple, tuple[str, str]] = {}
+
+
 def _stored_text(obligation: Obligation) -> tuple[str, str]:
-    """The stored title and description: neutral English, as pages render them afresh in the reader's language."""
-    return obligation.display_title[:200], obligation.display_description
+    """The stored title and description: neutral English, as pages render them afresh in the reader's language.
+
+    Texts depend only on the kind, the term end and the certificate's name, so each is rendered once per process.
+    """
+    certification = obligation.certification if obligation.certification_id else None
+    cache_key = (
+        obligation.kind,
+        obligation.key if obligation.kind == Kind.RENEWAL_WINDOW else "",
+        (certification.kind, certification.name, certification.number) if certification else None,
+    )
+    text = _texts.get(cache_key)
+    if text is None:
+        if len(_texts) >= _TEXT_CACHE_SIZE:
+            _texts.clear()
+        with translation.override("en"):
+            text = _texts[cache_key] = (obligation.display_title[:200], obligation.display_description)
+    return text
 
 
 def plan_obligations(
@@ -185,7 +204,12 @@ def plan_obligations(
 
 
 def _reconcile(
-    contract: Contract, planned: list[PlannedObligation], existing: list[Obligation], *, today: date
+    contract: Contract,
+    planned: list[PlannedObligation],
+    existing: list[Obligation],
+    *,
+    today: date,
+    changed_fields: set[str],
 ) -> tuple[list[Obligation], list[Obligation], list[Obligation]]:
     """Match plans to stored obligations: (to create, to update, to delete)."""
     by_key = {(o.kind, o.key): o for o in existing}
@@ -219,16 +243,18 @@ def _reconcile(
         matched.add(obligation.pk)
         if obligation.status != Obligation.Status.OPEN:
             continue
-        if _assign(obligation, plan):
+        changed = _assign(obligation, plan)
+        if changed:
+            changed_fields.update(changed)
             updates.append(obligation)
 
     deletes = [o for o in existing if o.pk not in matched and o.status == Obligation.Status.OPEN]
     return creates, updates, deletes
 
 
-def _assign(obligation: Obligation, plan: PlannedObligation) -> bool:
-    """Set the planned values on `obligation`; a hand-moved due date stays. Returns whether anything changed."""
-    before = tuple(getattr(obligation, name) for name in _DERIVED_FIELDS)
+def _assign(obligation: Obligation, plan: PlannedObligation) -> list[str]:
+    """Set the planned values on `obligation`; a hand-moved due date stays. Returns the fields that changed."""
+    before = [getattr(obligation, name) for name in _DERIVED_FIELDS]
     obligation.key = plan.key
     if not obligation.due_date_edited or obligation.due_date is None:
         obligation.due_date = plan.due_date
@@ -239,7 +265,7 @@ def _assign(obligation: Obligation, plan: PlannedObligation) -> bool:
     obligation.price_change_notice_id = plan.price_change_notice_id
     obligation.certification = plan.certification
     obligation.title, obligation.description = _stored_text(obligation)
-    return tuple(getattr(obligation, name) for name in _DERIVED_FIELDS) != before
+    return [name for name, old in zip(_DERIVED_FIELDS, before, strict=True) if getattr(obligation, name) != old]
 
 
 def derive_obligations_bulk(
@@ -279,32 +305,35 @@ def derive_obligations_bulk(
     creates: list[Obligation] = []
     updates: list[Obligation] = []
     deletes: list[Obligation] = []
-    with translation.override("en"):
-        for contract in contracts:
-            planned = plan_obligations(
-                contract,
-                today=today,
-                certifications=certifications.get(contract.vendor_id, ()),
-                notices=notices.get(contract.pk, ()),
-                calendar=lazy_calendar,
-            )
-            c, u, d = _reconcile(contract, planned, existing.get(contract.pk, []), today=today)
-            creates += c
-            updates += u
-            deletes += d
+    changed_fields: set[str] = set()
+    for contract in contracts:
+        planned = plan_obligations(
+            contract,
+            today=today,
+            certifications=certifications.get(contract.vendor_id, ()),
+            notices=notices.get(contract.pk, ()),
+            calendar=lazy_calendar,
+        )
+        c, u, d = _reconcile(
+            contract, planned, existing.get(contract.pk, []), today=today, changed_fields=changed_fields
+        )
+        creates += c
+        updates += u
+        deletes += d
 
+    if not (creates or updates or deletes):
+        return DerivationResult()
     history = {"default_user": by, "default_change_reason": reason}
     with transaction.atomic():
         if deletes:
-            for obligation in deletes:
-                obligation._history_user = by
-                obligation._change_reason = reason
+            # Deleting through the ORM keeps the history (one "-" row each) and cascades to reminders.
             Obligation.objects.filter(pk__in=[o.pk for o in deletes]).delete()
         if updates:
             now = timezone.now()
             for obligation in updates:
                 obligation.updated_at = now
-            bulk_update_with_history(updates, Obligation, [*_DERIVED_FIELDS, "updated_at"], batch_size=1000, **history)
+            fields = [name for name in _DERIVED_FIELDS if name in changed_fields] + ["updated_at"]
+            bulk_update_with_history(updates, Obligation, fields, batch_size=1000, **history)
         if creates:
             bulk_create_with_history(creates, Obligation, batch_size=1000, **history)
     return DerivationResult(created=len(creates), updated=len(updates), deleted=len(deletes))
