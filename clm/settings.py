@@ -8,6 +8,7 @@ CELERY_BROKER_URL, EMAIL_URL, SITE_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG=0 and DJ
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -188,6 +189,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "obligations.sweep_reminders",
         "schedule": env.float("REMINDER_SWEEP_SECONDS", default=300.0),
         "options": {"expires": 240},
+    },
+    # Auto-renewals roll into their next term and ended contracts expire, just after local midnight; idempotent.
+    "contracts-roll-daily": {
+        "task": "contracts.roll_contracts_daily",
+        "schedule": crontab(hour=0, minute=30),
+        "options": {"expires": 6 * 3600},
     },
 }
 CELERY_IMPORTS = ("contracts.export_tasks",)
