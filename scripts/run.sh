@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Runs clm on the embedded defaults (SQLite, a filesystem Celery broker, e-mail written to var/mail/):
+# migrates, compiles translations, seeds the demo, then starts the web server, one Celery worker and beat.
+# Ctrl-C (or SIGTERM) stops all three. `make run` calls scripts/setup.sh first, then this script.
+#
+# Environment: CLM_HOST / CLM_PORT (default 127.0.0.1:8000) and every variable of clm/settings.py
+# (DATABASE_URL, CELERY_BROKER_URL, EMAIL_URL, ...), which override the embedded defaults.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+HOST=${CLM_HOST:-127.0.0.1}
+PORT=${CLM_PORT:-8000}
+URL="http://${HOST}:${PORT}/"
+export PYTHONUNBUFFERED=1
+export SITE_URL=${SITE_URL:-http://${HOST}:${PORT}}
+
+if ! "$PY" - "$HOST" "$PORT" <<'EOF'; then
+import socket, sys
+with socket.socket() as s:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((sys.argv[1], int(sys.argv[2])))
+EOF
+  echo "!! ${HOST}:${PORT} is already in use (is clm already running?). Set CLM_PORT to use another port." >&2
+  exit 1
+fi
+
+if compgen -G "locale/*/LC_MESSAGES/*.po" >/dev/null; then
+  echo "==> compiling translations"
+  "$PY" manage.py compilemessages --ignore=.venv -v0
+fi
+
+# Migrations and demo data in one Python process, so Django starts once; both are no-ops on a second run.
+seed=1
+case "${DJANGO_DEBUG:-1}" in
+  0 | false | False | no | off) seed=0 && echo "==> DJANGO_DEBUG is off: the demo data is not loaded" ;;
+esac
+echo "==> applying database migrations and loading the demo data"
+"$PY" - "$seed" <<'EOF'
+import os
+import sys
+
+import django
+from django.core.management import call_command
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clm.settings")
+django.setup()
+call_command("migrate", interactive=False, verbosity=0)
+if sys.argv[1] == "1":
+    call_command("seed_demo")
+EOF
+
+pids=()
+names=()
+
+# Each process gets its own session (setsid), so Ctrl-C reaches only this script, which then stops every process
+# group it started, children included (the worker's pool, the web server's threads).
+start() {
+  local name=$1
+  shift
+  setsid "$@" > >(sed -u "s/^/[${name}] /") 2>&1 &
+  pids+=("$!")
+  names+=("$name")
+}
+
+stop() {
+  trap - INT TERM EXIT
+  ((${#pids[@]})) || return 0
+  echo "==> stopping ${names[*]}"
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for _ in $(seq 40); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.25
+  done
+  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  pids=()
+  echo "==> stopped"
+}
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap stop EXIT
+
+start web "$PY" manage.py runserver "${HOST}:${PORT}" --noreload
+start worker .venv/bin/celery -A clm worker -l info --concurrency 2 -n "clm@%h"
+start beat .venv/bin/celery -A clm beat -l info
+
+for _ in $(seq 120); do
+  if "$PY" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)" "${URL}admin/login/" \
+    2>/dev/null; then
+    break
+  fi
+  sleep 0.5
+done
+
+cat <<EOF
+
+  clm is running at ${URL}   (admin: ${URL}admin/)
+  E-mail is written to var/mail/. Press Ctrl-C to stop the web server, the worker and beat.
+
+  Demo logins (password: demo-pass-2026)
+    user       role
+    manager    procurement manager (all contracts, all actions)
+    buyer1     procurement staff (own and shared contracts)
+    buyer2     procurement staff (English UI; sees a contract buyer1 shared)
+    legal      legal (sees all, edits clauses)
+    auditor    auditor (sees all, changes nothing)
+    admin      superuser (Django admin)
+
+EOF
+
+# Run until Ctrl-C, or until one of the three stops by itself (then stop the others too and report it).
+set +e
+wait -n "${pids[@]}"
+status=$?
+echo "!! a process stopped unexpectedly (exit status ${status}); stopping the others" >&2
+exit 1
