@@ -2,7 +2,7 @@
 
 import logging
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -56,5 +56,7 @@ class ObtainTokenView(APIView):
                 {"non_field_errors": [_("The user name or password is not correct.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        # A token is a sign-in: last_login is updated and axes clears the failures counted against this user.
+        user_logged_in.send(sender=user.__class__, request=request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from obligations.rules import price_change_issue_messages
+
 from .models import Clause, ClauseRevision, Contract, Document, FeeItem, PriceChangeNotice, SLATarget
 from .services import CONTRACT_TERM_FIELDS
 
@@ -171,7 +173,7 @@ class ClauseRevisionCreateSerializer(serializers.Serializer):
 
 class PriceChangeNoticeSerializer(serializers.ModelSerializer):
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    issues = serializers.ListField(child=serializers.CharField(), read_only=True)
+    issues = serializers.SerializerMethodField(help_text=_("Why the notice breaks the contract, in your language."))
 
     class Meta:
         model = PriceChangeNotice
@@ -189,6 +191,9 @@ class PriceChangeNoticeSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "contract", "compliant", "issues", "recorded_by", "created_at"]
         extra_kwargs = {"note": {"required": False}}
+
+    def get_issues(self, obj) -> list[str]:
+        return price_change_issue_messages(obj.issues)
 
 
 class DocumentSerializer(serializers.ModelSerializer):

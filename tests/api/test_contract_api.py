@@ -1,0 +1,230 @@
+"""Contracts over the API: creating, editing with a version, the lifecycle actions, and the errors a client sees."""
+
+from datetime import date
+
+import pytest
+
+from contracts.models import Clause, Contract
+from obligations.models import Obligation
+
+from .conftest import World
+
+
+def url(world: World, suffix: str = "") -> str:
+    return f"/api/v1/contracts/{world.contract.pk}/{suffix}"
+
+
+def test_a_new_contract_is_a_draft_owned_by_its_creator_with_its_sla_and_fee_rows(world):
+    response = world.client("other_staff").post(
+        "/api/v1/contracts/",
+        {
+            "title": "在线客服外包合同",
+            "vendor": world.contract.vendor_id,
+            "effective_date": "2026-01-01",
+            "initial_term_months": 12,
+            "price_increase_cap_pct": "5.00",
+            "sla_targets": [{"metric": "接通率", "comparator": ">=", "target": "95.000", "unit": "%", "period": "月"}],
+            "fee_items": [{"kind": "坐席服务费", "unit_price": "6500.0000", "unit": "席/月", "quantity": "20.00"}],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.data
+    body = response.data
+    assert body["status"] == "draft"
+    assert body["owner"] == "other_staff"
+    assert body["version"] == 1
+    assert body["number"].startswith("CLM-2026-")
+    assert body["end_date"] == "2026-12-31"
+    assert body["sla_targets"][0]["metric"] == "接通率"
+    assert body["fee_items"][0]["unit_price"] == "6500.0000"
+
+
+def test_an_edit_with_the_current_version_saves_and_bumps_the_version(world):
+    response = world.client("editor").patch(url(world), {"title": "新标题", "version": world.contract.version})
+    assert response.status_code == 200
+    assert response.data["title"] == "新标题"
+    assert response.data["version"] == world.contract.version + 1
+
+
+def test_an_edit_with_a_stale_version_answers_409_and_changes_nothing(world):
+    # Given the editor saved first
+    world.client("editor").patch(url(world), {"title": "编辑者的标题", "version": world.contract.version})
+
+    # When the owner saves with the version they read before
+    response = world.client("owner").patch(
+        url(world), {"title": "所有者的标题", "version": world.contract.version}, format="json"
+    )
+
+    # Then the owner gets 409 with the current version, and the editor's title stands
+    assert response.status_code == 409
+    assert response.data["current_version"] == world.contract.version + 1
+    stored = Contract.objects.get(pk=world.contract.pk)
+    assert stored.title == "编辑者的标题"
+    assert stored.version == world.contract.version + 1
+
+
+def test_an_edit_without_a_version_is_refused(world):
+    response = world.client("owner").patch(url(world), {"title": "无版本"})
+    assert response.status_code == 400
+    assert "version" in response.data
+    assert Contract.objects.get(pk=world.contract.pk).title != "无版本"
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"effective_date": "2026-06-01", "end_date": "2026-01-01"}, "end_date"),
+        ({"price_increase_cap_pct": "150"}, "price_increase_cap_pct"),
+        ({"trial_period_months": 6}, "trial_period_months"),
+        ({"non_renewal_notice_days": -5}, "non_renewal_notice_days"),
+        ({"vendor": 999999}, "vendor"),
+        ({"currency": "RMB1"}, "currency"),
+        ({"sla_targets": [{"metric": "接通率"}]}, "sla_targets"),
+    ],
+)
+def test_bad_terms_answer_400_with_the_field_that_is_wrong(world, payload, field):
+    response = world.client("owner").patch(url(world), {**payload, "version": world.contract.version}, format="json")
+    assert response.status_code == 400
+    assert field in response.data
+    assert Contract.objects.get(pk=world.contract.pk).version == world.contract.version
+
+
+def test_field_errors_come_in_the_language_the_client_asks_for(world):
+    client = world.client("owner")
+    english = client.post("/api/v1/contracts/", {}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    chinese = client.post("/api/v1/contracts/", {}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert english.status_code == chinese.status_code == 400
+    assert english.data["title"] == ["This field is required."]
+    assert chinese.data["title"] == ["该字段是必填项。"]
+
+
+def test_only_a_draft_can_be_deleted(world):
+    Contract.objects.filter(pk=world.contract.pk).update(status=Contract.Status.ACTIVE)
+    response = world.client("owner").delete(url(world))
+    assert response.status_code == 400
+    assert Contract.objects.filter(pk=world.contract.pk).exists()
+
+
+def test_a_shared_editor_cannot_hand_the_contract_to_someone_else(world):
+    response = world.client("editor").patch(url(world), {"owner": "editor", "version": world.contract.version})
+    assert response.status_code == 403
+    assert Contract.objects.get(pk=world.contract.pk).owner == world.users["owner"]
+
+
+def test_the_whole_lifecycle_runs_through_the_api(world):
+    client = world.client("owner")
+    Contract.objects.filter(pk=world.contract.pk).update(
+        effective_date=date(2025, 1, 1), end_date=date(2025, 12, 31), price_change_notice_days=90
+    )
+
+    # Signing with an open clause is refused with the reason
+    assert client.post(url(world, "start-negotiation/")).data["status"] == "negotiating"
+    refused = client.post(url(world, "sign/"), {"date": "2024-12-20"})
+    assert refused.status_code == 400
+    assert refused.data["code"] == "action_not_allowed"
+
+    # Once the clause is agreed, it signs, activates, takes a price notice, and terminates
+    clause = client.get(f"/api/v1/clauses/{world.clause.pk}/").data
+    assert (
+        client.patch(
+            f"/api/v1/clauses/{world.clause.pk}/", {"status": "agreed", "version": clause["version"]}
+        ).status_code
+        == 200
+    )
+    assert client.post(url(world, "sign/"), {"date": "2024-12-20"}).data["status"] == "signed"
+    assert client.post(url(world, "activate/"), {"date": "2025-01-01"}).data["status"] == "active"
+
+    notice = client.post(
+        url(world, "price-change-notices/"),
+        {"received_on": "2025-08-01", "effective_on": "2025-09-01", "increase_pct": "8.00", "note": "涨价通知"},
+    )
+    assert notice.status_code == 201
+    assert notice.data["compliant"] is False
+    assert len(notice.data["issues"]) == 1
+
+    terminated = client.post(url(world, "terminate/"), {"date": "2025-09-30", "reason": "服务质量不达标"})
+    assert terminated.status_code == 200
+    assert terminated.data["status"] == "terminated"
+    assert terminated.data["terminated_on"] == "2025-09-30"
+
+    # And the data-handover deadline is listed (spec worked example: Oct 1-8 off, Saturday Oct 11 worked)
+    listed = client.get("/api/v1/obligations/", {"contract": world.contract.pk, "kind": "data_handover"}).data
+    assert [row["due_date"] for row in listed["results"]] == ["2025-10-16"]
+
+
+def test_an_action_not_allowed_in_the_current_status_answers_400_with_the_reason(world):
+    response = world.client("owner").post(url(world, "activate/"), {"date": "2026-01-01"})
+    assert response.status_code == 400
+    assert response.data["detail"]
+    assert Contract.objects.get(pk=world.contract.pk).status == Contract.Status.DRAFT
+
+
+def test_a_lifecycle_action_needs_its_date(world):
+    response = world.client("owner").post(url(world, "terminate/"), {"reason": "x"})
+    assert response.status_code == 400
+    assert "date" in response.data
+
+
+def test_a_clause_edit_with_a_stale_version_answers_409(world):
+    client = world.client("legal")
+    stale = world.clause.version
+    assert (
+        client.post(
+            f"/api/v1/clauses/{world.clause.pk}/revisions/", {"text": "法务修订的文本。", "side": "ours"}
+        ).status_code
+        == 201
+    )
+    response = client.patch(f"/api/v1/clauses/{world.clause.pk}/", {"status": "agreed", "version": stale})
+    assert response.status_code == 409
+    assert Clause.objects.get(pk=world.clause.pk).status == Clause.Status.PROPOSED
+
+
+def test_a_vendor_revision_becomes_the_clause_text_and_is_listed(world):
+    client = world.client("owner")
+    client.post(f"/api/v1/clauses/{world.clause.pk}/revisions/", {"text": "接通率不低于90%。", "side": "vendor"})
+    clause = client.get(f"/api/v1/clauses/{world.clause.pk}/").data
+    assert clause["text"] == "接通率不低于90%。"
+    assert clause["status"] == "countered"
+    revisions = client.get(f"/api/v1/clauses/{world.clause.pk}/revisions/").data["results"]
+    assert [r["number"] for r in revisions] == [1, 2]
+    assert revisions[1]["author"] == "owner"
+
+
+def test_an_uploaded_document_downloads_byte_for_byte(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = world.client("editor")
+    content = "第一条 服务范围".encode()
+    uploaded = client.post(
+        url(world, "documents/"), {"file": SimpleUploadedFile("附件.txt", content), "kind": "annex"}, format="multipart"
+    )
+    assert uploaded.status_code == 201
+    download = client.get(uploaded.data["download_url"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == content
+
+
+def test_a_forged_document_answers_400_with_a_file_error(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = world.client("owner").post(
+        url(world, "documents/"),
+        {"file": SimpleUploadedFile("scan.pdf", b"MZ\x90\x00not a pdf"), "kind": "signed_scan"},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "file" in response.data
+
+
+def test_completing_an_obligation_marks_it_done(world):
+    response = world.client("owner").post(f"/api/v1/obligations/{world.obligation.pk}/complete/")
+    assert response.status_code == 200
+    assert response.data["status"] == "done"
+    assert Obligation.objects.get(pk=world.obligation.pk).status == Obligation.Status.DONE
+
+
+def test_obligations_filter_by_due_dates(world):
+    client = world.client("owner")
+    due = world.obligation.due_date.isoformat()
+    assert client.get("/api/v1/obligations/", {"due_before": due, "due_after": due}).data["count"] >= 1
+    assert client.get("/api/v1/obligations/", {"due_after": "2099-01-01"}).data["count"] == 0
