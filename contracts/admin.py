@@ -4,17 +4,22 @@ The admin is an edge like any page: it reads through contracts.selectors and wri
 versions are checked, history rows name the user and obligations are re-derived exactly as in the app.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from clm.exceptions import ActionNotAllowed, StaleVersionError
 from obligations.models import Obligation
+from obligations.services import derive_obligations
 
+from . import lifecycle
 from .documents import document_upload
 from .lifecycle import price_change_notice_record
 from .models import (
@@ -121,6 +126,24 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+def run_admin_action(modeladmin, request, objects, action, *, allowed=lambda obj: True) -> None:
+    """Apply a service to each selected object; report how many succeeded and why the others were refused."""
+    done = 0
+    for obj in objects:
+        if not allowed(obj):
+            modeladmin.message_user(request, _("%(object)s: you may not change it.") % {"object": obj}, "error")
+            continue
+        try:
+            action(obj)
+        except (ValidationError, ActionNotAllowed, StaleVersionError) as exc:
+            reason = "; ".join(_as_validation_error(exc).messages)
+            modeladmin.message_user(request, f"{obj}: {reason}", "error")
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, _("Done for %(count)d selected item(s).") % {"count": done}, "success")
+
+
 # Contracts --------------------------------------------------------------------------------------------------------
 
 
@@ -201,6 +224,15 @@ class ContractAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         "auto_renew",
     )
     list_display_links = ("number", "title")
+    actions = (
+        "start_negotiation",
+        "sign_today",
+        "activate_today",
+        "non_renewal_notice_today",
+        "renew_extend",
+        "renew_successor",
+        "recompute_obligations",
+    )
     list_filter = ("status", "category", "auto_renew", "fee_model", "payment_cycle")
     list_select_related = ("vendor", "owner")
     search_fields = ("number", "title", "vendor__name", "vendor__short_name", "vendor__credit_code")
@@ -293,6 +325,46 @@ class ContractAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def _lifecycle(self, request, queryset, action) -> None:
+        run_admin_action(
+            self,
+            request,
+            queryset,
+            lambda contract: action(contract=contract, by=request.user),
+            allowed=lambda contract: user_can_change_contract(request.user, contract),
+        )
+
+    @admin.action(description=_("Start negotiation"), permissions=["change"])
+    def start_negotiation(self, request, queryset):
+        self._lifecycle(request, queryset, lifecycle.contract_start_negotiation)
+
+    @admin.action(description=_("Sign today"), permissions=["change"])
+    def sign_today(self, request, queryset):
+        today = timezone.localdate()
+        self._lifecycle(request, queryset, partial(lifecycle.contract_sign, date=today))
+
+    @admin.action(description=_("Put into force today"), permissions=["change"])
+    def activate_today(self, request, queryset):
+        today = timezone.localdate()
+        self._lifecycle(request, queryset, partial(lifecycle.contract_activate, date=today))
+
+    @admin.action(description=_("Record a non-renewal notice given today"), permissions=["change"])
+    def non_renewal_notice_today(self, request, queryset):
+        today = timezone.localdate()
+        self._lifecycle(request, queryset, partial(lifecycle.contract_record_non_renewal_notice, date=today))
+
+    @admin.action(description=_("Renew: extend by the renewal term"), permissions=["change"])
+    def renew_extend(self, request, queryset):
+        self._lifecycle(request, queryset, lifecycle.contract_renew)
+
+    @admin.action(description=_("Renew: create a successor contract"), permissions=["change"])
+    def renew_successor(self, request, queryset):
+        self._lifecycle(request, queryset, partial(lifecycle.contract_renew, successor=True))
+
+    @admin.action(description=_("Recompute obligations"), permissions=["change"])
+    def recompute_obligations(self, request, queryset):
+        self._lifecycle(request, queryset, lambda contract, by: derive_obligations(contract, by=by, reason="recompute"))
 
     def save_model(self, request, obj, form, change):
         """Nothing here: save_related writes the terms and the SLA/fee rows in one service call."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from contracts.admin import ServiceAdminMixin
+from contracts.admin import ServiceAdminMixin, run_admin_action
 from contracts.selectors import user_can_change_contract
 
 from .models import Obligation, Reminder, WorkingDayOverride
@@ -83,6 +83,7 @@ class ObligationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     search_fields = ("title", "contract__number", "contract__title", "contract__vendor__name")
     date_hierarchy = "due_date"
     autocomplete_fields = ("contract", "owner", "watchers")
+    actions = ("complete_selected", "waive_selected", "reopen_selected")
     derived_readonly = (
         "contract",
         "kind",
@@ -127,6 +128,27 @@ class ObligationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or user_can_change_contract(request.user, obj.contract))
+
+    def _apply(self, request, queryset, action) -> None:
+        run_admin_action(
+            self,
+            request,
+            queryset.select_related("contract"),
+            lambda obligation: action(obligation=obligation, by=request.user),
+            allowed=lambda obligation: user_can_change_contract(request.user, obligation.contract),
+        )
+
+    @admin.action(description=_("Mark done"), permissions=["change"])
+    def complete_selected(self, request, queryset):
+        self._apply(request, queryset, obligation_complete)
+
+    @admin.action(description=_("Waive (no action needed)"), permissions=["change"])
+    def waive_selected(self, request, queryset):
+        self._apply(request, queryset, obligation_waive)
+
+    @admin.action(description=_("Reopen"), permissions=["change"])
+    def reopen_selected(self, request, queryset):
+        self._apply(request, queryset, obligation_reopen)
 
     @admin.display(description=_("overdue"), boolean=True)
     def is_overdue(self, obj):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from clm.exceptions import ActionNotAllowed
 from contracts.lifecycle import (
@@ -19,7 +20,7 @@ from contracts.lifecycle import (
 from contracts.models import Clause, Contract
 from obligations.models import Obligation
 from obligations.services import derive_obligations
-from tests.factories import ClauseFactory, ContractFactory, FeeItemFactory, SLATargetFactory
+from tests.factories import ClauseFactory, ContractFactory, FeeItemFactory, SLATargetFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +253,46 @@ def test_a_price_change_notice_is_validated_and_refused_for_a_contract_not_in_fo
             increase_pct=1,
         )
     assert not contract.price_change_notices.exists()
+
+
+# Admin actions ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client_for(client):
+    admin_user = UserFactory(username="admin-actions", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    return client
+
+
+def test_admin_action_applies_a_lifecycle_action_and_reports_refusals(admin_client_for):
+    draft = contract_in(S.DRAFT)
+    active = contract_in(S.ACTIVE)
+
+    response = admin_client_for.post(
+        reverse("admin:contracts_contract_changelist"),
+        {"action": "start_negotiation", "_selected_action": [draft.pk, active.pk]},
+        follow=True,
+    )
+
+    draft.refresh_from_db()
+    active.refresh_from_db()
+    assert (draft.status, active.status) == (S.NEGOTIATING, S.ACTIVE)
+    messages = [str(m) for m in response.context["messages"]]
+    assert any(active.number in m for m in messages)
+    assert len(messages) == 2
+
+
+def test_admin_action_completes_selected_obligations(admin_client_for):
+    contract = contract_in(S.ACTIVE)
+    derive_obligations(contract)
+    window = contract.obligations.get()
+
+    admin_client_for.post(
+        reverse("admin:obligations_obligation_changelist"),
+        {"action": "complete_selected", "_selected_action": [window.pk]},
+    )
+
+    window.refresh_from_db()
+    assert window.status == Obligation.Status.DONE
+    assert window.completed_by.username == "admin-actions"
