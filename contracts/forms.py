@@ -89,8 +89,9 @@ class ContractForm(forms.ModelForm):
         self.fields["number"].help_text = _("Leave blank to number it automatically.")
         self.fields["owner"].required = False
         self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
-        self.fields["owner"].help_text = _("Blank: you.")
+        self.fields["owner"].empty_label = _("Me")
         self.fields["vendor"].queryset = Vendor.objects.exclude(status=Vendor.Status.BLOCKED).order_by("name")
+        self.fields["vendor"].empty_label = _("Choose a vendor")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
