@@ -43,6 +43,11 @@ class VendorAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_contract_count=Count("contracts"))
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "website":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     @admin.display(description=_("contracts"), ordering="_contract_count")
     def contract_count(self, obj):
         return obj._contract_count

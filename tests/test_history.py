@@ -1,0 +1,94 @@
+"""Every change to a vendor, contract, clause or obligation leaves a history row saying who changed what."""
+
+from datetime import date
+
+import pytest
+
+from contracts.services import clause_add_revision, clause_create, clause_update, contract_create, contract_update
+from obligations.models import Obligation
+from obligations.services import obligation_complete, obligation_create_custom, obligation_move_due_date
+from tests.factories import UserFactory, VendorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def buyer():
+    return UserFactory(username="buyer", role="procurement_staff")
+
+
+@pytest.fixture
+def legal():
+    return UserFactory(username="counsel", role="legal")
+
+
+@pytest.fixture
+def contract(buyer):
+    return contract_create(by=buyer, title="在线客服外包合同", vendor=VendorFactory(), effective_date=date(2026, 1, 1))
+
+
+def test_a_vendor_edit_in_the_admin_records_the_user_and_the_change(client, buyer):
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    vendor = VendorFactory(name="旧名称有限公司")
+    client.force_login(admin_user)
+    data = {
+        "name": "新名称有限公司",
+        "short_name": "",
+        "credit_code": vendor.credit_code,
+        "status": "active",
+        "legal_representative": vendor.legal_representative,
+        "registered_address": vendor.registered_address,
+        "phone": "",
+        "email": "",
+        "website": "",
+        "notes": "",
+        "contacts-TOTAL_FORMS": 0,
+        "contacts-INITIAL_FORMS": 0,
+        "certifications-TOTAL_FORMS": 0,
+        "certifications-INITIAL_FORMS": 0,
+    }
+
+    response = client.post(f"/admin/vendors/vendor/{vendor.pk}/change/", data)
+
+    assert response.status_code == 302
+    latest = vendor.history.first()
+    assert latest.history_user == admin_user
+    delta = latest.diff_against(latest.prev_record)
+    assert [(c.field, c.old, c.new) for c in delta.changes] == [("name", "旧名称有限公司", "新名称有限公司")]
+
+
+def test_contract_creation_and_edits_are_in_its_history(contract, buyer):
+    contract_update(contract=contract, by=buyer, version=1, termination_notice_days=60)
+
+    records = list(contract.history.order_by("history_date"))
+    assert [r.history_type for r in records] == ["+", "~"]
+    assert all(r.history_user == buyer for r in records)
+    delta = records[1].diff_against(records[0])
+    assert {c.field: (c.old, c.new) for c in delta.changes}["termination_notice_days"] == (30, 60)
+
+
+def test_clause_edits_and_revisions_are_in_its_history(contract, buyer, legal):
+    clause = clause_create(contract=contract, by=buyer, category="sla", title="服务水平", text="可用性≥99.9%")
+    clause_update(clause=clause, by=legal, version=1, title="服务水平与可用性")
+    clause_add_revision(clause=clause, by=legal, text="可用性≥99.95%", side="vendor")
+
+    records = list(clause.history.order_by("history_date"))
+    assert [(r.history_type, r.history_user) for r in records] == [("+", buyer), ("~", legal), ("~", legal)]
+    assert records[-1].text == "可用性≥99.95%"
+    assert records[-1].status == "countered"
+
+
+def test_obligation_changes_are_in_its_history(contract, buyer):
+    obligation = obligation_create_custom(
+        contract=contract, by=buyer, title="季度服务评审", due_date=date(2026, 12, 15)
+    )
+    obligation_move_due_date(obligation=obligation, by=buyer, due_date=date(2026, 12, 22))
+    obligation_complete(obligation=obligation, by=buyer)
+
+    records = list(Obligation.history.filter(id=obligation.pk).order_by("history_date"))
+    assert [r.history_user for r in records] == [buyer, buyer, buyer]
+    assert [(r.due_date, r.status) for r in records] == [
+        (date(2026, 12, 15), "open"),
+        (date(2026, 12, 22), "open"),
+        (date(2026, 12, 22), "done"),
+    ]
