@@ -87,9 +87,11 @@ class ContractForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["number"].required = False
         self.fields["number"].help_text = _("Leave blank to number it automatically.")
-        self.fields["owner"].required = False
-        self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
-        self.fields["owner"].empty_label = _("Me")
+        owner = self.fields["owner"]
+        owner.queryset = get_user_model().objects.filter(is_active=True).order_by("username")
+        # A new contract defaults to its creator; an existing one always keeps an owner.
+        owner.required = bool(self.instance.pk)
+        owner.empty_label = None if self.instance.pk else _("Me")
         self.fields["vendor"].queryset = Vendor.objects.exclude(status=Vendor.Status.BLOCKED).order_by("name")
         self.fields["vendor"].empty_label = _("Choose a vendor")
         if self.instance.pk:
@@ -183,7 +185,11 @@ class PriceChangeNoticeForm(forms.Form):
 class ShareForm(forms.Form):
     user = forms.CharField(label=_("User name"), required=False, max_length=150)
     group = forms.ModelChoiceField(
-        label=_("Group"), required=False, queryset=Group.objects.order_by("name"), to_field_name="name"
+        label=_("Group"),
+        required=False,
+        queryset=Group.objects.order_by("name"),
+        to_field_name="name",
+        empty_label=_("No group"),
     )
     permission = forms.ChoiceField(
         label=_("Access"),
