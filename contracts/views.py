@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from clm.exceptions import ActionNotAllowed, StaleVersionError
+from clm.history import reason_label
 from obligations.rules import price_change_issue_messages
 from obligations.selectors import obligations_visible_to
 
@@ -236,7 +237,7 @@ def _history(contract: Contract) -> list[dict]:
         changed = []
         if older is not None:
             changed = [str(labels.get(c.field, c.field)) for c in record.diff_against(older).changes]
-        rows.append({"record": record, "changed": changed})
+        rows.append({"record": record, "changed": changed, "reason": reason_label(record.history_change_reason)})
     return rows
 
 

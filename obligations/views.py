@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from clm.exceptions import ActionNotAllowed
+from clm.history import reason_label
 from contracts.forms import apply_errors
 from contracts.selectors import contracts_visible_to, user_can_change_contract
 
@@ -126,7 +127,10 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "waive_form": WaiveForm(),
         "reassign_form": ReassignForm(initial={"owner": obligation.owner_id}),
         "move_form": MoveDateForm(initial={"due_date": obligation.due_date}),
-        "history": obligation.history.select_related("history_user").order_by("-history_date")[:30],
+        "history": [
+            (record, reason_label(record.history_change_reason))
+            for record in obligation.history.select_related("history_user").order_by("-history_date")[:30]
+        ],
     }
     return render(request, "obligations/detail.html", context)
 

@@ -104,3 +104,28 @@ def test_signing_with_open_clauses_is_refused_with_the_reason(client, people, co
     contract.refresh_from_db()
     assert contract.status == "negotiating"
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
+def test_history_tab_says_who_did_what_in_words(client, people, contract):
+    client.force_login(people["owner"])
+    client.post(reverse("contracts:action", args=[contract.pk, "start_negotiation"]))
+
+    response = client.get(reverse("contracts:detail", args=[contract.pk]), {"tab": "history"})
+
+    html = response.content.decode()
+    assert "Negotiation started" in html
+    assert "buyer1" in html
+
+
+def test_tab_is_served_alone_to_htmx(client, people, contract):
+    client.force_login(people["owner"])
+
+    response = client.get(
+        reverse("contracts:detail", args=[contract.pk]),
+        {"tab": "clauses"},
+        headers={"HX-Request": "true", "HX-Target": "tab-panel"},
+    )
+
+    html = response.content.decode()
+    assert "<html" not in html
+    assert contract.clauses.first().title in html
