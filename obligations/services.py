@@ -85,6 +85,26 @@ def term_key(term_end: date) -> str:
     return f"{TERM_KEY_PREFIX}{term_end.isoformat()}"
 
 
+def certificate_key(certification_id: int, expires_on: date) -> str:
+    """One obligation per certificate and expiry date: a renewed certificate (new date) is a new deadline."""
+    return f"cert:{certification_id}:{expires_on.isoformat()}"
+
+
+def _movable(obligation: Obligation, plan: PlannedObligation, *, today: date) -> bool:
+    """Whether an open derived obligation that no plan names can be moved in place to `plan` (same subject, new date).
+
+    A renewal window follows its term's new end unless that term has already ended; a certificate's deadline
+    follows the certificate's new expiry date.
+    """
+    if obligation.kind != plan.kind or obligation.status != Obligation.Status.OPEN:
+        return False
+    if plan.kind == Kind.RENEWAL_WINDOW:
+        return (_term_end_from_key(obligation.key) or date.min) >= today
+    if plan.kind == Kind.CERTIFICATE_EXPIRY:
+        return obligation.certification_id == plan.certification.pk
+    return False
+
+
 def _term_end_from_key(key: str) -> date | None:
     if not key.startswith(TERM_KEY_PREFIX):
         return None
@@ -165,7 +185,7 @@ def plan_obligations(
         planned.extend(
             PlannedObligation(
                 Kind.CERTIFICATE_EXPIRY,
-                f"cert:{certification.pk}",
+                certificate_key(certification.pk, certification.expires_on),
                 certification.expires_on,
                 responsible=Obligation.Responsible.VENDOR,
                 certification=certification,
@@ -220,18 +240,14 @@ def _reconcile(
 
     for plan in planned:
         obligation = by_key.get((plan.kind, plan.key))
-        if obligation is None and plan.kind == Kind.RENEWAL_WINDOW:
-            # The current term's dates changed (an edited end date, an extension): move its open window in place,
-            # so owner, watchers and reminders stay. A window of a term that has already ended is not moved.
+        if obligation is None:
+            # The dates changed (an edited end date, an extension, a new expiry): move the open obligation in place,
+            # so its owner, watchers and reminders stay.
             obligation = next(
                 (
                     o
                     for o in existing
-                    if o.kind == Kind.RENEWAL_WINDOW
-                    and o.status == Obligation.Status.OPEN
-                    and o.pk not in matched
-                    and (o.kind, o.key) not in planned_keys
-                    and (_term_end_from_key(o.key) or date.min) >= today
+                    if o.pk not in matched and (o.kind, o.key) not in planned_keys and _movable(o, plan, today=today)
                 ),
                 None,
             )

@@ -103,10 +103,31 @@ def test_trial_review_and_certificate_expiry_are_derived_for_a_running_contract(
     [expiry] = obligations_of(contract, Kind.CERTIFICATE_EXPIRY)
     assert (expiry.due_date, expiry.key, expiry.certification) == (
         date(2036, 2, 28),
-        f"cert:{certificate.pk}",
+        f"cert:{certificate.pk}:2036-02-28",
         certificate,
     )
     assert expiry.responsible == Obligation.Responsible.VENDOR
+
+
+def test_a_renewed_certificate_moves_its_open_deadline_or_adds_one_beside_the_completed_one():
+    contract = far_contract()
+    certificate = CertificationFactory(vendor=contract.vendor, expires_on=date(2036, 2, 28))
+    derive_obligations(contract, today=date(2035, 1, 1))
+    [first] = obligations_of(contract, Kind.CERTIFICATE_EXPIRY)
+
+    certificate.expires_on = date(2036, 6, 30)
+    certificate.save()
+    derive_obligations(contract, today=date(2035, 1, 1))
+    [moved] = obligations_of(contract, Kind.CERTIFICATE_EXPIRY)
+    assert (moved.pk, moved.due_date) == (first.pk, date(2036, 6, 30))
+
+    obligation_complete(obligation=moved, by=contract.owner)
+    certificate.expires_on = date(2039, 6, 30)
+    certificate.save()
+    derive_obligations(contract, today=date(2035, 1, 1))
+    done, renewed = sorted(obligations_of(contract, Kind.CERTIFICATE_EXPIRY), key=lambda o: o.due_date)
+    assert (done.pk, done.status) == (first.pk, Obligation.Status.DONE)
+    assert (renewed.status, renewed.due_date) == (Obligation.Status.OPEN, date(2039, 6, 30))
 
 
 def test_a_draft_contract_has_no_derived_obligations():
