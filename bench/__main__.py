@@ -33,16 +33,9 @@ def _ensure_database(url: str) -> None:
             print(f"created database {config['NAME']}")
 
 
-def _scenarios() -> list[str]:
+def _module_names() -> list[str]:
     folder = Path(__file__).resolve().parent
-    names = []
-    for info in pkgutil.iter_modules([str(folder)]):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"bench.{info.name}")
-        if callable(getattr(module, "run", None)):
-            names.append(info.name)
-    return sorted(names)
+    return sorted(info.name for info in pkgutil.iter_modules([str(folder)]) if not info.name.startswith("_"))
 
 
 def main(argv: list[str]) -> int:
@@ -57,15 +50,18 @@ def main(argv: list[str]) -> int:
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
 
-    available = _scenarios()
+    available = _module_names()
     unknown = [name for name in argv if name not in available]
     if unknown:
         print(f"unknown scenario(s): {', '.join(unknown)}; available: {', '.join(available)}", file=sys.stderr)
         return 2
     for name in argv or available:
+        module = importlib.import_module(f"bench.{name}")
+        if not callable(getattr(module, "run", None)):
+            continue
         print(f"== {name} ==", flush=True)
         started = time.perf_counter()
-        importlib.import_module(f"bench.{name}").run()
+        module.run()
         print(f"({name} took {time.perf_counter() - started:.1f} s)\n", flush=True)
     return 0
 
