@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
+from celery.schedules import crontab
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -168,3 +169,10 @@ def test_recompute_command_rejects_a_bad_date_and_an_unknown_contract():
         call_command("recompute_obligations", "--today", "22/11/2026")
     with pytest.raises(CommandError, match="CLM-1999-0001"):
         call_command("recompute_obligations", "--contract", "CLM-1999-0001")
+
+
+def test_the_roll_is_scheduled_every_day_at_half_past_midnight_company_time(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["contracts-roll-daily"]
+    assert entry["task"] == roll_contracts_daily.name
+    assert entry["schedule"] == crontab(hour=0, minute=30)
+    assert settings.CELERY_TIMEZONE == settings.TIME_ZONE
