@@ -1,12 +1,13 @@
 """The admin: every page opens for a superuser, and its saves go through the services."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from contracts.documents import document_upload
@@ -232,3 +233,138 @@ def test_a_new_wording_in_the_clause_admin_becomes_a_revision(admin_client, supe
     assert clause.text == "系统月度可用性不低于99.95%。"
     assert clause.status == Clause.Status.COUNTERED
     assert clause.revisions.count() == 2
+
+
+def active_contract(owner):
+    """An active one-year contract that started a month ago, so its renewal window lies ahead."""
+    from contracts.lifecycle import contract_activate, contract_sign
+
+    start = timezone.localdate() - timedelta(days=30)
+    contract = contract_create(by=owner, title="外包合同", vendor=VendorFactory(), effective_date=start)
+    contract_sign(contract=contract, by=owner, date=start - timedelta(days=10))
+    return contract_activate(contract=contract, by=owner, date=start)
+
+
+def test_a_document_uploaded_in_the_admin_is_checked_like_any_upload(admin_client, superuser):
+    contract = active_contract(superuser)
+    png = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(png, format="PNG")
+
+    response = admin_client.post(
+        reverse("admin:contracts_document_add"),
+        {"contract": contract.pk, "kind": "signed_scan", "file": SimpleUploadedFile("signed.pdf", png.getvalue())},
+    )
+
+    assert response.status_code == 200
+    assert "file" in response.context["adminform"].form.errors
+    assert not contract.documents.exists()
+
+
+def test_a_price_change_notice_recorded_in_the_admin_is_checked_against_the_contract(admin_client, superuser):
+    contract = active_contract(superuser)
+    today = timezone.localdate()
+
+    response = admin_client.post(
+        reverse("admin:contracts_pricechangenotice_add"),
+        {
+            "contract": contract.pk,
+            "received_on": today.isoformat(),
+            "effective_on": (today + timedelta(days=40)).isoformat(),
+            "increase_pct": "5",
+            "note": "",
+        },
+    )
+
+    assert response.status_code == 302
+    notice = contract.price_change_notices.get()
+    assert notice.compliant is False
+    assert notice.recorded_by == superuser
+    due = today + timedelta(days=39)
+    assert contract.obligations.filter(kind="price_change_notice", due_date=due).exists()
+
+
+def test_a_notice_on_a_draft_is_refused_on_the_form(admin_client, superuser, populated):
+    response = admin_client.post(
+        reverse("admin:contracts_pricechangenotice_add"),
+        {"contract": populated.pk, "received_on": "2026-11-22", "effective_on": "2027-01-01", "increase_pct": "5"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors()
+    assert not populated.price_change_notices.exists()
+
+
+def obligation_form(obligation, **overrides):
+    data = {
+        "due_date": obligation.due_date.isoformat(),
+        "status": obligation.status,
+        "owner": obligation.owner_id or "",
+        "watchers": [],
+        "reminder_offsets": "null",
+        "title": obligation.title,
+        "description": obligation.description,
+        "starts_on": "",
+        "responsible": obligation.responsible,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_moving_a_due_date_in_the_admin_marks_it_as_set_by_hand(admin_client, superuser):
+    contract = active_contract(superuser)
+    obligation = contract.obligations.get(kind="renewal_window")
+    url = reverse("admin:obligations_obligation_change", args=[obligation.pk])
+
+    moved = obligation.due_date - timedelta(days=10)
+
+    response = admin_client.post(url, obligation_form(obligation, due_date=moved.isoformat()))
+
+    assert response.status_code == 302
+    obligation.refresh_from_db()
+    assert (obligation.due_date, obligation.due_date_edited) == (moved, True)
+    assert obligation.history.first().history_user == superuser
+
+
+def test_completing_an_obligation_in_the_admin_stamps_who_and_when(admin_client, superuser):
+    contract = active_contract(superuser)
+    obligation = contract.obligations.get(kind="renewal_window")
+    url = reverse("admin:obligations_obligation_change", args=[obligation.pk])
+
+    response = admin_client.post(url, obligation_form(obligation, status="done"))
+
+    assert response.status_code == 302
+    obligation.refresh_from_db()
+    assert (obligation.status, obligation.completed_by) == ("done", superuser)
+    assert obligation.completed_at is not None
+
+
+def test_bad_reminder_offsets_are_a_field_error(admin_client, superuser):
+    contract = active_contract(superuser)
+    obligation = contract.obligations.get(kind="renewal_window")
+    url = reverse("admin:obligations_obligation_change", args=[obligation.pk])
+
+    response = admin_client.post(url, obligation_form(obligation, reminder_offsets='["soon"]'))
+
+    assert response.status_code == 200
+    assert "reminder_offsets" in response.context["adminform"].form.errors
+
+
+def test_a_custom_obligation_added_in_the_admin_is_manual(admin_client, superuser):
+    contract = active_contract(superuser)
+
+    response = admin_client.post(
+        reverse("admin:obligations_obligation_add"),
+        {
+            "contract": contract.pk,
+            "title": "供应商年度安全审计",
+            "description": "",
+            "due_date": (timezone.localdate() + timedelta(days=20)).isoformat(),
+            "starts_on": "",
+            "responsible": "vendor",
+            "owner": "",
+        },
+    )
+
+    assert response.status_code == 302
+    obligation = contract.obligations.get(title="供应商年度安全审计")
+    assert (obligation.kind, obligation.source, obligation.responsible) == ("custom", "manual", "vendor")
