@@ -80,6 +80,7 @@ def _lifecycle_schema(request, summary: str):
 class ContractViewSet(viewsets.ModelViewSet):
     """Contracts the caller may see. A new contract starts as a draft owned by its creator."""
 
+    lookup_value_regex = r"[0-9]+"
     serializer_class = ContractSerializer
     filterset_class = ContractFilter
     ordering_fields = ["number", "title", "status", "effective_date", "end_date", "created_at", "updated_at"]

@@ -23,6 +23,7 @@ class ObligationViewSet(
 ):
     """Dated things to do or check, across every contract the caller may see."""
 
+    lookup_value_regex = r"[0-9]+"
     serializer_class = ObligationSerializer
     filterset_class = ObligationFilter
     ordering_fields = ["due_date", "starts_on", "kind", "status", "updated_at"]

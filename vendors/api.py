@@ -11,6 +11,7 @@ from .serializers import VendorSerializer
 
 
 class VendorViewSet(viewsets.ModelViewSet):
+    lookup_value_regex = r"[0-9]+"
     serializer_class = VendorSerializer
     permission_classes = [RoleModelPermissions]
     filterset_class = VendorFilter
