@@ -53,12 +53,10 @@ def _lock(contract: Contract) -> Contract:
     return Contract.objects.select_for_update().get(pk=contract.pk)
 
 
-def _require_status(contract: Contract, allowed: set[str], action: str) -> None:
+def _require_status(contract: Contract, allowed: set[str], message: str) -> None:
+    """Refuse unless the contract is in one of the `allowed` statuses; `message` names the current one as %(status)s."""
     if contract.status not in allowed:
-        raise ActionNotAllowed(
-            _("A contract that is %(status)s cannot be %(action)s.")
-            % {"status": contract.get_status_display().lower(), "action": action}
-        )
+        raise ActionNotAllowed(message % {"status": contract.get_status_display().lower()})
 
 
 def _require_date(value, field: str = "date") -> date:
@@ -90,7 +88,7 @@ def _commit(
 @transaction.atomic
 def contract_start_negotiation(*, contract: Contract, by) -> Contract:
     locked = _lock(contract)
-    _require_status(locked, {Status.DRAFT}, _("put into negotiation"))
+    _require_status(locked, {Status.DRAFT}, _("Only a draft contract can go into negotiation; this one is %(status)s."))
     locked.status = Status.NEGOTIATING
     return _commit(locked, contract, by=by, reason="start negotiation")
 
@@ -100,7 +98,11 @@ def contract_sign(*, contract: Contract, by, date: date) -> Contract:
     """Sign: every clause must be agreed or explicitly waived, and the term must have a start."""
     signed_on = _require_date(date)
     locked = _lock(contract)
-    _require_status(locked, {Status.DRAFT, Status.NEGOTIATING}, _("signed"))
+    _require_status(
+        locked,
+        {Status.DRAFT, Status.NEGOTIATING},
+        _("Only a draft or negotiating contract can be signed; this one is %(status)s."),
+    )
     open_titles = list(
         locked.clauses.exclude(status__in=[Clause.Status.AGREED, Clause.Status.WAIVED])
         .order_by("order", "id")
@@ -122,7 +124,7 @@ def contract_sign(*, contract: Contract, by, date: date) -> Contract:
 def contract_activate(*, contract: Contract, by, date: date) -> Contract:
     activated_on = _require_date(date)
     locked = _lock(contract)
-    _require_status(locked, {Status.SIGNED}, _("activated"))
+    _require_status(locked, {Status.SIGNED}, _("Only a signed contract can be put into force; this one is %(status)s."))
     if locked.signed_on and activated_on < locked.signed_on:
         raise ValidationError({"date": [_("A contract cannot start before it was signed.")]})
     locked.status = Status.ACTIVE
@@ -138,7 +140,11 @@ def contract_record_non_renewal_notice(*, contract: Contract, by, date: date) ->
     """
     given_on = _require_date(date)
     locked = _lock(contract)
-    _require_status(locked, {Status.ACTIVE}, _("given a non-renewal notice"))
+    _require_status(
+        locked,
+        {Status.ACTIVE},
+        _("A non-renewal notice can only be recorded for an active contract; this one is %(status)s."),
+    )
     if locked.notice_given_on:
         raise ActionNotAllowed(
             _("A non-renewal notice was already recorded on %(date)s.") % {"date": locked.notice_given_on}
@@ -176,8 +182,13 @@ def contract_renew(*, contract: Contract, by, months: int | None = None, success
     locked = _lock(contract)
     if locked.auto_renew and not successor:
         raise ActionNotAllowed(_("This contract renews automatically; record a non-renewal notice to stop it."))
-    allowed = {Status.SIGNED, Status.ACTIVE, Status.EXPIRED} if successor else {Status.SIGNED, Status.ACTIVE}
-    _require_status(locked, allowed, _("renewed"))
+    if successor:
+        allowed = {Status.SIGNED, Status.ACTIVE, Status.EXPIRED}
+        message = _("A successor can follow a signed, active or expired contract; this one is %(status)s.")
+    else:
+        allowed = {Status.SIGNED, Status.ACTIVE}
+        message = _("Only a signed or active contract can be extended; this one is %(status)s.")
+    _require_status(locked, allowed, message)
     if locked.notice_given_on and not successor:
         raise ActionNotAllowed(_("A non-renewal notice was recorded; create a successor contract instead."))
     if not locked.end_date:
@@ -261,7 +272,11 @@ def contract_terminate(*, contract: Contract, by, date: date, reason: str) -> Co
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for the termination.")]})
     locked = _lock(contract)
-    _require_status(locked, {Status.SIGNED, Status.ACTIVE}, _("terminated"))
+    _require_status(
+        locked,
+        {Status.SIGNED, Status.ACTIVE},
+        _("Only a signed or active contract can be terminated; this one is %(status)s."),
+    )
     if locked.signed_on and terminated_on < locked.signed_on:
         raise ValidationError({"date": [_("A contract cannot be terminated before it was signed.")]})
     locked.status = Status.TERMINATED
@@ -274,7 +289,11 @@ def contract_expire(
     *, contract: Contract, on: date, today: date | None = None, calendar: WorkingDayCalendar | None = None
 ) -> Contract:
     """Close a contract that reached its end without renewal (called by the daily roll, inside its transaction)."""
-    _require_status(contract, {Status.SIGNED, Status.ACTIVE}, _("expired"))
+    _require_status(
+        contract,
+        {Status.SIGNED, Status.ACTIVE},
+        _("Only a signed or active contract can expire; this one is %(status)s."),
+    )
     contract.status = Status.EXPIRED
     contract.expired_on = on
     return _commit(contract, contract, by=None, reason="expire", today=today, calendar=calendar)
@@ -301,7 +320,11 @@ def price_change_notice_record(
     if errors:
         raise ValidationError(errors)
     locked = _lock(contract)
-    _require_status(locked, {Status.SIGNED, Status.ACTIVE}, _("given a price-change notice"))
+    _require_status(
+        locked,
+        {Status.SIGNED, Status.ACTIVE},
+        _("Price-change notices are recorded for signed or active contracts; this one is %(status)s."),
+    )
     issues = rules.price_change_issues(
         received_on=received_on,
         effective_on=effective_on,
