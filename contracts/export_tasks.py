@@ -3,7 +3,7 @@
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from .models import ExportJob
 from .pdf import export_job_fail, export_job_run
@@ -12,11 +12,19 @@ from .pdf import export_job_fail, export_job_run
 SOFT_TIME_LIMIT = 1800
 
 
+def _fail(job_id: int, message) -> None:
+    language = ExportJob.objects.filter(pk=job_id).values_list("language", flat=True).first() or "zh-hans"
+    with translation.override(language):
+        export_job_fail(job_id, str(message))
+
+
 @shared_task(acks_late=True, soft_time_limit=SOFT_TIME_LIMIT, time_limit=SOFT_TIME_LIMIT + 60)
 def export_contracts_pdf(job_id: int) -> None:
+    """Documents render in this worker process (see render_contract_pdf): the task's time limits bound them."""
     try:
         export_job_run(job_id)
     except SoftTimeLimitExceeded:
-        language = ExportJob.objects.filter(pk=job_id).values_list("language", flat=True).first() or "zh-hans"
-        with translation.override(language):
-            export_job_fail(job_id, _("The export took too long and was stopped. Export fewer contracts at a time."))
+        _fail(job_id, _("The export took too long and was stopped. Export fewer contracts at a time."))
+    except Exception:
+        _fail(job_id, _("The export failed unexpectedly. Try again later."))
+        raise

@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
@@ -363,18 +364,24 @@ def contract_document_html(contract: Contract, *, language: str) -> str:
         return render_to_string(TEMPLATE, contract_document_context(contract))
 
 
-def render_contract_pdf(contract: Contract, *, language: str) -> bytes:
+def render_contract_pdf(contract: Contract, *, language: str, isolated: bool = True) -> bytes:
     """The contract document as PDF bytes. Raises RenderTimeout past PDF_RENDER_TIMEOUT, RenderError on failure.
 
     The caller has checked that the user may view the contract (contracts.selectors.contracts_visible_to).
+    `isolated=False` renders in the calling process, for callers that run under a time limit of their own: the
+    bulk-export Celery task has soft and hard time limits, and Celery's prefork children are daemonic processes,
+    which may not start the renderer's child process.
     """
     html = contract_document_html(contract, language=language)
-    rendered = pdf_sandbox.render_isolated(
-        html,
-        assets=pdf_static_assets(),
-        timeout=settings.PDF_RENDER_TIMEOUT,
-        memory_limit_mb=settings.PDF_RENDER_MEMORY_MB,
-    )
+    if isolated:
+        rendered = pdf_sandbox.render_isolated(
+            html,
+            assets=pdf_static_assets(),
+            timeout=settings.PDF_RENDER_TIMEOUT,
+            memory_limit_mb=settings.PDF_RENDER_MEMORY_MB,
+        )
+    else:
+        rendered = pdf_sandbox.render_in_process(html, assets=pdf_static_assets())
     if rendered.refused:
         logger.warning("PDF of contract %s: refused to fetch %s", contract.pk, rendered.refused)
     return rendered.pdf
@@ -448,6 +455,8 @@ def export_job_run(job_id: int) -> ExportJob:
     """Render the job's contracts into one ZIP, counting progress as it goes. Safe to run again after a crash.
 
     Visibility is checked again now, not only when the job was requested: a share revoked in between is honoured.
+    Runs inside the Celery task, whose time limits bound the whole export; a document that fails to render fails
+    the job with its contract number rather than leaving it running.
     """
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().select_related("requested_by").get(pk=job_id)
@@ -470,8 +479,10 @@ def export_job_run(job_id: int) -> ExportJob:
         with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for done, contract in enumerate(contracts, start=1):
                 try:
-                    pdf = render_contract_pdf(contract, language=job.language)
-                except RenderError as exc:
+                    pdf = render_contract_pdf(contract, language=job.language, isolated=False)
+                except SoftTimeLimitExceeded:
+                    raise
+                except Exception as exc:  # WeasyPrint may fail in many ways; the job must end as failed, not running
                     return export_job_fail(
                         job.pk,
                         _("The PDF of contract %(number)s could not be rendered: %(reason)s")

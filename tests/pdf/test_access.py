@@ -80,7 +80,6 @@ def test_pdf_endpoint_answers_503_not_500_when_rendering_runs_out_of_time(contra
     assert response.json()["code"] == "render_timeout"
 
 
-@pytest.mark.urls("tests.pdf.urls")
 def test_web_page_button_serves_the_pdf_inline_only_to_who_may_see_it(contract, people, client):
     url = reverse("contract_pdf", args=[contract.pk])
 
