@@ -24,6 +24,7 @@ from .services import (
     obligation_reassign,
     obligation_reopen,
     obligation_waive,
+    obligations_recompute_for_calendar,
 )
 
 # Editable in place only on obligations added by hand; derived ones follow the contract's terms.
@@ -215,6 +216,25 @@ class WorkingDayOverrideAdmin(admin.ModelAdmin):
     list_filter = ("is_working_day",)
     search_fields = ("note",)
     date_hierarchy = "date"
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        days = {obj.date}
+        if change and "date" in form.changed_data:
+            days.add(form.initial["date"])
+        super().save_model(request, obj, form, change)
+        obligations_recompute_for_calendar(days=days, by=request.user)
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        obligations_recompute_for_calendar(days=[obj.date], by=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        days = list(queryset.values_list("date", flat=True))
+        super().delete_queryset(request, queryset)
+        obligations_recompute_for_calendar(days=days, by=request.user)
 
 
 @admin.register(Reminder)

@@ -367,6 +367,33 @@ def derive_obligations(
     return derive_obligations_bulk([contract], today=today, by=by, reason=reason, calendar=calendar)
 
 
+@transaction.atomic
+def obligations_recompute_for_calendar(*, days: Iterable[date], by=None) -> DerivationResult:
+    """Re-derive the contracts whose open working-day deadlines an override of these days can move.
+
+    A count from `starts_on` to `due_date` changes when a day inside it changes, and its provisional mark changes
+    when the first override of a year makes that year scheduled; both lie within the years the count spans.
+    """
+    days = sorted(set(days))
+    if not days:
+        return DerivationResult()
+    affected = Q()
+    for day in days:
+        affected |= Q(starts_on__lte=day, due_date__gte=date(day.year, 1, 1))
+    contract_ids = (
+        Obligation.objects.filter(
+            affected,
+            kind=Kind.DATA_HANDOVER,
+            source=Obligation.Source.DERIVED,
+            status=Obligation.Status.OPEN,
+        )
+        .values_list("contract_id", flat=True)
+        .distinct()
+    )
+    contracts = list(Contract.objects.filter(pk__in=contract_ids).order_by("pk").select_for_update(of=("self",)))
+    return derive_obligations_bulk(contracts, by=by, reason="working-day calendar changed")
+
+
 # The daily roll ---------------------------------------------------------------------------------------------------
 
 

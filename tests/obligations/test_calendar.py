@@ -3,10 +3,14 @@
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 
+from contracts.models import Contract
 from obligations import calendar as cal
 from obligations.calendar import LAST_OFFICIAL_YEAR, WorkingDayCalendar
 from obligations.models import WorkingDayOverride
+from obligations.services import derive_obligations
+from tests.factories import ContractFactory, UserFactory
 
 OFFICIAL = WorkingDayCalendar()
 
@@ -106,3 +110,25 @@ def test_an_override_in_a_later_year_marks_that_year_as_scheduled():
     assert cal.is_provisional(later)
     WorkingDayOverride.objects.create(date=date(later.year, 4, 25), is_working_day=True)
     assert not cal.is_provisional(later)
+
+
+@pytest.mark.django_db
+def test_an_override_entered_in_the_admin_moves_open_handover_deadlines(client):
+    contract = ContractFactory(
+        status=Contract.Status.TERMINATED,
+        effective_date=date(2025, 1, 1),
+        end_date=date(2025, 12, 31),
+        terminated_on=date(2025, 9, 30),
+    )
+    derive_obligations(contract, today=date(2025, 10, 1))
+    client.force_login(UserFactory(username="calendar-admin", is_staff=True, is_superuser=True))
+
+    response = client.post(
+        reverse("admin:obligations_workingdayoverride_add"),
+        {"date": "2025-10-13", "is_working_day": "", "note": "company day off"},
+    )
+
+    assert response.status_code == 302
+    handover = contract.obligations.get()
+    assert handover.due_date == date(2025, 10, 17)
+    assert handover.history.first().history_change_reason == "working-day calendar changed"

@@ -11,7 +11,7 @@ from django.utils import translation
 from clm.exceptions import ActionNotAllowed
 from contracts.models import Contract
 from contracts.services import contract_update
-from obligations.models import Obligation
+from obligations.models import Obligation, WorkingDayOverride
 from obligations.services import (
     derive_obligations,
     derive_obligations_bulk,
@@ -21,6 +21,7 @@ from obligations.services import (
     obligation_reassign,
     obligation_reopen,
     obligation_waive,
+    obligations_recompute_for_calendar,
 )
 from tests.factories import CertificationFactory, ContractFactory, PriceChangeNoticeFactory, UserFactory
 
@@ -89,6 +90,20 @@ def test_data_handover_counted_into_a_year_without_an_official_schedule_is_marke
 
     [handover] = obligations_of(contract, Kind.DATA_HANDOVER)
     assert handover.provisional is True
+
+
+def test_a_new_calendar_override_moves_the_open_handover_deadlines_it_falls_into():
+    affected = worked_example_contract(status=Contract.Status.TERMINATED, terminated_on=date(2025, 9, 30))
+    unaffected = worked_example_contract(status=Contract.Status.TERMINATED, terminated_on=date(2025, 3, 31))
+    derive_obligations_bulk([affected, unaffected], today=date(2025, 10, 1))
+    before = obligations_of(unaffected)[0].due_date
+
+    WorkingDayOverride.objects.create(date=date(2025, 10, 13), is_working_day=False, note="company day off")
+    result = obligations_recompute_for_calendar(days=[date(2025, 10, 13)])
+
+    assert result.updated == 1
+    assert obligations_of(affected)[0].due_date == date(2025, 10, 17)
+    assert obligations_of(unaffected)[0].due_date == before
 
 
 def test_trial_review_and_certificate_expiry_are_derived_for_a_running_contract():
