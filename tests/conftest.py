@@ -22,6 +22,12 @@ def _media_and_mail(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories set a password on every user; the production hasher is deliberately slow, tests need not be."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def db_vendor():
     return connection.vendor
