@@ -54,6 +54,7 @@ LONG_CLAUSE = (
     "保护数据安全。The Vendor keeps all records at the agreed storage location and hands them over on request. "
     "如乙方违反本条约定，甲方有权要求乙方立即停止违约行为、赔偿由此造成的全部损失，并有权单方解除本合同。"
     "乙方应每季度向甲方提交数据安全自查报告，甲方有权自行或委托第三方对乙方的履约情况进行审计。"
+    "审计发现的问题，乙方应在十个工作日内整改完毕并书面报告整改结果。"
 )
 
 
