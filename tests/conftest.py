@@ -24,8 +24,14 @@ def _media_and_mail(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    """Factories set a password on every user; the production hasher is deliberately slow, tests need not be."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """Factories set a password on every user; the production hasher is deliberately slow, tests need not be.
+
+    PBKDF2 stays second so passwords set outside a test's settings (module-scoped data) still verify.
+    """
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 @pytest.fixture
