@@ -147,6 +147,10 @@ COMPANY_ADDRESS = env.str("COMPANY_ADDRESS", default="上海市浦东新区张�
 PDF_RENDER_TIMEOUT = env.float("PDF_RENDER_TIMEOUT", default=20.0)
 PDF_RENDER_MEMORY_MB = env.int("PDF_RENDER_MEMORY_MB", default=1536)
 PDF_EXPORT_MAX_CONTRACTS = env.int("PDF_EXPORT_MAX_CONTRACTS", default=1000)
+# Optional PAdES signature of every contract PDF: PEM certificate and private key files (blank: unsigned).
+PDF_SIGNING_CERT = env.str("PDF_SIGNING_CERT", default="")
+PDF_SIGNING_KEY = env.str("PDF_SIGNING_KEY", default="")
+PDF_SIGNING_KEY_PASSPHRASE = env.str("PDF_SIGNING_KEY_PASSPHRASE", default="")
 
 # E-mail: messages written as files under var/mail/ unless EMAIL_URL says otherwise.
 _email = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
