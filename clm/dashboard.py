@@ -33,8 +33,14 @@ def _section(qs: QuerySet, size: int = SECTION_SIZE) -> Section:
 
 
 def mine(user) -> Q:
-    """Obligations the user owns: assigned to them, or unassigned on a contract they own."""
-    return Q(owner=user) | Q(owner__isnull=True, contract__owner=user)
+    """Obligations the user owns: assigned to them, or unassigned on a contract they own.
+
+    Written as `pk IN (a UNION b)`, two index scans, rather than an OR across the obligation and contract tables,
+    which PostgreSQL can only answer by reading every open obligation.
+    """
+    assigned = Obligation.objects.filter(owner=user).order_by().values("pk")
+    inherited = Obligation.objects.filter(owner__isnull=True, contract__owner=user).order_by().values("pk")
+    return Q(pk__in=assigned.union(inherited))
 
 
 def dashboard_for(user, *, today: date) -> dict:

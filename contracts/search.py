@@ -37,7 +37,7 @@ class RegisterQuery:
     status: str = ""
     category: str = ""
     vendor_id: int | None = None
-    owner_id: int | None = None
+    owner_username: str = ""
     expiring_within_days: int | None = None
     sort: str = DEFAULT_SORT
 
@@ -77,8 +77,8 @@ def contract_register(user, query: RegisterQuery, *, today: date) -> QuerySet[Co
         qs = qs.filter(category=query.category)
     if query.vendor_id:
         qs = qs.filter(vendor_id=query.vendor_id)
-    if query.owner_id:
-        qs = qs.filter(owner_id=query.owner_id)
+    if query.owner_username:
+        qs = qs.filter(owner__username=query.owner_username)
     if query.expiring_within_days is not None:
         qs = qs.filter(expiring_filter(query.expiring_within_days, today=today))
     sort = normalize_sort(query.sort)

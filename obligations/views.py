@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from clm.dashboard import mine
 from clm.exceptions import ActionNotAllowed
 from clm.history import reason_label
 from contracts.forms import apply_errors
@@ -46,8 +47,7 @@ def _filtered(request: HttpRequest, form: ObligationFilterForm, today: date) -> 
     if data.get("kind"):
         qs = qs.filter(kind=data["kind"])
     if data.get("who") == ObligationFilterForm.MINE:
-        user = request.user
-        qs = qs.filter(Q(owner=user) | Q(owner__isnull=True, contract__owner=user))
+        qs = qs.filter(mine(request.user))
     if data.get("q"):
         text = data["q"].strip()
         qs = qs.filter(

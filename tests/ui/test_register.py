@@ -229,3 +229,13 @@ def test_version_conflict_keeps_the_users_input_and_says_why(client, people, con
     assert 'value="我的标题修改"' in html
     contract.refresh_from_db()
     assert contract.title == "经理先保存"
+
+
+def test_manager_filters_the_register_by_owner_and_vendor(client, people, register):
+    client.force_login(people["manager"])
+
+    by_owner = client.get(reverse("contracts:list"), {"owner": "buyer2"})
+    by_vendor = client.get(reverse("contracts:list"), {"vendor": register["b"].vendor_id})
+
+    assert numbers(by_owner) == ["CLM-2026-0199"]
+    assert numbers(by_vendor) == ["CLM-2026-0102"]
