@@ -58,7 +58,8 @@ names=()
 start() {
   local name=$1
   shift
-  setsid "$@" > >(sed -u "s/^/[${name}] /") 2>&1 &
+  # The log prefixer ignores Ctrl-C so it outlives its process and shows the shutdown messages.
+  setsid "$@" > >(trap '' INT TERM && exec sed -u "s/^/[${name}] /") 2>&1 &
   pids+=("$!")
   names+=("$name")
 }
@@ -68,7 +69,8 @@ stop() {
   ((${#pids[@]})) || return 0
   echo "==> stopping ${names[*]}"
   local pid
-  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  # TERM to each leader (the worker then stops its pool itself); whatever is left after 10 s is killed.
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for _ in $(seq 40); do
     local alive=0
     for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
