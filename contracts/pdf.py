@@ -275,8 +275,9 @@ def _clause_sections(clauses: list[Clause]) -> list[ClauseSection]:
     labels = dict(ClauseCategory.choices)
     sections: list[ClauseSection] = []
     for number, clause in enumerate(clauses, start=1):
-        if not sections or sections[-1].category != str(labels.get(clause.category, clause.category)):
-            sections.append(ClauseSection(category=str(labels.get(clause.category, clause.category)), clauses=[]))
+        category = str(labels.get(clause.category, clause.category))
+        if not sections or sections[-1].category != category:
+            sections.append(ClauseSection(category=category, clauses=[]))
         sections[-1].clauses.append((number, clause))
     return sections
 
@@ -298,6 +299,7 @@ def contract_document_context(contract: Contract) -> dict:
     not_agreed = contract.clauses.exclude(status__in=(Clause.Status.AGREED, Clause.Status.WAIVED)).count()
     fee_items = list(contract.fee_items.order_by("order", "id"))
     total = sum((item.amount for item in fee_items), Decimal(0))
+    today = timezone.localdate()
     obligations = list(contract.obligations.exclude(status=Obligation.Status.WAIVED).order_by("due_date", "id"))
     return {
         "contract": contract,
@@ -344,7 +346,9 @@ def contract_document_context(contract: Contract) -> dict:
                 "title": obligation.title,
                 "kind": obligation.get_kind_display(),
                 "responsible": obligation.get_responsible_display(),
-                "status": obligation.get_status_display(),
+                "status": _("Overdue")
+                if obligation.status == Obligation.Status.OPEN and obligation.due_date < today
+                else obligation.get_status_display(),
             }
             for obligation in obligations
         ],

@@ -7,6 +7,7 @@ import pytest
 
 from contracts.lifecycle import contract_sign, contract_start_negotiation
 from contracts.pdf import contract_fingerprint, render_contract_pdf
+from tests.factories import ObligationFactory
 
 from .conftest import AGREED_MARKER_TEXT, VENDOR_NAME, page_count, pdf_text, poppler, squeeze
 
@@ -90,3 +91,18 @@ def test_watermark_on_every_page_until_signed_and_gone_after(contract, owner, tm
     # Then no page carries the watermark
     assert not any(_watermarked_pages(pdf, tmp_path))
     assert "草稿" not in pdf_text(pdf, tmp_path, "-raw")
+
+
+def test_obligation_schedule_lists_open_and_done_obligations_and_flags_overdue_ones(contract, tmp_path):
+    # Given one obligation past its due date, one done, and one waived
+    ObligationFactory(contract=contract, title="季度服务评审", due_date=date(2020, 3, 31))
+    ObligationFactory(contract=contract, title="年度安全审计", due_date=date(2020, 6, 30), status="done")
+    ObligationFactory(contract=contract, title="已豁免的检查", due_date=date(2020, 9, 30), status="waived")
+
+    text = pdf_text(render_contract_pdf(contract, language="en"), tmp_path)
+    schedule = squeeze(text[text.index("Obligation schedule") :])
+
+    assert "季度服务评审" in schedule
+    assert "Overdue" in schedule
+    assert "年度安全审计" in schedule
+    assert "已豁免的检查" not in schedule
