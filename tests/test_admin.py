@@ -1,5 +1,6 @@
 """The admin: every page opens for a superuser, and its saves go through the services."""
 
+import hashlib
 import io
 from datetime import date, timedelta
 
@@ -264,6 +265,22 @@ def test_a_document_uploaded_in_the_admin_is_checked_like_any_upload(admin_clien
     assert response.status_code == 200
     assert "file" in response.context["adminform"].form.errors
     assert not contract.documents.exists()
+
+
+def test_a_real_pdf_uploaded_in_the_admin_is_stored_with_its_sha256(admin_client, superuser):
+    contract = active_contract(superuser)
+    pdf = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(pdf, format="PDF")
+
+    response = admin_client.post(
+        reverse("admin:contracts_document_add"),
+        {"contract": contract.pk, "kind": "signed_scan", "file": SimpleUploadedFile("signed.pdf", pdf.getvalue())},
+    )
+
+    assert response.status_code == 302
+    document = contract.documents.get()
+    assert document.sha256 == hashlib.sha256(pdf.getvalue()).hexdigest()
+    assert document.uploaded_by == superuser
 
 
 def test_a_price_change_notice_recorded_in_the_admin_is_checked_against_the_contract(admin_client, superuser):
