@@ -28,7 +28,8 @@ _LONGEST_RUN_OF_DAYS_OFF = 30
 
 @lru_cache(maxsize=1)
 def _china() -> holidays.HolidayBase:
-    return holidays.China()
+    """The official schedule, built once for the years contracts live in; other years are added on first use."""
+    return holidays.China(years=range(LAST_OFFICIAL_YEAR - 10, LAST_OFFICIAL_YEAR + 11))
 
 
 @lru_cache(maxsize=8192)

@@ -1,7 +1,8 @@
 """Pure date rules: term arithmetic and the dates of each obligation kind (spec section 5).
 
 Plain values in, plain values out; no ORM, no settings. Working days come from a `WorkingDayCalendar`, which is
-plain data too.
+plain data too. Only a working-day count depends on the holiday schedule, so only such a date (the data handover)
+can be provisional; dates counted in calendar days or months are exact whatever the schedule.
 
 Terms are always computed from the contract's original `end_date`: renewal term k of an auto-renewing contract ends
 the day before (end_date + 1 day) + k * renewal_term_months months. The database never stores a rolled end date, so
