@@ -133,6 +133,10 @@ def render_isolated(
     Raises RenderTimeout when the deadline passes and RenderError when the child fails or dies (e.g. it hit the
     memory cap). Safe to call from any thread.
     """
+    if multiprocessing.current_process().daemon:
+        raise RenderError(
+            "a daemonic process (e.g. a Celery prefork child) cannot start the renderer; use render_in_process"
+        )
     ctx = _fork_server_context()
     receiver, sender = ctx.Pipe(duplex=False)
     limit = memory_limit_mb * 1024 * 1024 if memory_limit_mb else None

@@ -10,7 +10,7 @@ from django.conf import settings
 from contracts import pdf as contract_pdf
 from contracts import pdf_sandbox
 from contracts.pdf import pdf_static_assets, render_contract_pdf
-from contracts.pdf_sandbox import STATIC_BASE_URL, RenderTimeout, StaticAssetFetcher, URLRefused
+from contracts.pdf_sandbox import STATIC_BASE_URL, RenderError, RenderTimeout, StaticAssetFetcher, URLRefused
 
 from .conftest import make_contract, pdf_text, squeeze
 
@@ -132,3 +132,10 @@ def test_render_contract_pdf_honours_the_configured_time_limit(contract, setting
 
     with pytest.raises(RenderTimeout):
         render_contract_pdf(contract, language="zh-hans")
+
+
+def test_a_render_over_its_memory_cap_fails_cleanly():
+    html = "<p>" + "长文本 long text " * 20000 + "</p>"
+
+    with pytest.raises(RenderError):
+        pdf_sandbox.render_isolated(html, assets={}, timeout=60, memory_limit_mb=64)
