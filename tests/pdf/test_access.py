@@ -173,3 +173,15 @@ def test_download_before_the_export_is_done_answers_409(contract, owner):
 
     assert response.status_code == 409
     assert response.json()["status"] == "pending"
+
+
+def test_web_page_button_returns_to_the_contract_with_a_message_when_rendering_runs_out_of_time(
+    contract, owner, client, settings
+):
+    settings.PDF_RENDER_TIMEOUT = 0.01
+    client.force_login(owner)
+
+    response = client.get(reverse("contract_pdf", args=[contract.pk]), follow=False)
+
+    assert response.status_code == 302
+    assert response["Location"] == contract.get_absolute_url()
