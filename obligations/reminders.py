@@ -31,6 +31,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
@@ -38,7 +39,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,6 +84,8 @@ SENDING_LEASE = timedelta(minutes=10)
 """A row claimed longer ago than this (and not renewed) belongs to a dead worker and is claimed again."""
 
 CLAIM_BATCH = 500
+VISIBILITY_UNION_SIZE = 400
+"""Per-user visibility checks combined in one statement (SQLite allows at most 500 terms in a compound SELECT)."""
 
 
 def reminder_offsets(kind: str, override: Iterable[object] | None = None) -> tuple[int, ...]:
@@ -236,10 +239,15 @@ def due_points(day: date) -> list[DuePoint]:
         .exclude(Exists(planned))
         .values_list(*fields, "point")
     )
-    points = [
-        DuePoint(pk, contract_id, owner_id or contract_owner_id, due_date, point)
-        for pk, contract_id, owner_id, contract_owner_id, due_date, point in by_default
-    ]
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A long CASE makes PostgreSQL's JIT spend a second compiling what runs in a tenth of one without it.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        points = [
+            DuePoint(pk, contract_id, owner_id or contract_owner_id, due_date, point)
+            for pk, contract_id, owner_id, contract_owner_id, due_date, point in by_default
+        ]
 
     hand_set: dict[tuple[int, int], DuePoint] = {}
     rows = open_near.filter(reminder_offsets__isnull=False).values_list(
@@ -268,8 +276,9 @@ def _eligible_recipients(points: Sequence[DuePoint]) -> dict[tuple[int, int], se
     """Recipients per (obligation, offset), keeping only active users with an e-mail who can see the contract.
 
     "The contract's managers" are the active members of the procurement_manager group who can see it (the role
-    sees every contract, so in practice all of them). Access is checked with `contracts_visible_to`, one query per
-    distinct recipient: the count grows with the people involved, never with the number of obligations.
+    sees every contract, so in practice all of them). Access is checked with each recipient's own
+    `contracts_visible_to` query, all sent as one UNION ALL statement; loading a recipient's role permissions costs
+    two small queries per person. The count grows with the people involved, never with the number of obligations.
     """
     User = get_user_model()
     watchers: dict[int, list[int]] = defaultdict(list)
@@ -295,11 +304,19 @@ def _eligible_recipients(points: Sequence[DuePoint]) -> dict[tuple[int, int], se
     for (obligation_id, _offset), people in wanted.items():
         for user_id in people:
             contracts_per_user[user_id].add(contract_of[obligation_id])
-    users = User.objects.filter(pk__in=contracts_per_user.keys(), is_active=True).exclude(email="")
-    sees: dict[int, set[int]] = {
-        user.pk: set(contracts_visible_to(user).filter(pk__in=contracts_per_user[user.pk]).values_list("pk", flat=True))
-        for user in users
-    }
+    users = list(User.objects.filter(pk__in=contracts_per_user.keys(), is_active=True).exclude(email=""))
+    sees: dict[int, set[int]] = defaultdict(set)
+    for start in range(0, len(users), VISIBILITY_UNION_SIZE):
+        # Each user's own selector query, glued into one statement with UNION ALL.
+        checks = [
+            contracts_visible_to(user)
+            .filter(pk__in=contracts_per_user[user.pk])
+            .annotate(viewer=Value(user.pk, output_field=IntegerField()))
+            .values_list("pk", "viewer")
+            for user in users[start : start + VISIBILITY_UNION_SIZE]
+        ]
+        for contract_id, user_id in checks[0].union(*checks[1:], all=True):
+            sees[user_id].add(contract_id)
     return {
         key: {user_id for user_id in people if contract_of[key[0]] in sees.get(user_id, ())}
         for key, people in wanted.items()
@@ -355,8 +372,16 @@ class SweepResult:
 Clock = Callable[[], datetime]
 
 
-def _claim(*, now: datetime, clock: Clock, only: int | None = None) -> tuple[datetime, list[int]]:
-    """Mark a batch of due rows `sending` and commit, so no other worker takes them; returns the claim token."""
+@dataclass
+class _Claim:
+    """The rows a worker holds, and the `claimed_at` value that proves it holds them."""
+
+    token: datetime
+    ids: set[int]
+
+
+def _claim(*, now: datetime, clock: Clock, only: int | None = None) -> _Claim:
+    """Mark a batch of due rows `sending` and commit, so no other worker takes them."""
     claimable = (
         Q(status=Reminder.Status.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     ) | Q(status=Reminder.Status.SENDING, claimed_at__lt=now - SENDING_LEASE)
@@ -374,7 +399,23 @@ def _claim(*, now: datetime, clock: Clock, only: int | None = None) -> tuple[dat
             Reminder.objects.filter(pk__in=ids).update(
                 status=Reminder.Status.SENDING, claimed_at=token, attempts=F("attempts") + 1
             )
-    return token, ids
+    return _Claim(token, set(ids))
+
+
+def _renew_if_old(claim: _Claim, clock: Clock) -> None:
+    """Keep the lease young while a batch is being sent, so that no other worker ever reclaims a live row.
+
+    Compare-and-set on `claimed_at`: a row whose token changed belongs to someone else now and is dropped.
+    """
+    now = clock()
+    if now - claim.token < SENDING_LEASE / 2:
+        return
+    renewed = Reminder.objects.filter(pk__in=claim.ids, status=Reminder.Status.SENDING, claimed_at=claim.token).update(
+        claimed_at=now
+    )
+    if renewed != len(claim.ids):
+        claim.ids = set(Reminder.objects.filter(pk__in=claim.ids, claimed_at=now).values_list("pk", flat=True))
+    claim.token = now
 
 
 def _groups(rows: Sequence[Reminder]) -> list[list[Reminder]]:
@@ -392,47 +433,69 @@ def _groups(rows: Sequence[Reminder]) -> list[list[Reminder]]:
     return groups
 
 
-def _record_failure(rows: Sequence[Reminder], token: datetime, now: datetime, error: Exception) -> None:
+def _record_failure(rows: Sequence[Reminder], claim: _Claim, now: datetime, error: Exception) -> None:
     """Back to pending with backoff (failed after MAX_ATTEMPTS); never sent. Only rows this worker still holds."""
     by_attempts: dict[int, list[int]] = defaultdict(list)
     for row in rows:
         by_attempts[row.attempts].append(row.pk)
     for attempts, ids in by_attempts.items():
         exhausted = attempts >= MAX_ATTEMPTS
-        Reminder.objects.filter(pk__in=ids, status=Reminder.Status.SENDING, claimed_at=token).update(
+        Reminder.objects.filter(pk__in=ids, status=Reminder.Status.SENDING, claimed_at=claim.token).update(
             status=Reminder.Status.FAILED if exhausted else Reminder.Status.PENDING,
             next_attempt_at=None if exhausted else now + retry_delay(attempts),
             last_error=f"{type(error).__name__}: {error}"[:2000],
         )
-    logger.warning("Reminder e-mail failed for %s: %s", [row.pk for row in rows], error)
+    claim.ids -= {row.pk for row in rows}
+    logger.warning("Reminder e-mail failed for reminders %s: %s", [row.pk for row in rows], error)
 
 
-def _send_group(group: list[Reminder], *, token: datetime, clock: Clock, connection) -> int:
-    """Renew the claim, send one e-mail, record the outcome. Returns how many reminders it sent."""
-    ids = [row.pk for row in group]
-    renewed_at = clock()
-    renewed = Reminder.objects.filter(pk__in=ids, status=Reminder.Status.SENDING, claimed_at=token).update(
-        claimed_at=renewed_at
+@contextmanager
+def _asynchronous_commits():
+    """Delivery commits once per e-mail; on PostgreSQL, without waiting for the disk flush of each commit.
+
+    An asynchronous commit survives a crashed worker; only a crash of the database server itself within a fraction
+    of a second could lose the last few "sent" marks, and those rows would then be sent again after the lease. That
+    trade buys one e-mail per millisecond or so instead of one per disk flush.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def _record_sent(ids: Sequence[int], claim: _Claim, message_id: str, now: datetime) -> None:
+    """Mark rows sent, in its own commit, right after the SMTP server accepted the e-mail."""
+    marked = Reminder.objects.filter(pk__in=ids, status=Reminder.Status.SENDING, claimed_at=claim.token).update(
+        status=Reminder.Status.SENT, sent_at=now, message_id=message_id, last_error=""
     )
-    if renewed != len(ids):
-        still_ours = set(Reminder.objects.filter(pk__in=ids, claimed_at=renewed_at).values_list("pk", flat=True))
-        group = [row for row in group if row.pk in still_ours]
-        ids = [row.pk for row in group]
-        if not group:
-            return 0
+    if marked != len(ids):
+        logger.error("Reminders %s were sent but had been reclaimed by another worker", list(ids))
+    claim.ids -= set(ids)
+
+
+def _send_group(group: list[Reminder], *, claim: _Claim, clock: Clock, mailer) -> int:
+    """Send one e-mail for rows this worker still holds and record the outcome. Returns how many were sent."""
+    _renew_if_old(claim, clock)
+    group = [row for row in group if row.pk in claim.ids]
+    if not group:
+        return 0
     try:
         if len(group) > 1 or group[0].recipient.email_mode == group[0].recipient.EmailMode.DIGEST:
             message = build_digest_message(group[0].recipient, group)
         else:
             message = build_reminder_message(group[0])
-        if connection.send_messages([message]) != 1:
+        if mailer.send_messages([message]) != 1:
             raise RuntimeError("the e-mail backend accepted no message")
     except Exception as error:  # Whatever went wrong, the reminder must not count as sent.
-        _record_failure(group, renewed_at, clock(), error)
+        _record_failure(group, claim, clock(), error)
         return 0
-    Reminder.objects.filter(pk__in=ids, claimed_at=renewed_at).update(
-        status=Reminder.Status.SENT, sent_at=clock(), message_id=message.extra_headers["Message-ID"], last_error=""
-    )
+    _record_sent([row.pk for row in group], claim, message.extra_headers["Message-ID"], clock())
     return len(group)
 
 
@@ -448,32 +511,38 @@ def deliver_due_reminders(
 ) -> SweepResult:
     """Claim and send batches until nothing is claimable (or the time budget is spent; the next sweep goes on)."""
     result = SweepResult()
-    while deadline is None or time.monotonic() < deadline:
-        token, ids = _claim(now=now, clock=clock, only=only)
-        if not ids:
-            break
-        rows = list(
-            Reminder.objects.filter(pk__in=ids)
-            .select_related("recipient", "obligation__contract__vendor", "obligation__price_change_notice")
-            .order_by("recipient_id", "pk")
-        )
-        groups = _groups(rows)
-        connection = get_connection()
-        try:
-            connection.open()
-        except Exception as error:  # The server is unreachable: every row of the batch is retried later.
-            _record_failure(rows, token, clock(), error)
-            result.failed += len(rows)
-            continue
-        try:
-            for group in groups:
-                sent = _send_group(group, token=token, clock=clock, connection=connection)
-                result.sent += sent
-                result.failed += len(group) - sent
-                result.emails += 1 if sent else 0
-        finally:
-            connection.close()
+    with _asynchronous_commits():
+        while deadline is None or time.monotonic() < deadline:
+            if not _deliver_batch(_claim(now=now, clock=clock, only=only), clock, result):
+                break
     return result
+
+
+def _deliver_batch(claim: _Claim, clock: Clock, result: SweepResult) -> bool:
+    """Send one claimed batch; False when there was nothing to claim."""
+    if not claim.ids:
+        return False
+    rows = list(
+        Reminder.objects.filter(pk__in=claim.ids)
+        .select_related("recipient", "obligation__contract__vendor", "obligation__price_change_notice")
+        .order_by("recipient_id", "pk")
+    )
+    mailer = get_connection()
+    try:
+        mailer.open()
+    except Exception as error:  # The server is unreachable: every row of the batch is retried later.
+        _record_failure(rows, claim, clock(), error)
+        result.failed += len(rows)
+        return True
+    try:
+        for group in _groups(rows):
+            sent = _send_group(group, claim=claim, clock=clock, mailer=mailer)
+            result.sent += sent
+            result.failed += len(group) - sent
+            result.emails += 1 if sent else 0
+    finally:
+        mailer.close()
+    return True
 
 
 def run_sweep(*, now: datetime | None = None, time_budget: float | None = None) -> SweepResult:
