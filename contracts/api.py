@@ -25,8 +25,10 @@ from .models import Clause, ClauseRevision, Contract, Document, PriceChangeNotic
 from .selectors import (
     clause_revisions_visible_to,
     clauses_visible_to,
+    contract_ids_visible_to,
     contract_shares,
     contracts_visible_to,
+    contracts_visible_to_for_counting,
     documents_visible_to,
     price_change_notices_visible_to,
     user_can_change_contract,
@@ -91,6 +93,12 @@ class ContractViewSet(viewsets.ModelViewSet):
             .select_related("owner", "vendor")
             .prefetch_related("sla_targets", "fee_items")
         )
+
+    def get_count_queryset(self):
+        """The list's total from a query planned for counting (see the selectors); the same filters apply."""
+        if any(self.request.query_params.get(name) for name in ContractFilter.base_filters):
+            return self.filter_queryset(contracts_visible_to_for_counting(self.request.user))
+        return contract_ids_visible_to(self.request.user)
 
     def _render(self, contract: Contract, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=contract.pk)

@@ -167,6 +167,8 @@ class Contract(models.Model):
             models.Index(fields=["status", "end_date"]),
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["vendor", "status"]),
+            # Lists are newest first: with this index a page is read in order and the scan stops after one page.
+            models.Index(fields=["-created_at", "-id"], name="contract_newest_first"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,7 +6,7 @@ change. Global roles come from model permissions on the role groups (manager, le
 direct-foreign-key guardian tables.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import (
     Clause,
@@ -22,21 +22,24 @@ VIEW = "view_contract"
 CHANGE = "change_contract"
 
 
-def _granted_contract_ids(user, codenames: tuple[str, ...]) -> QuerySet:
-    """Ids of the contracts `user` owns or holds one of `codenames` on, directly or through a group.
-
-    A UNION of three index-only id sets, used as `pk IN (...)`: PostgreSQL turns it into a hash semi-join, so a
-    staff user with thousands of grants among 100,000 contracts costs a few milliseconds, whereas an OR of EXISTS
-    subqueries would have to test every contract row.
-    """
-    owned = Contract.objects.filter(owner=user).values("pk")
-    direct = ContractUserObjectPermission.objects.filter(user=user, permission__codename__in=codenames).values(
-        "content_object_id"
-    )
+def _grant_sets(user, codenames: tuple[str, ...]) -> tuple[QuerySet, QuerySet]:
+    """Ids of the contracts shared with `user` for one of `codenames`: directly, and through their groups."""
+    direct = ContractUserObjectPermission.objects.filter(user=user, permission__codename__in=codenames)
     via_group = ContractGroupObjectPermission.objects.filter(
         group__in=user.groups.values("pk"), permission__codename__in=codenames
-    ).values("content_object_id")
-    return owned.union(direct, via_group)
+    )
+    return direct.values("content_object_id"), via_group.values("content_object_id")
+
+
+def _granted(user, codenames: tuple[str, ...]) -> Q:
+    """Contracts `user` owns or holds one of `codenames` on, directly or through one of their groups.
+
+    Written as `owner = me OR id IN (direct grants) OR id IN (group grants)`: PostgreSQL evaluates the two id sets
+    once, as hashed sub-plans, and can still walk the contracts in list order (newest first) and stop after one
+    page; a staff user who sees 10,000 of 100,000 contracts gets a page after reading about 500 rows.
+    """
+    direct, via_group = _grant_sets(user, codenames)
+    return Q(owner=user) | Q(pk__in=direct) | Q(pk__in=via_group)
 
 
 def _active(user) -> bool:
@@ -56,7 +59,30 @@ def contracts_visible_to(user) -> QuerySet[Contract]:
         return Contract.objects.none()
     if user_sees_all_contracts(user):
         return Contract.objects.all()
-    return Contract.objects.filter(pk__in=_granted_contract_ids(user, (VIEW, CHANGE)))
+    return Contract.objects.filter(_granted(user, (VIEW, CHANGE)))
+
+
+def contract_ids_visible_to(user) -> QuerySet:
+    """The ids of the contracts `user` may see, as a subquery: what the rows hanging off a contract filter on.
+
+    For a user with per-object access this is a UNION of the owned, directly granted and group-granted ids, read
+    from the grant tables' indexes alone, without touching the 100,000 contract rows.
+    """
+    if not _active(user) or user_sees_all_contracts(user):
+        return contracts_visible_to(user).order_by().values("pk")
+    direct, via_group = _grant_sets(user, (VIEW, CHANGE))
+    return Contract.objects.filter(owner=user).order_by().values("pk").union(direct, via_group)
+
+
+def contracts_visible_to_for_counting(user) -> QuerySet[Contract]:
+    """The same rows as `contracts_visible_to`, shaped for COUNT(*) under further filters rather than for a page.
+
+    Counting visits every visible contract; joining the id set once is several times cheaper than testing the OR on
+    every contract row. Without further filters, count `contract_ids_visible_to(user)` directly: cheaper still.
+    """
+    if not _active(user) or user_sees_all_contracts(user):
+        return contracts_visible_to(user)
+    return Contract.objects.filter(pk__in=contract_ids_visible_to(user))
 
 
 def contracts_changeable_by(user) -> QuerySet[Contract]:
@@ -64,7 +90,7 @@ def contracts_changeable_by(user) -> QuerySet[Contract]:
         return Contract.objects.none()
     if user_changes_all_contracts(user):
         return Contract.objects.all()
-    return Contract.objects.filter(pk__in=_granted_contract_ids(user, (CHANGE,)))
+    return Contract.objects.filter(_granted(user, (CHANGE,)))
 
 
 def user_can_view_contract(user, contract: Contract) -> bool:
@@ -94,12 +120,11 @@ def user_can_share_contract(user, contract: Contract) -> bool:
 
 def _follow_contract(model, user, path: str = "contract") -> QuerySet:
     """Rows of `model` whose contract (reached through `path`) the user may see."""
-    visible = contracts_visible_to(user)
-    if visible.query.is_empty():
+    if not _active(user):
         return model.objects.none()
-    if not visible.query.where:
+    if user_sees_all_contracts(user):
         return model.objects.all()
-    return model.objects.filter(**{f"{path}__in": visible.values("pk")})
+    return model.objects.filter(**{f"{path}__in": contract_ids_visible_to(user)})
 
 
 def clauses_visible_to(user) -> QuerySet[Clause]:
