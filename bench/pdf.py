@@ -1,10 +1,12 @@
 """Contract PDF rendering (issue 6): a typical ~5-page contract and a 40-page contract with 200 clauses.
 
-Figures per document: median end-to-end time of render_contract_pdf (database reads, template, and WeasyPrint in its
-fork-server child with the time limit), the part spent building the HTML, and the peak memory of one render (maximum
-resident set size of a fresh process that imported WeasyPrint and rendered a one-line warm-up page, and how much the
-document added to it). Then the ratio of the typical render to WeasyPrint rendering a bare HTML page of the same text
-(no stylesheet, tables or running header), through the same sandbox. Target: typical under 0.5 s.
+Figures per document: median end-to-end wall time of render_contract_pdf (database reads, template, and WeasyPrint in
+its fork-server child with the time limit); the median CPU time of building the HTML plus the renderer child, which is
+what a render costs on an idle machine (other load on a shared machine inflates wall times); and the peak memory of
+one render (maximum resident set size of a fresh process that imported WeasyPrint and rendered a one-line warm-up
+page, and how much the document added to it). Then the ratio of the typical render to WeasyPrint rendering a bare HTML
+page of the same text (same font; no stylesheet, tables or running header), through the same sandbox.
+Target: typical under 0.5 s.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ LONG_CLAUSE = (
     "如乙方违反本条约定，甲方有权要求乙方立即停止违约行为、赔偿由此造成的全部损失，并有权单方解除本合同。"
     "乙方应每季度向甲方提交数据安全自查报告，甲方有权自行或委托第三方对乙方的履约情况进行审计。"
     "审计发现的问题，乙方应在十个工作日内整改完毕并书面报告整改结果。"
+    "整改期间产生的费用由乙方承担，整改不影响甲方依据本合同其他条款追究乙方违约责任的权利。"
 )
 
 
@@ -174,35 +177,54 @@ def _bare_html(html: str) -> str:
     return f'<!DOCTYPE html><html lang="zh-Hans"><head>{head}</head><body>{paragraphs}</body></html>'
 
 
+def _median_cpu(html: str, assets: dict[str, str], runs: int) -> float:
+    """Median CPU seconds of the renderer child: comparable across runs whatever else loads the machine."""
+    return statistics.median(render_isolated(html, assets=assets, timeout=120).cpu_seconds for _ in range(runs))
+
+
+def _median_template_cpu(contract: Contract, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.process_time()
+        contract_document_html(contract, language="zh-hans")
+        times.append(time.process_time() - started)
+    return statistics.median(times)
+
+
 def run() -> None:
     typical, large = _setup()
     assets = pdf_static_assets()
     render_contract_pdf(typical, language="zh-hans")  # starts the fork server once, as a web process would
     load = os.getloadavg()[0]
-    print(f"load average at start: {load:.2f} on {os.cpu_count()} CPUs (other work on the machine inflates times)")
+    print(f"load average at start: {load:.2f} on {os.cpu_count()} CPUs (other work on the machine inflates wall times)")
 
     results = {}
     for label, contract, runs in (("typical", typical, TYPICAL_RUNS), ("large", large, LARGE_RUNS)):
         html = contract_document_html(contract, language="zh-hans")
         pdf = render_contract_pdf(contract, language="zh-hans")
         clauses = contract.clauses.filter(status=Clause.Status.AGREED).count()
-        end_to_end = _median(lambda c=contract: render_contract_pdf(c, language="zh-hans"), runs)
-        template = _median(lambda c=contract: contract_document_html(c, language="zh-hans"), runs)
+        wall = _median(lambda c=contract: render_contract_pdf(c, language="zh-hans"), runs)
+        cpu = _median_template_cpu(contract, runs) + _median_cpu(html, assets, runs)
         peak, growth = _peak_memory_mb(html, assets)
-        results[label] = (end_to_end, html)
+        results[label] = (wall, cpu, html)
         print(
             f"{label:8s} {_pages(pdf):3d} pages, {clauses:3d} clauses, {len(pdf) / 1024:4.0f} KiB: "
-            f"median {end_to_end:.3f} s end to end (of which HTML {template:.3f} s); "
+            f"median {wall:.3f} s wall end to end, {cpu:.3f} s CPU (HTML + renderer); "
             f"peak RSS {peak:.0f} MiB (+{growth:.0f} MiB for this document)"
         )
 
-    typical_seconds, typical_html = results["typical"]
+    typical_wall, typical_cpu, typical_html = results["typical"]
     bare = _bare_html(typical_html)
-    bare_seconds = _median(lambda: render_isolated(bare, assets={}, timeout=60), TYPICAL_RUNS)
+    bare_wall = _median(lambda: render_isolated(bare, assets={}, timeout=60), TYPICAL_RUNS)
+    bare_cpu = _median_cpu(bare, {}, TYPICAL_RUNS)
     bare_pdf = render_isolated(bare, assets={}, timeout=60).pdf
     print(
-        f"bare HTML of the typical contract's text: {_pages(bare_pdf)} pages, median {bare_seconds:.3f} s; "
-        f"ratio typical / bare = {typical_seconds / bare_seconds:.2f}"
+        f"bare HTML of the typical contract's text: {_pages(bare_pdf)} pages, median {bare_wall:.3f} s wall, "
+        f"{bare_cpu:.3f} s CPU; ratio typical / bare = {typical_wall / bare_wall:.2f} wall, "
+        f"{typical_cpu / bare_cpu:.2f} CPU"
     )
-    verdict = "meets" if typical_seconds < TARGET_SECONDS else "misses"
-    print(f"typical render {typical_seconds:.3f} s {verdict} the {TARGET_SECONDS} s target")
+    verdict = "meets" if typical_wall < TARGET_SECONDS else "misses"
+    print(
+        f"typical render {typical_wall:.3f} s wall ({typical_cpu:.3f} s CPU) {verdict} the {TARGET_SECONDS} s target"
+        + (" on this run's load" if verdict == "misses" else "")
+    )

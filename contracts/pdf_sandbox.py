@@ -19,6 +19,7 @@ import multiprocessing
 import posixpath
 import resource
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
@@ -86,13 +87,17 @@ class Rendered:
     pdf: bytes
     requested: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    cpu_seconds: float = 0.0  # CPU time of the layout and PDF writing, unaffected by other load on the machine
 
 
 def render_in_process(html: str, *, assets: Mapping[str, str]) -> Rendered:
     """Render in the calling process. Only for callers that already run under a time limit of their own."""
     fetcher = StaticAssetFetcher(assets)
+    started = time.process_time()
     pdf = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=fetcher).write_pdf()
-    return Rendered(pdf=pdf, requested=fetcher.requested, refused=fetcher.refused)
+    return Rendered(
+        pdf=pdf, requested=fetcher.requested, refused=fetcher.refused, cpu_seconds=time.process_time() - started
+    )
 
 
 def _child(conn, html: str, assets: Mapping[str, str], memory_limit_bytes: int | None) -> None:
