@@ -1,5 +1,6 @@
 """Obligations over the API. They follow their contract: visible when it is, changeable when it is."""
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -44,7 +45,9 @@ class ObligationViewSet(
     def _render(self, obligation: Obligation) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=obligation.pk)).data)
 
+    @transaction.atomic
     def update(self, request, *args, **kwargs):
+        """A new owner and a new due date in one request are applied together or not at all."""
         obligation = self._target()
         serializer = ObligationUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -228,3 +228,21 @@ def test_obligations_filter_by_due_dates(world):
     due = world.obligation.due_date.isoformat()
     assert client.get("/api/v1/obligations/", {"due_before": due, "due_after": due}).data["count"] >= 1
     assert client.get("/api/v1/obligations/", {"due_after": "2099-01-01"}).data["count"] == 0
+
+
+def test_moving_an_obligation_keeps_the_new_date_and_owner(world):
+    response = world.client("owner").patch(
+        f"/api/v1/obligations/{world.obligation.pk}/", {"due_date": "2026-12-30", "owner": "editor"}, format="json"
+    )
+    assert response.status_code == 200, response.data
+    assert response.data["due_date"] == "2026-12-30"
+    assert response.data["owner"] == "editor"
+
+
+def test_an_obligation_cannot_be_handed_to_an_unknown_user(world):
+    response = world.client("owner").patch(
+        f"/api/v1/obligations/{world.obligation.pk}/", {"due_date": "2026-12-30", "owner": "nobody"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "owner" in response.data
+    assert Obligation.objects.get(pk=world.obligation.pk).due_date == world.obligation.due_date
