@@ -90,7 +90,8 @@ def test_re_deriving_twice_changes_nothing(status, auto_renew, end, trial, certi
             terminated_on=end - timedelta(days=30) if status == Contract.Status.TERMINATED else None,
         )
         for k in range(certificates):
-            CertificationFactory(vendor=vendor, expires_on=end + timedelta(days=40 * k))
+            expires_on = end + timedelta(days=40 * k)
+            CertificationFactory(vendor=vendor, issued_on=expires_on - timedelta(days=1095), expires_on=expires_on)
         for k in range(notices):
             PriceChangeNoticeFactory(
                 contract=contract, received_on=end - timedelta(days=100 + k), effective_on=end - timedelta(days=k)
