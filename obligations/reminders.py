@@ -172,10 +172,9 @@ class DaysBetween(Func):
         return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra_context)
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        template = "CAST(ROUND(JULIANDAY(%(expressions)s)) AS INTEGER)"
-        return super().as_sql(
-            compiler, connection, template=template, arg_joiner=") - ROUND(JULIANDAY(", **extra_context
-        )
+        later, later_params = compiler.compile(self.source_expressions[0])
+        earlier, earlier_params = compiler.compile(self.source_expressions[1])
+        return f"CAST(ROUND(JULIANDAY({later}) - JULIANDAY({earlier})) AS INTEGER)", (*later_params, *earlier_params)
 
 
 def _latest_offset_expression(day: date) -> Case:
@@ -312,6 +311,7 @@ def _eligible_recipients(points: Sequence[DuePoint]) -> dict[tuple[int, int], se
             contracts_visible_to(user)
             .filter(pk__in=contracts_per_user[user.pk])
             .annotate(viewer=Value(user.pk, output_field=IntegerField()))
+            .order_by()
             .values_list("pk", "viewer")
             for user in users[start : start + VISIBILITY_UNION_SIZE]
         ]

@@ -8,8 +8,10 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Role
+from clm.celery import app as celery_app
+from clm.exceptions import ActionNotAllowed
 from obligations.models import Obligation, Reminder
-from obligations.reminders import due_points, latest_due_offset, run_sweep
+from obligations.reminders import MAX_ATTEMPTS, due_points, latest_due_offset, reminder_retry, run_sweep
 from obligations.services import obligation_complete
 from tests.factories import ContractFactory, ObligationFactory, PriceChangeNoticeFactory, UserFactory
 
@@ -254,3 +256,31 @@ def test_send_reminders_command_runs_one_sweep_and_prints_the_count(smtp, make_o
 
     assert capsys.readouterr().out.startswith("Sent 2 reminders")
     assert len(smtp.messages) == 2
+
+
+def test_retrying_a_failed_reminder_sends_it_right_after_the_commit(
+    smtp, make_obligation, django_capture_on_commit_callbacks
+):
+    # Given a reminder that gave up after the SMTP server refused it every time
+    obligation = make_obligation(due_date=date(2026, 12, 15))
+    smtp.refusing = True
+    run_sweep(now=at(date(2026, 12, 8)))
+    reminder = Reminder.objects.get()
+    Reminder.objects.filter(pk=reminder.pk).update(status=Reminder.Status.FAILED, attempts=MAX_ATTEMPTS)
+    smtp.refusing = False
+
+    # When someone retries it (the Celery task runs in-process here)
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            reminder_retry(reminder=reminder)
+    finally:
+        celery_app.conf.task_always_eager = previous
+
+    # Then it arrives once and is recorded as sent
+    reminder.refresh_from_db()
+    assert reminder.status == Reminder.Status.SENT
+    assert [m["X-CLM-Obligations"] for m in smtp.messages] == [str(obligation.pk)]
+    with pytest.raises(ActionNotAllowed):
+        reminder_retry(reminder=reminder)
