@@ -388,12 +388,17 @@ def _claim(*, now: datetime, clock: Clock, only: int | None = None) -> _Claim:
     if only is not None:
         claimable &= Q(pk=only)
     with transaction.atomic():
-        ids = list(
+        rows = list(
             Reminder.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(claimable, obligation__status=Obligation.Status.OPEN)
             .order_by("recipient_id", "pk")
-            .values_list("pk", flat=True)[:CLAIM_BATCH]
+            .values_list("pk", "recipient_id")[:CLAIM_BATCH]
         )
+        if len(rows) == CLAIM_BATCH and rows[0][1] != rows[-1][1]:
+            # A full batch may have cut the last person's reminders in two: leave theirs for the next batch, so
+            # that a digest reader gets all of them in one e-mail.
+            rows = [row for row in rows if row[1] != rows[-1][1]]
+        ids = [pk for pk, _recipient in rows]
         token = clock()
         if ids:
             Reminder.objects.filter(pk__in=ids).update(

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from accounts.models import Role
 from clm.celery import app as celery_app
 from clm.exceptions import ActionNotAllowed
+from obligations import reminders
 from obligations.models import Obligation, Reminder
 from obligations.reminders import MAX_ATTEMPTS, due_points, latest_due_offset, reminder_retry, run_sweep
 from obligations.services import obligation_complete
@@ -284,3 +285,21 @@ def test_retrying_a_failed_reminder_sends_it_right_after_the_commit(
     assert [m["X-CLM-Obligations"] for m in smtp.messages] == [str(obligation.pk)]
     with pytest.raises(ActionNotAllowed):
         reminder_retry(reminder=reminder)
+
+
+def test_a_digest_reader_gets_one_email_even_when_a_claim_batch_would_split_their_items(
+    smtp, make_obligation, monkeypatch
+):
+    # Given claim batches of three rows, two reminders for an immediate reader and two for a digest reader after them
+    monkeypatch.setattr(reminders, "CLAIM_BATCH", 3)
+    first = UserFactory(username="first", role=Role.PROCUREMENT_STAFF)
+    reader = UserFactory(username="dig", role=Role.PROCUREMENT_STAFF, email_mode="digest")
+    for owner in (first, first, reader, reader):
+        make_obligation(owner=owner, due_date=date(2026, 12, 15))
+
+    result = run_sweep(now=at(date(2026, 12, 8)))
+
+    # Then all four are sent and the digest reader's two arrive in one e-mail
+    assert result.sent == 4
+    assert len(smtp.by_recipient("dig@example.com")) == 1
+    assert len(smtp.by_recipient("first@example.com")) == 2
