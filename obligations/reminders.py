@@ -517,14 +517,26 @@ def deliver_due_reminders(
     """Claim and send batches until nothing is claimable (or the time budget is spent; the next sweep goes on)."""
     result = SweepResult()
     with _asynchronous_commits():
-        while deadline is None or time.monotonic() < deadline:
-            if not _deliver_batch(_claim(now=now, clock=clock, only=only), clock, result):
+        while not _out_of_time(deadline):
+            if not _deliver_batch(_claim(now=now, clock=clock, only=only), clock, result, deadline):
                 break
     return result
 
 
-def _deliver_batch(claim: _Claim, clock: Clock, result: SweepResult) -> bool:
-    """Send one claimed batch; False when there was nothing to claim."""
+def _out_of_time(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
+
+
+def _release(claim: _Claim) -> None:
+    """Hand unsent rows back at once (not counted as an attempt) instead of leaving them to the lease."""
+    Reminder.objects.filter(pk__in=claim.ids, status=Reminder.Status.SENDING, claimed_at=claim.token).update(
+        status=Reminder.Status.PENDING, claimed_at=None, attempts=F("attempts") - 1
+    )
+    claim.ids = set()
+
+
+def _deliver_batch(claim: _Claim, clock: Clock, result: SweepResult, deadline: float | None) -> bool:
+    """Send one claimed batch; False when there was nothing to claim or the time budget ran out."""
     if not claim.ids:
         return False
     rows = list(
@@ -541,6 +553,9 @@ def _deliver_batch(claim: _Claim, clock: Clock, result: SweepResult) -> bool:
         return True
     try:
         for group in _groups(rows):
+            if _out_of_time(deadline):
+                _release(claim)
+                return False
             sent = _send_group(group, claim=claim, clock=clock, mailer=mailer)
             result.sent += sent
             result.failed += len(group) - sent

@@ -303,3 +303,21 @@ def test_a_digest_reader_gets_one_email_even_when_a_claim_batch_would_split_thei
     assert result.sent == 4
     assert len(smtp.by_recipient("dig@example.com")) == 1
     assert len(smtp.by_recipient("first@example.com")) == 2
+
+
+def test_a_sweep_out_of_time_hands_its_unsent_reminders_back_for_the_next_sweep(smtp, make_obligation, monkeypatch):
+    # Given three reminders due and a sweep whose time budget runs out after its first e-mail
+    for _ in range(3):
+        make_obligation(due_date=date(2026, 12, 15))
+    checks = iter([False, False, True])
+    monkeypatch.setattr(reminders, "_out_of_time", lambda deadline: next(checks, True))
+
+    first = run_sweep(now=at(date(2026, 12, 8)), time_budget=60)
+
+    # Then one went out and the other two are waiting again, not counted as attempts, not stuck in "sending"
+    assert first.sent == 1
+    waiting = Reminder.objects.exclude(status=Reminder.Status.SENT)
+    assert {(r.status, r.attempts, r.claimed_at) for r in waiting} == {(Reminder.Status.PENDING, 0, None)}
+    monkeypatch.undo()
+    assert run_sweep(now=at(date(2026, 12, 8), 9, 35)).sent == 2
+    assert len(smtp.messages) == 3
