@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from clm.dashboard import mine
+from clm.dashboard import my_obligation_ids
 from clm.exceptions import ActionNotAllowed
 from clm.history import reason_label
 from contracts.forms import apply_errors
@@ -47,7 +47,7 @@ def _filtered(request: HttpRequest, form: ObligationFilterForm, today: date) -> 
     if data.get("kind"):
         qs = qs.filter(kind=data["kind"])
     if data.get("who") == ObligationFilterForm.MINE:
-        qs = qs.filter(mine(request.user))
+        qs = qs.filter(pk__in=my_obligation_ids(request.user))
     if data.get("q"):
         text = data["q"].strip()
         qs = qs.filter(

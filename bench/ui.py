@@ -1,0 +1,151 @@
+"""The product pages at scale (issue 7): the dashboard and a register search, for a staff user and a manager.
+
+Data: the API scenario's 100,000 contracts, 1,000 users and grants (bench/api.py; the staff user sees about 10,000
+contracts), plus three clauses and ten obligations per contract generated inside PostgreSQL (300,000 clauses,
+1,000,000 obligations). What this scenario adds is removed again at the end, so the API scenario can clean up after
+itself on the next run.
+
+Figures: median and p95 server time (Django test client, whole request: session, access selector, queries,
+template) and queries per page. Target: staff p95 under 150 ms; the query count is the same for a user who sees
+10,000 contracts and one who sees 100,000.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from urllib.parse import quote
+
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from contracts.models import Clause, Contract
+from obligations.models import Obligation
+
+from . import api as dataset
+
+REQUESTS = 30
+WARMUP = 5
+TARGET_P95_MS = 150
+SEARCH_WORD = "数据交接"
+PAGES = {
+    "dashboard": "/",
+    "register search": f"/contracts/?q={quote(SEARCH_WORD)}",
+    "register search + filters": f"/contracts/?q={quote(SEARCH_WORD)}&status=active&sort=end_date",
+}
+CLAUSE_TEXTS = [
+    "乙方应按附件约定的服务水平提供呼叫中心坐席服务，月度接通率不低于95%。",
+    "合同终止或到期后，乙方应在七个工作日内完成数据交接并删除全部副本。",
+    "乙方调整价格须提前九十日书面通知，涨幅不得超过百分之五。",
+    "The vendor keeps all customer data within mainland China and encrypts it at rest.",
+    "Either party may terminate for material breach not cured within thirty days of notice.",
+    "乙方应保证客服人员流失率低于百分之十，并维持后备人员池。",
+]
+OBLIGATION_KINDS = ["renewal_window", "certificate_expiry", "custom", "trial_review", "data_handover"]
+
+
+def _ours() -> str:
+    return f"SELECT id FROM {connection.ops.quote_name(Contract._meta.db_table)} WHERE number LIKE %(like)s"  # noqa: S608
+
+
+def _remove_added_rows() -> None:
+    q = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in (Obligation, Clause):
+            table = q(model._meta.db_table)
+            cursor.execute(f"DELETE FROM {table} WHERE contract_id IN ({_ours()})", {"like": dataset.PREFIX + "%"})  # noqa: S608
+
+
+def _users() -> tuple[User, User]:
+    """The API scenario's staff user and manager, creating its data set when it is not there (or incomplete)."""
+    names = (f"{dataset.USER_PREFIX}{dataset.STAFF_INDEX:04d}", f"{dataset.USER_PREFIX}0000")
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
+    complete = Contract.objects.filter(number__startswith=dataset.PREFIX).count() == dataset.CONTRACTS
+    if len(users) == 2 and complete:
+        return users[names[0]], users[names[1]]
+    dataset._clean_previous_run()
+    return dataset._create_data()
+
+
+def _add_clauses_and_obligations() -> None:
+    q = connection.ops.quote_name
+    params = {"like": dataset.PREFIX + "%", "texts": CLAUSE_TEXTS, "kinds": OBLIGATION_KINDS}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {q(Clause._meta.db_table)}
+                (contract_id, category, title, text, status, "order", version, created_at, updated_at)
+            SELECT c.id, 'other', '条款 ' || k, (%(texts)s::text[])[1 + (c.id + k) %% 6], 'draft', k, 1, now(), now()
+            FROM ({_ours()}) c CROSS JOIN generate_series(1, 3) AS k""",  # noqa: S608
+            params,
+        )
+        cursor.execute(
+            f"""INSERT INTO {q(Obligation._meta.db_table)}
+                (contract_id, kind, key, title, description, due_date, starts_on, status, responsible, source,
+                 due_date_edited, provisional, created_at, updated_at)
+            SELECT c.id, (%(kinds)s::text[])[1 + k %% 5], 'bench-' || k, '履约事项 ' || k, '',
+                current_date + ((c.id * 7 + k * 31) %% 400 - 100)::int,
+                current_date + ((c.id * 7 + k * 31) %% 400 - 160)::int,
+                CASE WHEN k %% 3 = 0 THEN 'done' ELSE 'open' END, 'us',
+                CASE WHEN k %% 5 = 2 THEN 'manual' ELSE 'derived' END, false, false, now(), now()
+            FROM ({_ours()}) c CROSS JOIN generate_series(1, 10) AS k""",  # noqa: S608
+            params,
+        )
+        cursor.execute("ANALYZE")
+
+
+def _percentile(samples: list[float], pct: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def _measure(client: Client, url: str) -> tuple[list[float], int]:
+    for _ in range(WARMUP):
+        client.get(url)
+    samples = []
+    for _ in range(REQUESTS):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return samples, len(queries.captured_queries)
+
+
+def run() -> dict:
+    started = time.perf_counter()
+    staff, manager = _users()
+    _remove_added_rows()
+    _add_clauses_and_obligations()
+    obligations = Obligation.objects.filter(contract__number__startswith=dataset.PREFIX).count()
+    print(
+        f"data: {dataset.CONTRACTS:,} contracts, {obligations:,} obligations, "
+        f"ready in {time.perf_counter() - started:.1f} s"
+    )
+
+    figures: dict[str, float] = {}
+    counts: dict[str, set[int]] = {}
+    try:
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+            for label, user in (("staff", staff), ("manager", manager)):
+                client = Client()
+                client.force_login(user)
+                for page, url in PAGES.items():
+                    samples, queries = _measure(client, url)
+                    median, p95 = statistics.median(samples), _percentile(samples, 95)
+                    counts.setdefault(page, set()).add(queries)
+                    print(f"{label:8s} {page:26s} median {median:6.1f} ms, p95 {p95:6.1f} ms, {queries} queries/page")
+                    key = f"{label}_{page.replace(' ', '_').replace('+', 'and')}"
+                    figures.update({f"{key}_median_ms": median, f"{key}_p95_ms": p95, f"{key}_queries": queries})
+    finally:
+        _remove_added_rows()
+    staff_p95 = max(v for k, v in figures.items() if k.startswith("staff_") and k.endswith("_p95_ms"))
+    constant = all(len(c) == 1 for c in counts.values())
+    print(
+        f"target: staff p95 < {TARGET_P95_MS} ms ({'met' if staff_p95 < TARGET_P95_MS else 'MISSED'}, "
+        f"worst page {staff_p95:.1f} ms)"
+    )
+    print(f"queries per page the same for 10,000 and 100,000 visible contracts: {'yes' if constant else 'NO'}")
+    return figures
