@@ -1,8 +1,35 @@
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection
+from django.db.models.signals import post_migrate
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+# Data created by data migrations (role groups, the clause library) is wiped by the flush that ends every
+# transactional test. Django re-emits post_migrate after that flush, so re-apply the migrations' own functions then.
+_DATA_MIGRATIONS = (
+    ("accounts.migrations.0002_roles", "create_roles"),
+    ("contracts.migrations.0002_clause_templates", "seed_templates"),
+)
+
+
+def _restore_migration_data(sender, using="default", **kwargs):
+    if sender.label != "obligations":
+        return
+    from django.contrib.auth.models import Group
+
+    from contracts.models import ClauseTemplate
+
+    if Group.objects.using(using).exists() and ClauseTemplate.objects.using(using).exists():
+        return
+    for module, function in _DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(django_apps, None)
+
+
+post_migrate.connect(_restore_migration_data, dispatch_uid="tests-restore-migration-data")
 
 
 def pytest_collection_modifyitems(config, items):
