@@ -112,6 +112,12 @@ class Obligation(models.Model):
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["contract", "kind"]),
             models.Index(fields=["owner", "status", "due_date"]),
+            # The reminder sweep looks up open renewal windows that have opened (their start-of-window reminder).
+            models.Index(
+                fields=["starts_on"],
+                condition=Q(status="open", kind="renewal_window"),
+                name="obligation_open_window_starts",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
