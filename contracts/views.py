@@ -7,7 +7,6 @@ contracts.selectors, so a contract the user may not see answers 404 wherever it 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,7 +44,7 @@ from .forms import (
 )
 from .models import Clause, Contract
 from .redline import redline
-from .search import contract_register
+from .search import contract_register, register_page
 from .selectors import (
     clauses_visible_to,
     contract_shares,
@@ -125,7 +124,7 @@ def _register_queryset(request: HttpRequest):
 @require_GET
 def contract_list(request: HttpRequest) -> HttpResponse:
     form, query, contracts = _register_queryset(request)
-    page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = register_page(contracts, request.GET.get("page"), PAGE_SIZE)
     context = {"form": form, "query": query, "page_obj": page, "contracts": page.object_list}
     template = "contracts/_register_results.html" if request.htmx else "contracts/list.html"
     return render(request, template, context)

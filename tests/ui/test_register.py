@@ -239,3 +239,19 @@ def test_manager_filters_the_register_by_owner_and_vendor(client, people, regist
 
     assert numbers(by_owner) == ["CLM-2026-0199"]
     assert numbers(by_vendor) == ["CLM-2026-0102"]
+
+
+def test_a_page_number_past_the_end_shows_the_last_page(client, people, register):
+    client.force_login(people["owner"])
+
+    response = client.get(reverse("contracts:list"), {"page": 99})
+
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1
+    assert len(numbers(response)) == 3
+
+
+def test_latin_search_ignores_letter_case(client, people, register):
+    client.force_login(people["owner"])
+
+    assert numbers(client.get(reverse("contracts:list"), {"q": "EMAIL SUPPORT"})) == ["CLM-2026-0103"]
