@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -27,7 +27,9 @@ from .models import Obligation
 from .selectors import obligations_visible_to
 
 FEED_PAST_DAYS = 365
-"""Closed obligations due longer ago than this drop out of the feed; open ones stay whatever their date."""
+FEED_FUTURE_DAYS = 3 * 365
+"""The feed covers due dates from a year back to three years ahead: calendar apps poll it every few minutes, and a
+manager can see every contract, so it must stay a bounded download."""
 
 
 def feed_url_for(user) -> str:
@@ -39,7 +41,6 @@ def obligation_uid(obligation: Obligation) -> str:
 
 
 def feed_obligations(user, *, today: date) -> Iterable[Obligation]:
-    since = today - timedelta(days=FEED_PAST_DAYS)
     revisions = (
         Obligation.history.filter(id=OuterRef("pk"))
         .order_by()
@@ -49,7 +50,9 @@ def feed_obligations(user, *, today: date) -> Iterable[Obligation]:
     )
     return (
         obligations_visible_to(user)
-        .filter(Q(status=Obligation.Status.OPEN) | Q(due_date__gte=since))
+        .filter(
+            due_date__gte=today - timedelta(days=FEED_PAST_DAYS), due_date__lte=today + timedelta(days=FEED_FUTURE_DAYS)
+        )
         .select_related("contract__vendor")
         .annotate(revisions=Coalesce(Subquery(revisions), 0))
         .order_by("due_date", "pk")

@@ -1,8 +1,9 @@
 """The private calendar feed: parses as iCalendar, shows only what the user may see, and can be revoked."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.models import Role
@@ -90,3 +91,17 @@ def test_an_unknown_token_or_an_inactive_user_gets_a_404(client, two_contracts):
     ann.is_active = False
     ann.save()
     assert fetch(client, ann).status_code == 404
+
+
+def test_the_feed_stays_bounded_to_a_year_back_and_three_years_ahead(client, two_contracts):
+    ann, mine, _ = two_contracts
+    today = timezone.localdate()
+    contract = mine.contract
+    old = ObligationFactory(contract=contract, due_date=today - timedelta(days=400))
+    far = ObligationFactory(contract=contract, due_date=today + timedelta(days=4 * 365))
+
+    found = events(fetch(client, ann))
+
+    assert f"obligation-{mine.pk}@clm.example.com" in found
+    assert f"obligation-{old.pk}@clm.example.com" not in found
+    assert f"obligation-{far.pk}@clm.example.com" not in found
