@@ -4,6 +4,7 @@ A contract the caller may not see answers 404 (contracts.selectors decides); an 
 A render that fails or passes its time limit answers 503 with a reason, never a 500.
 """
 
+from django.conf import settings
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -79,7 +80,12 @@ class ContractPdfView(APIView):
 
 
 class ExportRequestSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, allow_empty=False)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_empty=False,
+        max_length=settings.PDF_EXPORT_MAX_CONTRACTS,
+    )
     filter = serializers.DictField(required=False)
     lang = serializers.ChoiceField(choices=LANGUAGES, required=False)
 

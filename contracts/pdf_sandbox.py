@@ -8,7 +8,9 @@ imported this module (and WeasyPrint) once. Forking from it is safe from any thr
 gets a fresh child whose memory is returned to the system when it exits.
 
 This module must not import Django: the fork server imports it without settings. The Django side
-(contracts.pdf) resolves the allowed static files and hands them over as a plain mapping.
+(contracts.pdf) resolves the allowed static files and hands them over as a plain mapping. As with any multiprocessing
+start method other than fork, the fork server imports the caller's `__main__` module, so entry points keep their work
+under `if __name__ == "__main__":` (manage.py, gunicorn, celery and pytest all do).
 """
 
 from __future__ import annotations
