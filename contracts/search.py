@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, Q, QuerySet, Window
 
 from .models import Clause, Contract
 from .selectors import contracts_visible_to
@@ -67,13 +67,15 @@ def contract_register(user, query: RegisterQuery, *, today: date) -> QuerySet[Co
         # Text without letter case (Chinese, digits) is matched as is: the same result as a case-insensitive
         # match, without upper-casing every clause in the database first.
         lookup = "contains" if text.lower() == text.upper() else "icontains"
-        in_clauses = Clause.objects.filter(contract=OuterRef("pk"), **{f"text__{lookup}": text})
+        # Contracts with a matching clause, as one set (a single pass over the clause table, hashed) rather than a
+        # probe per visible contract; the outer query keeps only the contracts the user may see.
+        in_clauses = Clause.objects.filter(**{f"text__{lookup}": text}).order_by().values("contract_id")
         qs = qs.filter(
             Q(**{f"number__{lookup}": text})
             | Q(**{f"title__{lookup}": text})
             | Q(**{f"vendor__name__{lookup}": text})
             | Q(**{f"vendor__short_name__{lookup}": text})
-            | Q(Exists(in_clauses))
+            | Q(pk__in=in_clauses)
         )
     if query.status:
         qs = qs.filter(status=query.status)
