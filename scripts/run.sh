@@ -91,6 +91,7 @@ start worker .venv/bin/celery -A clm worker -l info --concurrency 2 -n "clm@%h"
 start beat .venv/bin/celery -A clm beat -l info
 
 for _ in $(seq 120); do
+  kill -0 "${pids[0]}" 2>/dev/null || break
   if "$PY" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)" "${URL}admin/login/" \
     2>/dev/null; then
     break
