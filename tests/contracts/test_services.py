@@ -256,3 +256,15 @@ def test_templates_start_a_contract_with_one_clause_each_in_the_chosen_language(
     clauses = list(contract.clauses.order_by("order"))
     assert [c.template for c in clauses] == templates
     assert [c.text for c in clauses] == [t.text_en for t in templates]
+
+
+def test_the_clause_library_covers_every_category_in_both_languages():
+    from contracts.models import ClauseCategory, ClauseTemplate
+
+    templates = list(ClauseTemplate.objects.filter(is_active=True))
+
+    assert {t.category for t in templates} == set(ClauseCategory.values)
+    assert all(t.title_zh and t.text_zh and t.guidance_zh for t in templates)
+    assert all(t.title_en and t.text_en and t.guidance_en for t in templates)
+    important = ("sla", "data_security", "price_adjustment", "term_renewal", "termination", "data_handover")
+    assert all(sum(t.category == c for t in templates) >= 2 for c in important)
