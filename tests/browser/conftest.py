@@ -48,7 +48,9 @@ def page(browser, live_server):
 
 @pytest.fixture
 def login(page, live_server):
-    def sign_in(username: str, password: str = PASSWORD):
+    def sign_in(username: str, password: str = PASSWORD, language: str = "en"):
+        """Sign in through the login form. Journeys read English labels unless they test the language itself."""
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)

@@ -172,8 +172,12 @@ def test_contract_pdf_downloads_in_both_languages(page, login, live_server, acti
 
 
 def test_switching_to_english_shows_the_same_pages_in_english(page, login, live_server, active_contract, buyer1):
-    login("buyer1")
+    login("buyer1", language="zh-hans")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert page.locator("h1").inner_text() != "Dashboard"
+    page.goto(f"{live_server.url}/contracts/{active_contract.pk}/")
+    assert not page.locator("role=tab[name='Terms']").is_visible()
+    page.goto(f"{live_server.url}/")
 
     page.click(".lang-switch button[value=en]")
     page.wait_for_load_state()

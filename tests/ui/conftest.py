@@ -16,6 +16,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _pages_in_english(client, settings):
+    """Assertions read the English source strings; the language switch itself is tested in test_auth."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(username="buyer1", role="procurement_staff")

@@ -59,7 +59,8 @@ def test_repeated_wrong_passwords_lock_the_login_with_a_clear_message(client, se
     assert again.status_code == 429
 
 
-def test_language_switch_sets_the_cookie_and_saves_the_users_language(client):
+def test_language_switch_sets_the_cookie_and_saves_the_users_language(client, settings):
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     user = UserFactory(language="zh-hans")
     client.force_login(user)
 
@@ -71,7 +72,10 @@ def test_language_switch_sets_the_cookie_and_saves_the_users_language(client):
     assert user.language == "en"
 
 
-def test_language_switch_works_before_signing_in(client):
+def test_language_switch_works_before_signing_in(client, settings):
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert '<html lang="zh-hans">' in client.get(reverse("login")).content.decode()
+
     response = client.post(reverse("accounts:set_language"), {"language": "en", "next": reverse("login")})
 
     assert response.cookies["django_language"].value == "en"
