@@ -7,7 +7,8 @@ from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import ProtectedError
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import DjangoModelPermissions
@@ -49,6 +50,29 @@ class RoleModelPermissions(DjangoModelPermissions):
 
     perms_map = {**DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
     perms_map["HEAD"] = perms_map["GET"]
+
+
+STALE_VERSION_RESPONSE = OpenApiResponse(
+    response=inline_serializer(
+        "StaleVersion",
+        {
+            "detail": serializers.CharField(),
+            "code": serializers.CharField(),
+            "current_version": serializers.IntegerField(),
+        },
+    ),
+    description="Someone saved first: nothing was changed. Reload, apply the change again, send the new version.",
+)
+ACTION_NOT_ALLOWED_RESPONSE = OpenApiResponse(
+    response=inline_serializer(
+        "BadRequest",
+        {
+            "detail": serializers.CharField(required=False, help_text="Why the action is not allowed now."),
+            "code": serializers.CharField(required=False),
+        },
+    ),
+    description="Field errors ({field: [messages]}), or the reason the current status does not allow the action.",
+)
 
 
 def exception_handler(exc, context):

@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clm.api import ACTION_NOT_ALLOWED_RESPONSE, STALE_VERSION_RESPONSE
 from clm.exceptions import ActionNotAllowed
 
 from . import lifecycle
@@ -66,18 +67,21 @@ def require_clause_editing(user, contract: Contract) -> None:
         raise PermissionDenied(_("You can see this contract but not edit its clauses."))
 
 
-LIFECYCLE_ERRORS = {400: OpenApiResponse(description="Bad input, or the action is not allowed in this status.")}
-
-
 def _lifecycle_schema(request, summary: str):
-    return extend_schema(request=request, responses={200: ContractSerializer, **LIFECYCLE_ERRORS}, summary=summary)
+    return extend_schema(
+        request=request, responses={200: ContractSerializer, 400: ACTION_NOT_ALLOWED_RESPONSE}, summary=summary
+    )
 
 
 @extend_schema_view(
     create=extend_schema(request=ContractWriteSerializer, responses={201: ContractSerializer}),
-    update=extend_schema(request=ContractWriteSerializer, responses={200: ContractSerializer, 409: None}),
-    partial_update=extend_schema(request=ContractWriteSerializer, responses={200: ContractSerializer, 409: None}),
-    destroy=extend_schema(responses={204: None, 400: None}),
+    update=extend_schema(
+        request=ContractWriteSerializer, responses={200: ContractSerializer, 409: STALE_VERSION_RESPONSE}
+    ),
+    partial_update=extend_schema(
+        request=ContractWriteSerializer, responses={200: ContractSerializer, 409: STALE_VERSION_RESPONSE}
+    ),
+    destroy=extend_schema(responses={204: None, 400: ACTION_NOT_ALLOWED_RESPONSE}),
 )
 class ContractViewSet(viewsets.ModelViewSet):
     """Contracts the caller may see. A new contract starts as a draft owned by its creator."""
@@ -214,7 +218,9 @@ class ContractClauseList(ContractChildMixin, generics.ListCreateAPIView):
         return Response(ClauseSerializer(clause).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(patch=extend_schema(request=ClauseUpdateSerializer, responses={200: ClauseSerializer, 409: None}))
+@extend_schema_view(
+    patch=extend_schema(request=ClauseUpdateSerializer, responses={200: ClauseSerializer, 409: STALE_VERSION_RESPONSE})
+)
 class ClauseDetail(generics.RetrieveUpdateAPIView):
     """One clause. PATCH changes title, category, status or order and must carry the version last read."""
 
@@ -237,7 +243,9 @@ class ClauseDetail(generics.RetrieveUpdateAPIView):
 
 
 @extend_schema_view(
-    post=extend_schema(request=ClauseRevisionCreateSerializer, responses={201: ClauseRevisionSerializer, 409: None})
+    post=extend_schema(
+        request=ClauseRevisionCreateSerializer, responses={201: ClauseRevisionSerializer, 409: STALE_VERSION_RESPONSE}
+    )
 )
 class ClauseRevisionList(generics.ListCreateAPIView):
     """Every wording a clause went through, oldest first; a new revision becomes the clause's text."""
