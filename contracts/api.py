@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -348,8 +348,12 @@ class DocumentDownload(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The file.")})
     def get(self, request, pk: int):
         document = get_object_or_404(documents_visible_to(request.user), pk=pk)
+        try:
+            stored = document.file.open("rb")
+        except FileNotFoundError:
+            raise NotFound(_("The stored file of this document is missing; ask an administrator.")) from None
         return FileResponse(
-            document.file.open("rb"),
+            stored,
             as_attachment=True,
             filename=document.original_name,
             content_type=document.content_type,

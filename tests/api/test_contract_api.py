@@ -246,3 +246,9 @@ def test_an_obligation_cannot_be_handed_to_an_unknown_user(world):
     assert response.status_code == 400
     assert "owner" in response.data
     assert Obligation.objects.get(pk=world.obligation.pk).due_date == world.obligation.due_date
+
+
+def test_a_document_whose_file_is_gone_answers_404_not_500(world):
+    world.document.file.storage.delete(world.document.file.name)
+    response = world.client("owner").get(f"/api/v1/documents/{world.document.pk}/download/")
+    assert response.status_code == 404
