@@ -174,14 +174,15 @@ def _sweep(total: int) -> dict:
     # A worker loads its URLconf once, at its first e-mail; do that before the clock starts.
     assert get_resolver().url_patterns
     with _QueryCounter() as queries:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         result = run_sweep(now=NOW)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    # On a shared machine the wall time swells with everyone else's load; the CPU time of this process does not.
     print(
-        f"{total:>9,} obligations, {DUE:,} due: sweep {elapsed:.2f} s, {queries.count} queries, "
-        f"{result.sent:,} reminders sent in {len(mail.outbox):,} e-mails"
+        f"{total:>9,} obligations, {DUE:,} due: sweep {elapsed:.2f} s wall ({cpu:.2f} s CPU in the app), "
+        f"{queries.count} queries, {result.sent:,} reminders sent in {len(mail.outbox):,} e-mails"
     )
-    return {"seconds": elapsed, "queries": queries.count, "sent": result.sent}
+    return {"seconds": elapsed, "cpu_seconds": cpu, "queries": queries.count, "sent": result.sent}
 
 
 def run() -> dict:
@@ -211,6 +212,7 @@ def run() -> dict:
         "sweep_100k_seconds": small["seconds"],
         "sweep_100k_queries": small["queries"],
         "sweep_1m_seconds": large["seconds"],
+        "sweep_1m_cpu_seconds": large["cpu_seconds"],
         "sweep_1m_queries": large["queries"],
         "reminders_sent": large["sent"],
     }

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.models import Role
 from clm.celery import app as celery_app
@@ -75,6 +77,12 @@ def test_each_recipient_reads_the_reminder_in_their_own_language(smtp, make_obli
     [english] = smtp.by_recipient("lee@example.com")
     assert chinese["Content-Language"] == "zh-hans"
     assert "2026年12月15日" in plain(chinese)
+    with translation.override("zh-hans"):
+        what_to_do_in_chinese = gettext("What to do")
+    assert what_to_do_in_chinese != "What to do"
+    assert what_to_do_in_chinese in plain(chinese)
+    assert what_to_do_in_chinese in html(chinese)
+    assert "What to do" in plain(english)
     assert '<html lang="zh-hans">' in html(chinese)
     assert english["Content-Language"] == "en"
     assert "Dec. 15, 2026" in plain(english)
