@@ -118,7 +118,7 @@ def user_can_share_contract(user, contract: Contract) -> bool:
     return contract.owner_id == user.pk or user_changes_all_contracts(user)
 
 
-def _follow_contract(model, user, path: str = "contract") -> QuerySet:
+def visible_through_contract(model, user, path: str = "contract") -> QuerySet:
     """Rows of `model` whose contract (reached through `path`) the user may see."""
     if not _active(user):
         return model.objects.none()
@@ -128,19 +128,19 @@ def _follow_contract(model, user, path: str = "contract") -> QuerySet:
 
 
 def clauses_visible_to(user) -> QuerySet[Clause]:
-    return _follow_contract(Clause, user)
+    return visible_through_contract(Clause, user)
 
 
 def clause_revisions_visible_to(user) -> QuerySet[ClauseRevision]:
-    return _follow_contract(ClauseRevision, user, "clause__contract")
+    return visible_through_contract(ClauseRevision, user, "clause__contract")
 
 
 def documents_visible_to(user) -> QuerySet[Document]:
-    return _follow_contract(Document, user)
+    return visible_through_contract(Document, user)
 
 
 def price_change_notices_visible_to(user) -> QuerySet[PriceChangeNotice]:
-    return _follow_contract(PriceChangeNotice, user)
+    return visible_through_contract(PriceChangeNotice, user)
 
 
 def contract_shares(contract: Contract) -> dict[str, list[dict[str, str]]]:

@@ -2,15 +2,10 @@
 
 from django.db.models import QuerySet
 
-from contracts.selectors import contracts_visible_to
+from contracts.selectors import visible_through_contract
 
 from .models import Obligation
 
 
 def obligations_visible_to(user) -> QuerySet[Obligation]:
-    visible = contracts_visible_to(user)
-    if visible.query.is_empty():
-        return Obligation.objects.none()
-    if not visible.query.where:
-        return Obligation.objects.all()
-    return Obligation.objects.filter(contract__in=visible.values("pk"))
+    return visible_through_contract(Obligation, user)
