@@ -31,7 +31,7 @@ class ObligationViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return obligations_visible_to(self.request.user).select_related("contract__owner", "owner")
+        return obligations_visible_to(self.request.user).select_related("contract__owner", "owner", "certification")
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}

@@ -11,6 +11,8 @@ class ObligationSerializer(serializers.ModelSerializer):
     """An obligation as listed; `owner` is who must act (the contract owner unless someone was assigned)."""
 
     contract_number = serializers.CharField(source="contract.number", read_only=True)
+    title = serializers.CharField(source="display_title", read_only=True, help_text=_("In the caller's language."))
+    description = serializers.CharField(source="display_description", read_only=True)
     owner = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
 
