@@ -109,4 +109,7 @@ def register_page(contracts: QuerySet[Contract], number, per_page: int) -> Page:
     if rows:
         paginator.count = rows[0].register_total
         return Page(rows, index, paginator)
+    if index == 1:
+        paginator.count = 0
+        return Page([], 1, paginator)
     return paginator.get_page(index)

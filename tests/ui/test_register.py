@@ -5,12 +5,14 @@ import io
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from contracts import services
 from contracts.models import ClauseTemplate
-from contracts.search import RegisterQuery, contract_register
+from contracts.search import RegisterQuery, contract_register, register_page
 from tests.factories import ClauseFactory, ContractFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +257,17 @@ def test_latin_search_ignores_letter_case(client, people, register):
     client.force_login(people["owner"])
 
     assert numbers(client.get(reverse("contracts:list"), {"q": "EMAIL SUPPORT"})) == ["CLM-2026-0103"]
+
+
+def test_register_page_and_total_cost_one_query_with_or_without_matches(people, register):
+    today = date(2026, 1, 1)
+    matching = contract_register(people["owner"], RegisterQuery(q="呼叫"), today=today)
+    missing = contract_register(people["owner"], RegisterQuery(q="无此词"), today=today)
+
+    with CaptureQueriesContext(connection) as found:
+        page = register_page(matching, 1, 25)
+    with CaptureQueriesContext(connection) as nothing:
+        empty = register_page(missing, 1, 25)
+
+    assert (page.paginator.count, len(found.captured_queries)) == (1, 1)
+    assert (empty.paginator.count, len(nothing.captured_queries)) == (0, 1)
