@@ -55,7 +55,7 @@ def _item(reminder: Reminder) -> dict:
     contract = obligation.contract
     notice = obligation.price_change_notice
     return {
-        "title": obligation.title,
+        "title": obligation.display_title,
         "kind": obligation.get_kind_display(),
         "contract_number": contract.number,
         "contract_title": contract.title,
@@ -65,7 +65,7 @@ def _item(reminder: Reminder) -> dict:
         "days_left": max(reminder.offset, 0),
         "overdue_days": max(-reminder.offset, 0),
         "what_to_do": WHAT_TO_DO.get(obligation.kind, WHAT_TO_DO[Kind.CUSTOM]),
-        "description": obligation.description,
+        "description": obligation.display_description,
         "issues": price_change_issue_messages(notice.issues) if notice and not notice.compliant else [],
         "link": obligation_link(obligation),
     }

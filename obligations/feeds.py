@@ -53,7 +53,7 @@ def feed_obligations(user, *, today: date) -> Iterable[Obligation]:
         .filter(
             due_date__gte=today - timedelta(days=FEED_PAST_DAYS), due_date__lte=today + timedelta(days=FEED_FUTURE_DAYS)
         )
-        .select_related("contract__vendor")
+        .select_related("contract__vendor", "certification")
         .annotate(revisions=Coalesce(Subquery(revisions), 0))
         .order_by("due_date", "pk")
     )
@@ -75,14 +75,15 @@ def _event(obligation: Obligation) -> Event:
         Obligation.Status.WAIVED: _("Waived"),
     }.get(obligation.status)
     summary = _("%(title)s (%(number)s, %(vendor)s)") % {
-        "title": obligation.title,
+        "title": obligation.display_title,
         "number": contract.number,
         "vendor": contract.vendor.name,
     }
     event.add("summary", f"[{status}] {summary}" if status else summary)
     lines = [str(WHAT_TO_DO.get(obligation.kind, WHAT_TO_DO[Obligation.Kind.CUSTOM]))]
-    if obligation.description:
-        lines.append(obligation.description)
+    description = obligation.display_description
+    if description:
+        lines.append(description)
     if obligation.provisional:
         lines.append(_("Provisional date: counted in a year whose official holiday schedule is not yet published."))
     link = obligation_link(obligation)

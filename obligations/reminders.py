@@ -549,7 +549,12 @@ def _deliver_batch(claim: _Claim, clock: Clock, result: SweepResult, deadline: f
         return False
     rows = list(
         Reminder.objects.filter(pk__in=claim.ids)
-        .select_related("recipient", "obligation__contract__vendor", "obligation__price_change_notice")
+        .select_related(
+            "recipient",
+            "obligation__contract__vendor",
+            "obligation__price_change_notice",
+            "obligation__certification",
+        )
         .order_by("recipient_id", "pk")
     )
     mailer = get_connection()
