@@ -7,7 +7,7 @@ contracts.selectors, so a contract the user may not see answers 404 wherever it 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -446,8 +446,12 @@ def document_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(documents_visible_to(request.user), pk=pk)
+    try:
+        stored = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The stored file of this document is missing; ask an administrator.")) from None
     return FileResponse(
-        document.file.open("rb"),
+        stored,
         as_attachment=True,
         filename=document.original_name,
         content_type=document.content_type,

@@ -80,3 +80,14 @@ def test_shared_viewer_cannot_open_the_sharing_dialog(client, people, contract):
     client.force_login(people["shared"])
 
     assert client.get(reverse("contracts:share", args=[contract.pk])).status_code == 403
+
+
+def test_a_document_whose_file_went_missing_answers_404_not_500(client, people, contract):
+    client.force_login(people["owner"])
+    upload(client, contract)
+    document = contract.documents.get()
+    document.file.storage.delete(document.file.name)
+
+    response = client.get(reverse("contracts:document_download", args=[document.pk]))
+
+    assert response.status_code == 404
