@@ -3,15 +3,21 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from obligations.services import derive_obligations_bulk
-
 from .models import Certification, Vendor, VendorContact
+from .services import (
+    CERTIFICATION_FIELDS,
+    VENDOR_FIELDS,
+    certification_create,
+    certification_delete,
+    certification_update,
+    vendor_create,
+    vendor_update,
+)
 
 
-def _rederive_for_vendor(vendor_id: int, *, by) -> None:
-    """Certificate-expiry obligations live on the vendor's contracts: bring them in line after an admin edit."""
-    contracts = list(Vendor.objects.get(pk=vendor_id).contracts.all())
-    derive_obligations_bulk(contracts, by=by, reason="certifications changed")
+def _values(obj, names) -> dict:
+    """The values the admin form put on `obj`, as keyword arguments for a service."""
+    return {name: getattr(obj, name) for name in names}
 
 
 class VendorContactInline(admin.TabularInline):
@@ -52,10 +58,28 @@ class VendorAdmin(SimpleHistoryAdmin):
     def contract_count(self, obj):
         return obj._contract_count
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if any(formset.model is Certification and formset.has_changed() for formset in formsets):
-            _rederive_for_vendor(form.instance.pk, by=request.user)
+    def save_model(self, request, obj, form, change):
+        if change:
+            vendor_update(vendor=obj, by=request.user, **_values(obj, VENDOR_FIELDS))
+        else:
+            # The inlines and the admin log use `obj`, so it takes the identity of the row the service created.
+            obj.pk = vendor_create(by=request.user, **_values(obj, VENDOR_FIELDS)).pk
+        obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Certification:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for certification in formset.deleted_objects:
+            certification_delete(certification=certification, by=request.user)
+        for certification, _changed in formset.changed_objects:
+            certification_update(
+                certification=certification, by=request.user, **_values(certification, CERTIFICATION_FIELDS)
+            )
+        for certification in formset.new_objects:
+            certification.pk = certification_create(
+                vendor=form.instance, by=request.user, **_values(certification, CERTIFICATION_FIELDS)
+            ).pk
 
 
 @admin.register(Certification)
@@ -68,18 +92,16 @@ class CertificationAdmin(SimpleHistoryAdmin):
     date_hierarchy = "expires_on"
 
     def save_model(self, request, obj, form, change):
-        previous_vendor_id = Certification.objects.filter(pk=obj.pk).values_list("vendor_id", flat=True).first()
-        super().save_model(request, obj, form, change)
-        for vendor_id in {obj.vendor_id, previous_vendor_id} - {None}:
-            _rederive_for_vendor(vendor_id, by=request.user)
+        if change:
+            certification_update(
+                certification=obj, by=request.user, vendor=obj.vendor, **_values(obj, CERTIFICATION_FIELDS)
+            )
+        else:
+            obj.pk = certification_create(vendor=obj.vendor, by=request.user, **_values(obj, CERTIFICATION_FIELDS)).pk
 
     def delete_model(self, request, obj):
-        vendor_id = obj.vendor_id
-        super().delete_model(request, obj)
-        _rederive_for_vendor(vendor_id, by=request.user)
+        certification_delete(certification=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
-        vendor_ids = set(queryset.values_list("vendor_id", flat=True))
-        super().delete_queryset(request, queryset)
-        for vendor_id in vendor_ids:
-            _rederive_for_vendor(vendor_id, by=request.user)
+        for certification in queryset:
+            certification_delete(certification=certification, by=request.user)

@@ -8,6 +8,7 @@ from clm.api import RoleModelPermissions
 from .filters import VendorFilter
 from .models import Vendor
 from .serializers import VendorSerializer
+from .services import vendor_create, vendor_update
 
 
 class VendorViewSet(viewsets.ModelViewSet):
@@ -17,3 +18,11 @@ class VendorViewSet(viewsets.ModelViewSet):
     filterset_class = VendorFilter
     ordering_fields = ["name", "created_at", "status"]
     queryset = Vendor.objects.prefetch_related("certifications")
+
+    def perform_create(self, serializer):
+        serializer.instance = vendor_create(by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = vendor_update(
+            vendor=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
