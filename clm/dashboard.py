@@ -25,7 +25,7 @@ SECTION_SIZE = 8
 COUNT_CAP = 500
 UPCOMING_DAYS = 30
 EXPIRING_DAYS = 90
-RELATED = ("contract", "contract__vendor", "price_change_notice")
+RELATED = ("contract", "contract__vendor", "price_change_notice", "certification")
 
 
 @dataclass

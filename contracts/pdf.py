@@ -300,7 +300,11 @@ def contract_document_context(contract: Contract) -> dict:
     fee_items = list(contract.fee_items.order_by("order", "id"))
     total = sum((item.amount for item in fee_items), Decimal(0))
     today = timezone.localdate()
-    obligations = list(contract.obligations.exclude(status=Obligation.Status.WAIVED).order_by("due_date", "id"))
+    obligations = list(
+        contract.obligations.exclude(status=Obligation.Status.WAIVED)
+        .select_related("certification")
+        .order_by("due_date", "id")
+    )
     return {
         "contract": contract,
         "vendor": contract.vendor,
@@ -343,7 +347,7 @@ def contract_document_context(contract: Contract) -> dict:
         "obligations": [
             {
                 "due_date": _date(obligation.due_date),
-                "title": obligation.title,
+                "title": obligation.display_title,
                 "kind": obligation.get_kind_display(),
                 "responsible": obligation.get_responsible_display(),
                 "status": _("Overdue")

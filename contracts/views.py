@@ -257,7 +257,7 @@ def _tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict:
         obligations = (
             obligations_visible_to(user)
             .filter(contract=contract)
-            .select_related("owner", "price_change_notice")
+            .select_related("owner", "price_change_notice", "certification")
             .order_by("due_date", "id")
         )
         return {"obligations": obligations, "today": timezone.localdate()}

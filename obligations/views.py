@@ -36,7 +36,7 @@ PAGE_SIZE = 50
 
 def _filtered(request: HttpRequest, form: ObligationFilterForm, today: date) -> QuerySet[Obligation]:
     qs = obligations_visible_to(request.user).select_related(
-        "contract", "contract__vendor", "owner", "price_change_notice"
+        "contract", "contract__vendor", "owner", "price_change_notice", "certification"
     )
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or "open"
@@ -102,7 +102,13 @@ def obligation_calendar(request: HttpRequest) -> HttpResponse:
 def _visible_obligation(request: HttpRequest, pk: int) -> Obligation:
     return get_object_or_404(
         obligations_visible_to(request.user).select_related(
-            "contract", "contract__vendor", "contract__owner", "owner", "price_change_notice", "completed_by"
+            "contract",
+            "contract__vendor",
+            "contract__owner",
+            "owner",
+            "price_change_notice",
+            "completed_by",
+            "certification",
         ),
         pk=pk,
     )
