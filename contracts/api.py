@@ -17,7 +17,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clm.api import ACTION_NOT_ALLOWED_RESPONSE, STALE_VERSION_RESPONSE
-from clm.exceptions import ActionNotAllowed
 
 from . import lifecycle
 from .documents import document_upload
@@ -53,7 +52,14 @@ from .serializers import (
     SharesSerializer,
     TerminateSerializer,
 )
-from .services import clause_add_revision, clause_create, clause_update, contract_create, contract_update
+from .services import (
+    clause_add_revision,
+    clause_create,
+    clause_update,
+    contract_create,
+    contract_delete,
+    contract_update,
+)
 from .sharing import contract_share
 
 
@@ -134,9 +140,7 @@ class ContractViewSet(viewsets.ModelViewSet):
     def destroy(self, request, *args, **kwargs):
         contract = self.get_object()
         require_change(request.user, contract)
-        if contract.status != Contract.Status.DRAFT:
-            raise ActionNotAllowed(_("Only a draft contract can be deleted; end a signed one by terminating it."))
-        contract.delete()
+        contract_delete(contract=contract, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _action_target(self) -> Contract:

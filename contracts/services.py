@@ -8,10 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clm.exceptions import StaleVersionError
+from clm.exceptions import ActionNotAllowed, StaleVersionError
 from obligations.rules import default_end_date
 
-from .models import Clause, ClauseRevision, Contract, FeeItem, SLATarget
+from .models import Clause, ClauseRevision, Contract, Document, FeeItem, SLATarget
 
 NUMBER_RE = re.compile(r"^CLM-(\d{4})-(\d{4,})$")
 
@@ -185,6 +185,30 @@ def contract_update(
     _after_terms_changed(locked)
     contract.refresh_from_db()
     return locked
+
+
+@transaction.atomic
+def contract_delete(*, contract: Contract, by) -> None:
+    """Remove a draft that should never have existed (a duplicate, the wrong vendor).
+
+    Anything past draft is a record of what was agreed and ends by termination instead. The history keeps a
+    deletion row naming who removed the draft; uploaded files leave storage only once the deletion is committed,
+    so a rolled-back delete never loses a file.
+    """
+    locked = Contract.objects.select_for_update().get(pk=contract.pk)
+    if locked.status != Contract.Status.DRAFT:
+        raise ActionNotAllowed(_("Only a draft contract can be deleted; end a signed one by terminating it."))
+    files = list(locked.documents.values_list("file", flat=True))
+    locked._history_user = by
+    locked._change_reason = "delete"
+    locked.delete()
+    transaction.on_commit(lambda: _delete_stored_files(files))
+
+
+def _delete_stored_files(names: list[str]) -> None:
+    storage = Document._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)
 
 
 @transaction.atomic
