@@ -16,6 +16,7 @@ from contracts.admin import ServiceAdminMixin, run_admin_action
 from contracts.selectors import user_can_change_contract
 
 from .models import Obligation, Reminder, WorkingDayOverride
+from .reminders import reminder_retry
 from .selectors import obligations_visible_to
 from .services import (
     obligation_complete,
@@ -239,13 +240,27 @@ class WorkingDayOverrideAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    """The log of reminder e-mails: written by the sweep only, so it is read-only here."""
+    """The log of reminder e-mails: written by the sweep only, so it is read-only here.
 
-    list_display = ("obligation", "recipient", "offset", "scheduled_for", "status", "attempts", "sent_at")
-    list_filter = ("status",)
+    The one thing an administrator may do is retry: after a mail outage, reminders that used up their attempts
+    are given a fresh set and sent at once (`reminder_retry`), instead of waiting for a person to notice.
+    """
+
+    list_display = (
+        "obligation",
+        "recipient",
+        "offset",
+        "scheduled_for",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+    )
+    list_filter = ("status", "obligation__kind", "scheduled_for", "sent_at")
     list_select_related = ("obligation", "recipient")
     search_fields = ("obligation__title", "obligation__contract__number", "recipient__username", "message_id")
     date_hierarchy = "scheduled_for"
+    actions = ("retry_selected",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(obligation__in=obligations_visible_to(request.user))
@@ -255,3 +270,14 @@ class ReminderAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request) -> bool:
+        """Retrying sends e-mail but changes no business data: whoever may change reminders may retry them."""
+        return request.user.has_perm("obligations.change_reminder")
+
+    @admin.action(description=_("Retry failed reminders"), permissions=["retry"])
+    def retry_selected(self, request, queryset):
+        run_admin_action(self, request, queryset, lambda reminder: reminder_retry(reminder=reminder))
