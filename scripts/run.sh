@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs clm on the embedded defaults (SQLite, a filesystem Celery broker, e-mail written to var/mail/):
-# migrates, compiles translations, seeds the demo, then starts the web server, one Celery worker and beat.
+# migrates, compiles translations, seeds the demo and sends its due reminders, then starts the web server, one Celery
+# worker and beat.
 # Ctrl-C (or SIGTERM) stops all three. `make run` calls scripts/setup.sh first, then this script.
 #
 # Environment: CLM_HOST / CLM_PORT (default 127.0.0.1:8000) and every variable of clm/settings.py
@@ -35,8 +36,10 @@ seed=1
 case "${DJANGO_DEBUG:-1}" in
   0 | false | False | no | off) seed=0 && echo "==> DJANGO_DEBUG is off: the demo data is not loaded" ;;
 esac
-echo "==> applying database migrations and loading the demo data"
-"$PY" - "$seed" <<'EOF'
+echo "==> applying database migrations, loading the demo data and sending the reminders that are due"
+# The demo's due reminders are sent once here, so their e-mails are there to read before the servers start. The
+# script tells where e-mail goes on file descriptor 3 (its normal output goes to the terminal) for the banner.
+mail_note=$("$PY" - "$seed" 3>&1 1>&2 <<'EOF'
 import os
 import sys
 
@@ -45,10 +48,22 @@ from django.core.management import call_command
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clm.settings")
 django.setup()
+from django.conf import settings
+
 call_command("migrate", interactive=False, verbosity=0)
 if sys.argv[1] == "1":
     call_command("seed_demo")
+    call_command("send_reminders")
+if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+    where = f"E-mail is written to {settings.EMAIL_FILE_PATH}/ (one .log file per batch of messages)."
+elif settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    where = f"E-mail is sent through {settings.EMAIL_HOST}:{settings.EMAIL_PORT}."
+else:
+    where = f"E-mail goes to {settings.EMAIL_BACKEND}."
+with os.fdopen(3, "w") as out:
+    out.write(where)
 EOF
+)
 
 pids=()
 names=()
@@ -102,7 +117,8 @@ done
 cat <<EOF
 
   clm is running at ${URL}   (admin: ${URL}admin/)
-  E-mail is written to var/mail/. Press Ctrl-C to stop the web server, the worker and beat.
+  ${mail_note}
+  Press Ctrl-C to stop the web server, the worker and beat.
 
   Demo logins (password: demo-pass-2026)
     user       role
