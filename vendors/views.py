@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from contracts.selectors import contracts_visible_to
-from obligations.services import derive_obligations_bulk
 
+from . import services
 from .forms import CertificationFormSet, ContactFormSet, VendorFilterForm, VendorForm
 from .models import Vendor
 
@@ -60,22 +60,42 @@ def vendor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "vendors/detail.html", context)
 
 
+def _save(by, vendor: Vendor | None, form, contacts, certifications) -> Vendor:
+    """Write the vendor and its rows through the services, so history and certificate deadlines follow."""
+    values = {name: form.cleaned_data[name] for name in services.VENDOR_FIELDS}
+    if vendor:
+        saved = services.vendor_update(vendor=vendor, by=by, **values)
+    else:
+        saved = services.vendor_create(by=by, **values)
+    contacts.instance = saved
+    contacts.save()
+    for row in certifications.forms:
+        if row in certifications.deleted_forms:
+            if row.instance.pk:
+                services.certification_delete(certification=row.instance, by=by)
+        elif row.has_changed():
+            data = {name: row.cleaned_data[name] for name in services.CERTIFICATION_FIELDS}
+            if row.instance.pk:
+                services.certification_update(certification=row.instance, by=by, **data)
+            else:
+                services.certification_create(vendor=saved, by=by, **data)
+    return saved
+
+
 def _edit(request: HttpRequest, vendor: Vendor | None) -> HttpResponse:
     form = VendorForm(request.POST or None, instance=vendor)
     instance = form.instance
     contacts = ContactFormSet(request.POST or None, instance=instance, prefix="contacts")
     certifications = CertificationFormSet(request.POST or None, instance=instance, prefix="certs")
     if request.method == "POST" and all([form.is_valid(), contacts.is_valid(), certifications.is_valid()]):
-        with transaction.atomic():
-            saved = form.save()
-            contacts.instance = certifications.instance = saved
-            contacts.save()
-            certifications.save()
-            if certifications.has_changed():
-                # Certificate-expiry obligations live on the vendor's contracts: bring them in line now.
-                derive_obligations_bulk(list(saved.contracts.all()), by=request.user, reason="certifications changed")
-        messages.success(request, _("The vendor was saved."))
-        return redirect(saved)
+        try:
+            with transaction.atomic():
+                saved = _save(request.user, vendor, form, contacts, certifications)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The vendor was saved."))
+            return redirect(saved)
     context = {"form": form, "vendor": vendor, "contacts": contacts, "certifications": certifications}
     return render(request, "vendors/form.html", context)
 

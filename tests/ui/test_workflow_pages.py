@@ -263,3 +263,38 @@ def test_open_obligation_status_filter_excludes_closed_ones(client, people, cont
     html = client.get(reverse("obligations:list")).content.decode()
 
     assert "已完成" not in html
+
+
+def test_a_certificate_added_and_removed_on_the_vendor_page_moves_the_contracts_deadlines(client, people, contract):
+    lifecycle.contract_start_negotiation(contract=contract, by=people["owner"])
+    vendor = contract.vendor
+    form = {
+        "name": vendor.name,
+        "credit_code": vendor.credit_code,
+        "status": "active",
+        "contacts-TOTAL_FORMS": 0,
+        "contacts-INITIAL_FORMS": 0,
+        "certs-TOTAL_FORMS": 1,
+        "certs-INITIAL_FORMS": 0,
+        "certs-0-kind": "iso27001",
+        "certs-0-number": "ISMS-2027",
+        "certs-0-expires_on": "2027-03-31",
+    }
+    client.force_login(people["manager"])
+
+    assert client.post(reverse("vendors:edit", args=[vendor.pk]), form).status_code == 302
+
+    deadline = Obligation.objects.get(contract=contract, kind=Obligation.Kind.CERTIFICATE_EXPIRY)
+    assert deadline.due_date == date(2027, 3, 31)
+    certification = vendor.certifications.get()
+    assert certification.history.latest().history_user == people["manager"]
+
+    removal = {
+        **form,
+        "certs-INITIAL_FORMS": 1,
+        "certs-0-id": certification.pk,
+        "certs-0-vendor": vendor.pk,
+        "certs-0-DELETE": "on",
+    }
+    assert client.post(reverse("vendors:edit", args=[vendor.pk]), removal).status_code == 302
+    assert not Obligation.objects.filter(contract=contract, kind=Obligation.Kind.CERTIFICATE_EXPIRY).exists()
