@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .rules import normalize_credit_code
@@ -11,9 +12,9 @@ class Vendor(models.Model):
     """The counterparty (乙方) of our contracts."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        INACTIVE = "inactive", _("Inactive")
-        BLOCKED = "blocked", _("Blocked")
+        ACTIVE = "active", pgettext_lazy("vendor status", "Active")
+        INACTIVE = "inactive", pgettext_lazy("vendor status", "Inactive")
+        BLOCKED = "blocked", pgettext_lazy("vendor status", "Blocked")
 
     name = models.CharField(_("legal name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=80, blank=True)
