@@ -4,14 +4,13 @@ Every object is looked up through contracts.selectors, so what a user may not se
 alike) and what they may see but not change answers 403. The views parse input, call one service, and render.
 """
 
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +18,7 @@ from rest_framework.views import APIView
 from clm.api import ACTION_NOT_ALLOWED_RESPONSE, STALE_VERSION_RESPONSE
 
 from . import lifecycle
-from .documents import document_upload
+from .documents import document_file_response, document_upload
 from .filters import ContractFilter
 from .models import Clause, ClauseRevision, Contract, Document, PriceChangeNotice
 from .selectors import (
@@ -351,17 +350,7 @@ class DocumentDownload(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The file.")})
     def get(self, request, pk: int):
-        document = get_object_or_404(documents_visible_to(request.user), pk=pk)
-        try:
-            stored = document.file.open("rb")
-        except FileNotFoundError:
-            raise NotFound(_("The stored file of this document is missing; ask an administrator.")) from None
-        return FileResponse(
-            stored,
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+        return document_file_response(get_object_or_404(documents_visible_to(request.user), pk=pk))
 
 
 class ContractShareView(ContractChildMixin, APIView):

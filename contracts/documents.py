@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -182,3 +183,12 @@ def document_upload(*, contract: Contract, by, uploaded_file: UploadedFile, kind
         document.file.delete(save=False)
         raise
     return document
+
+
+def document_file_response(document: Document) -> FileResponse:
+    """The stored file as an attachment under its original name; a file lost from storage is a 404, not a 500."""
+    try:
+        stored = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The stored file of this document is missing; ask an administrator.")) from None
+    return FileResponse(stored, as_attachment=True, filename=document.original_name, content_type=document.content_type)

@@ -7,7 +7,7 @@ contracts.selectors, so a contract the user may not see answers 404 wherever it 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from obligations.rules import price_change_issue_messages
 from obligations.selectors import obligations_visible_to
 
 from . import lifecycle, services
-from .documents import document_upload
+from .documents import document_file_response, document_upload
 from .exports import register_csv_lines, register_xlsx
 from .forms import (
     ClauseForm,
@@ -445,17 +445,7 @@ def document_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    document = get_object_or_404(documents_visible_to(request.user), pk=pk)
-    try:
-        stored = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The stored file of this document is missing; ask an administrator.")) from None
-    return FileResponse(
-        stored,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return document_file_response(get_object_or_404(documents_visible_to(request.user), pk=pk))
 
 
 # Clauses and negotiation -----------------------------------------------------------------------------------------
