@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from accounts.models import User
+from bench._support import QueryCounter
 from contracts.models import Contract, PriceChangeNotice
 from obligations.calendar import load_calendar
 from obligations.models import Obligation
@@ -50,25 +51,6 @@ def _clean_previous_run() -> None:
         for model, column in rows:
             table = quote(model._meta.db_table)
             cursor.execute(f"DELETE FROM {table} WHERE {quote(column)} IN ({contracts})", [PREFIX + "%"])  # noqa: S608
-
-
-class _QueryCounter:
-    """Counts every query on the default connection (CaptureQueriesContext keeps only the last 9,000)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-    def __enter__(self):
-        self._wrapper = connection.execute_wrapper(self)
-        self._wrapper.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        return self._wrapper.__exit__(*exc)
 
 
 def _vendor(n: int, name: str, certificates: int) -> Vendor:
@@ -141,7 +123,7 @@ def _setup() -> tuple[list[Contract], list[Contract]]:
 
 def _bulk(contracts: list[Contract], label: str, calendar, today: date = TODAY) -> tuple[float, float]:
     changes = 0
-    with _QueryCounter() as queries:
+    with QueryCounter() as queries:
         started = time.perf_counter()
         for start in range(0, len(contracts), BATCH):
             with transaction.atomic():
@@ -156,7 +138,7 @@ def _bulk(contracts: list[Contract], label: str, calendar, today: date = TODAY) 
 
 def _one_by_one(contracts: list[Contract], label: str, calendar) -> tuple[float, float]:
     obligations = Obligation.objects.filter(contract__in=contracts).count() / len(contracts)
-    with _QueryCounter() as queries:
+    with QueryCounter() as queries:
         started = time.perf_counter()
         for contract in contracts:
             with transaction.atomic():

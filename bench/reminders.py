@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.urls import get_resolver
 
 from accounts.models import Role, User
+from bench._support import QueryCounter
 from contracts.models import Contract
 from obligations.models import Obligation, Reminder
 from obligations.reminders import run_sweep
@@ -40,25 +41,6 @@ OWNERS = 50
 SMALL, LARGE = 100_000, 1_000_000
 DUE = 1_000
 TARGET_SECONDS = 5.0
-
-
-class _QueryCounter:
-    """Counts every query on the default connection."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-    def __enter__(self):
-        self._wrapper = connection.execute_wrapper(self)
-        self._wrapper.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        return self._wrapper.__exit__(*exc)
 
 
 def _table(model) -> str:
@@ -173,7 +155,7 @@ def _forget_todays_sweep() -> None:
 def _sweep(total: int) -> dict:
     # A worker loads its URLconf once, at its first e-mail; do that before the clock starts.
     assert get_resolver().url_patterns
-    with _QueryCounter() as queries:
+    with QueryCounter() as queries:
         started, cpu_started = time.perf_counter(), time.process_time()
         result = run_sweep(now=NOW)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from clm.exceptions import ActionNotAllowed, StaleVersionError
+from clm.flash import flash_form_errors
 from clm.history import reason_label
 from obligations.rules import price_change_issue_messages
 from obligations.selectors import obligations_visible_to
@@ -344,9 +345,7 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if form_class is not None:
         form = form_class(request.POST)
         if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            flash_form_errors(request, form)
             return redirect(contract)
         data = form.cleaned_data
     try:
@@ -364,9 +363,7 @@ def price_change_notice_create(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _changeable_contract(request, pk)
     form = PriceChangeNoticeForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
         return redirect(contract)
     try:
         notice = lifecycle.price_change_notice_record(contract=contract, by=request.user, **form.cleaned_data)
@@ -436,9 +433,7 @@ def document_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s was uploaded.") % {"name": document.original_name})
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
     return redirect(f"{reverse('contracts:detail', args=[contract.pk])}?tab=documents")
 
 

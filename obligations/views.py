@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clm.dashboard import my_obligation_ids
 from clm.exceptions import ActionNotAllowed
+from clm.flash import flash_form_errors
 from clm.history import reason_label
 from contracts.forms import apply_errors
 from contracts.selectors import contracts_visible_to, user_can_change_contract
@@ -161,9 +162,7 @@ def obligation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     if form_class is not None:
         form = form_class(request.POST)
         if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            flash_form_errors(request, form)
             return redirect(obligation)
         data = form.cleaned_data
     try:
