@@ -22,6 +22,7 @@ from accounts.models import Role, User
 from contracts.models import (
     Contract,
     ContractGroupObjectPermission,
+    ContractSearchText,
     ContractUserObjectPermission,
     FeeItem,
     SLATarget,
@@ -57,7 +58,7 @@ def _clean_previous_run() -> None:
         for model in (ContractUserObjectPermission, ContractGroupObjectPermission):
             table = q(model._meta.db_table)
             cursor.execute(f"DELETE FROM {table} WHERE content_object_id IN ({contracts})", [PREFIX + "%"])  # noqa: S608
-        for model in (SLATarget, FeeItem):
+        for model in (SLATarget, FeeItem, ContractSearchText):
             table = q(model._meta.db_table)
             cursor.execute(f"DELETE FROM {table} WHERE contract_id IN ({contracts})", [PREFIX + "%"])  # noqa: S608
         cursor.execute(f"DELETE FROM {q(Contract._meta.db_table)} WHERE number LIKE %s", [PREFIX + "%"])  # noqa: S608

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 
 from accounts.models import User
 from bench._support import QueryCounter
-from contracts.models import Contract, PriceChangeNotice
+from contracts.models import Contract, ContractSearchText, PriceChangeNotice
 from obligations.calendar import load_calendar
 from obligations.models import Obligation
 from obligations.services import derive_obligations, derive_obligations_bulk
@@ -44,6 +44,7 @@ def _clean_previous_run() -> None:
         (Obligation, "contract_id"),
         (PriceChangeNotice.history.model, "contract_id"),
         (PriceChangeNotice, "contract_id"),
+        (ContractSearchText, "contract_id"),
         (Contract.history.model, "id"),
         (Contract, "id"),
     ]

@@ -26,7 +26,7 @@ from django.urls import get_resolver
 
 from accounts.models import Role, User
 from bench._support import QueryCounter
-from contracts.models import Contract
+from contracts.models import Contract, ContractSearchText
 from obligations.models import Obligation, Reminder
 from obligations.reminders import run_sweep
 from vendors.models import Vendor
@@ -53,6 +53,7 @@ def _clean_previous_run() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {_table(Reminder)} WHERE obligation_id IN ({obligations})", [PREFIX + "%"])  # noqa: S608
         cursor.execute(f"DELETE FROM {_table(Obligation)} WHERE contract_id IN ({contracts})", [PREFIX + "%"])  # noqa: S608
+        cursor.execute(f"DELETE FROM {_table(ContractSearchText)} WHERE contract_id IN ({contracts})", [PREFIX + "%"])  # noqa: S608
         cursor.execute(f"DELETE FROM {_table(Contract.history.model)} WHERE number LIKE %s", [PREFIX + "%"])  # noqa: S608
         cursor.execute(f"DELETE FROM {_table(Contract)} WHERE number LIKE %s", [PREFIX + "%"])  # noqa: S608
     User.objects.filter(username__startswith=USER_PREFIX).delete()

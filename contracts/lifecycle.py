@@ -23,6 +23,7 @@ from obligations.models import Obligation
 from obligations.services import derive_obligations, term_key
 
 from .models import Clause, ClauseRevision, Contract, FeeItem, PriceChangeNotice, SLATarget
+from .search import search_text_refresh
 
 Status = Contract.Status
 
@@ -253,6 +254,7 @@ def _create_successor(predecessor: Contract, *, by, months: int) -> Contract:
         )
         for copy in copies
     )
+    search_text_refresh([successor.pk])
     successor.predecessor = predecessor
     successor._history_user = by
     successor._change_reason = "successor of " + predecessor.number

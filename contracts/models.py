@@ -350,6 +350,27 @@ class Clause(models.Model):
         return self.title
 
 
+class ContractSearchText(models.Model):
+    """What the register's text search reads: one lower-cased text per contract.
+
+    It holds the number, the title, the vendor's names and the clause texts, so a search tests one row per visible
+    contract instead of joining every clause; `contracts.search.search_text_refresh` rebuilds it whenever one of
+    those changes (the services call it).
+    """
+
+    contract = models.OneToOneField(
+        Contract, primary_key=True, on_delete=models.CASCADE, related_name="search_text", verbose_name=_("contract")
+    )
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("contract search text")
+        verbose_name_plural = _("contract search texts")
+
+    def __str__(self):
+        return str(self.contract_id)
+
+
 class ClauseRevision(models.Model):
     class Side(models.TextChoices):
         OURS = "ours", _("Ours")

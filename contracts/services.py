@@ -12,6 +12,7 @@ from clm.exceptions import ActionNotAllowed, StaleVersionError
 from obligations.rules import default_end_date
 
 from .models import Clause, ClauseRevision, Contract, Document, FeeItem, SLATarget
+from .search import search_text_refresh
 
 NUMBER_RE = re.compile(r"^CLM-(\d{4})-(\d{4,})$")
 
@@ -135,7 +136,7 @@ def contract_create(
     _replace_rows(contract, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
     _replace_rows(contract, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
     for i, template in enumerate(clause_templates or []):
-        clause_create(
+        _clause_create(
             contract=contract,
             by=by,
             category=template.category,
@@ -144,6 +145,7 @@ def contract_create(
             order=i + 1,
             template=template,
         )
+    search_text_refresh([contract.pk])
     _after_terms_changed(contract)
     return contract
 
@@ -182,6 +184,7 @@ def contract_update(
     locked.save()
     _replace_rows(locked, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
     _replace_rows(locked, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
+    search_text_refresh([locked.pk])
     _after_terms_changed(locked)
     contract.refresh_from_db()
     return locked
@@ -226,6 +229,35 @@ def clause_create(
     comment: str = "",
 ) -> Clause:
     """Add a clause; its text is revision 1."""
+    clause = _clause_create(
+        contract=contract,
+        by=by,
+        category=category,
+        title=title,
+        text=text,
+        order=order,
+        template=template,
+        status=status,
+        side=side,
+        comment=comment,
+    )
+    search_text_refresh([contract.pk])
+    return clause
+
+
+def _clause_create(
+    *,
+    contract: Contract,
+    by,
+    category: str,
+    title: str,
+    text: str,
+    order: int | None,
+    template,
+    status: str = Clause.Status.DRAFT,
+    side: str = ClauseRevision.Side.OURS,
+    comment: str = "",
+) -> Clause:
     if order is None:
         order = (contract.clauses.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     clause = Clause(
@@ -294,5 +326,6 @@ def clause_add_revision(
     locked._history_user = by
     locked._change_reason = "revision"
     locked.save()
+    search_text_refresh([locked.contract_id])
     clause.refresh_from_db()
     return revision

@@ -113,19 +113,18 @@ def _error_message(exc: Exception) -> str:
 # Register --------------------------------------------------------------------------------------------------------
 
 
-def _register_queryset(request: HttpRequest):
+def _register_query(request: HttpRequest):
     form = RegisterFilterForm(request.GET or None)
     if form.is_bound:
         form.is_valid()
-    query = form.register_query()
-    return form, query, contract_register(request.user, query, today=timezone.localdate())
+    return form, form.register_query()
 
 
 @login_required
 @require_GET
 def contract_list(request: HttpRequest) -> HttpResponse:
-    form, query, contracts = _register_queryset(request)
-    page = register_page(contracts, request.GET.get("page"), PAGE_SIZE)
+    form, query = _register_query(request)
+    page = register_page(request.user, query, request.GET.get("page"), PAGE_SIZE, today=timezone.localdate())
     context = {"form": form, "query": query, "page_obj": page, "contracts": page.object_list}
     template = "contracts/_register_results.html" if request.htmx else "contracts/list.html"
     return render(request, template, context)
@@ -134,7 +133,8 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def contract_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _form, _query, contracts = _register_queryset(request)
+    _form, query = _register_query(request)
+    contracts = contract_register(request.user, query, today=timezone.localdate())
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
         response = HttpResponse(

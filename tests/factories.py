@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import User
 from contracts.models import Clause, ClauseRevision, Contract, FeeItem, PriceChangeNotice, SLATarget
+from contracts.search import search_text_refresh
 from obligations.models import Obligation
 from vendors.models import Certification, Vendor, VendorContact
 from vendors.rules import CREDIT_CODE_CHARSET, credit_code_check_char
@@ -88,6 +89,13 @@ class ContractFactory(factory.django.DjangoModelFactory):
     end_date = date(2026, 12, 31)
     initial_term_months = 12
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        # The services keep each contract's search text; a row made here gets one as if a service had saved it.
+        if create:
+            search_text_refresh([instance.pk])
+
 
 class SLATargetFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -121,6 +129,12 @@ class ClauseFactory(factory.django.DjangoModelFactory):
     title = "服务水平"
     text = "乙方保证系统月度可用性不低于99.9%。"
     order = factory.Sequence(lambda n: n + 1)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            search_text_refresh([instance.contract_id])
 
 
 class ClauseRevisionFactory(factory.django.DjangoModelFactory):

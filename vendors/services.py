@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from contracts.search import search_text_refresh
 from obligations.services import derive_obligations_bulk
 
 from .models import Certification, Vendor, VendorContact
@@ -121,12 +122,16 @@ def vendor_update(*, vendor: Vendor, by, **fields: Any) -> Vendor:
     """Change a vendor's master data; contacts and certifications have their own services."""
     _check_fields(fields, VENDOR_FIELDS, "vendor")
     locked = Vendor.objects.select_for_update().get(pk=vendor.pk)
+    renamed = any(getattr(locked, name) != fields[name] for name in ("name", "short_name") if name in fields)
     for name, value in fields.items():
         setattr(locked, name, value)
     _validate_vendor(locked)
     locked._history_user = by
     locked._change_reason = "update"
     locked.save()
+    if renamed:
+        # The register finds contracts by their vendor's names too.
+        search_text_refresh(locked.contracts.values_list("pk", flat=True))
     return locked
 
 

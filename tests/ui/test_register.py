@@ -259,15 +259,28 @@ def test_latin_search_ignores_letter_case(client, people, register):
     assert numbers(client.get(reverse("contracts:list"), {"q": "EMAIL SUPPORT"})) == ["CLM-2026-0103"]
 
 
-def test_register_page_and_total_cost_one_query_with_or_without_matches(people, register):
+def test_register_page_and_total_cost_one_query_with_search_and_two_without(people, register):
     today = date(2026, 1, 1)
-    matching = contract_register(people["owner"], RegisterQuery(q="呼叫"), today=today)
-    missing = contract_register(people["owner"], RegisterQuery(q="无此词"), today=today)
+    owner = people["owner"]
+    contract_register(owner, RegisterQuery(), today=today)  # loads the owner's role permissions, as a request does
 
     with CaptureQueriesContext(connection) as found:
-        page = register_page(matching, 1, 25)
+        page = register_page(owner, RegisterQuery(q="呼叫"), 1, 25, today=today)
     with CaptureQueriesContext(connection) as nothing:
-        empty = register_page(missing, 1, 25)
+        empty = register_page(owner, RegisterQuery(q="无此词"), 1, 25, today=today)
+    with CaptureQueriesContext(connection) as listed:
+        everything = register_page(owner, RegisterQuery(), 1, 25, today=today)
+        listed_rows = [c.number for c in everything]
+    with CaptureQueriesContext(connection) as filtered:
+        active = register_page(owner, RegisterQuery(status="active"), 1, 25, today=today)
+        active_rows = [c.number for c in active]
 
     assert (page.paginator.count, len(found.captured_queries)) == (1, 1)
     assert (empty.paginator.count, len(nothing.captured_queries)) == (0, 1)
+    assert listed_rows == ["CLM-2026-0103", "CLM-2026-0102", "CLM-2026-0101"]
+    assert (everything.paginator.count, len(listed.captured_queries)) == (3, 2)
+    assert (active_rows, active.paginator.count, len(filtered.captured_queries)) == (
+        ["CLM-2026-0101"],
+        1,
+        2,
+    )
