@@ -1,5 +1,7 @@
 """Readable labels for the change reasons the services write into the history (stored as plain code words)."""
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 
 REASONS = {
@@ -30,6 +32,17 @@ PREFIXES = {
     "waive: ": _("Waived: %(rest)s"),
 }
 
+# contracts.sharing writes "share user NAME: view|change|none" (or "share group ...").
+SHARE = re.compile(r"^share (?P<kind>user|group) (?P<name>.+): (?P<permission>view|change|none)$")
+SHARE_LABELS = {
+    ("user", "view"): _("Shared with user %(name)s for viewing"),
+    ("user", "change"): _("Shared with user %(name)s for editing"),
+    ("user", "none"): _("Sharing with user %(name)s revoked"),
+    ("group", "view"): _("Shared with group %(name)s for viewing"),
+    ("group", "change"): _("Shared with group %(name)s for editing"),
+    ("group", "none"): _("Sharing with group %(name)s revoked"),
+}
+
 
 def reason_label(reason: str | None) -> str:
     """The user's-language label of a stored change reason; an unknown reason is shown as stored."""
@@ -39,4 +52,7 @@ def reason_label(reason: str | None) -> str:
     for prefix, label in PREFIXES.items():
         if reason.startswith(prefix):
             return str(label) % {"rest": reason[len(prefix) :]}
+    shared = SHARE.match(reason)
+    if shared:
+        return str(SHARE_LABELS[shared["kind"], shared["permission"]]) % {"name": shared["name"]}
     return reason

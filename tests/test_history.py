@@ -3,8 +3,12 @@
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import Group
+from django.utils import translation
 
+from clm.history import reason_label
 from contracts.services import clause_add_revision, clause_create, clause_update, contract_create, contract_update
+from contracts.sharing import contract_share
 from obligations.models import Obligation
 from obligations.services import obligation_complete, obligation_create_custom, obligation_move_due_date
 from tests.factories import UserFactory, VendorFactory
@@ -92,3 +96,32 @@ def test_obligation_changes_are_in_its_history(contract, buyer):
         (date(2026, 12, 22), "open"),
         (date(2026, 12, 22), "done"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("permission", "english", "chinese"),
+    [
+        ("view", "Shared with user buyer2 for viewing", "已与用户 buyer2 共享（可查看）"),
+        ("change", "Shared with user buyer2 for editing", "已与用户 buyer2 共享（可编辑）"),
+    ],
+)
+def test_sharing_is_told_in_the_readers_language_in_the_history(buyer, contract, permission, english, chinese):
+    UserFactory(username="buyer2", role="procurement_staff")
+
+    contract_share(contract=contract, by=buyer, user="buyer2", permission=permission)
+
+    reason = contract.history.latest().history_change_reason
+    with translation.override("en"):
+        assert reason_label(reason) == english
+    with translation.override("zh-hans"):
+        assert reason_label(reason) == chinese
+
+
+def test_revoking_a_group_share_is_told_as_a_revocation(buyer, contract):
+    Group.objects.create(name="客服采购组")
+    contract_share(contract=contract, by=buyer, group="客服采购组", permission="view")
+
+    contract_share(contract=contract, by=buyer, group="客服采购组", permission="none")
+
+    with translation.override("zh-hans"):
+        assert reason_label(contract.history.latest().history_change_reason) == "已撤销与用户组 客服采购组 的共享"
