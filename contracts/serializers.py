@@ -9,27 +9,28 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from clm.api import QuickReadSerializer
 from obligations.rules import price_change_issue_messages
 
 from .models import Clause, ClauseRevision, Contract, Document, FeeItem, PriceChangeNotice, SLATarget
 from .services import CONTRACT_TERM_FIELDS
 
 
-class SLATargetSerializer(serializers.ModelSerializer):
+class SLATargetSerializer(QuickReadSerializer):
     class Meta:
         model = SLATarget
         fields = ["metric", "comparator", "target", "unit", "period", "order"]
         extra_kwargs = {"order": {"required": False}}
 
 
-class FeeItemSerializer(serializers.ModelSerializer):
+class FeeItemSerializer(QuickReadSerializer):
     class Meta:
         model = FeeItem
         fields = ["kind", "unit_price", "unit", "quantity", "note", "order"]
         extra_kwargs = {"order": {"required": False}}
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(QuickReadSerializer):
     """A contract as the API shows it: the section-3 terms, its state, and its SLA and fee rows."""
 
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
