@@ -15,7 +15,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clm.api import ACTION_NOT_ALLOWED_RESPONSE, STALE_VERSION_RESPONSE
+from clm.api import ACTION_NOT_ALLOWED_RESPONSE, STALE_VERSION_RESPONSE, rows_prefetch
 
 from . import lifecycle
 from .documents import document_file_response, document_upload
@@ -100,7 +100,7 @@ class ContractViewSet(viewsets.ModelViewSet):
         return (
             contracts_visible_to(self.request.user)
             .select_related("owner", "vendor")
-            .prefetch_related("sla_targets", "fee_items")
+            .prefetch_related(rows_prefetch("sla_targets"), rows_prefetch("fee_items"))
         )
 
     def get_count_queryset(self):
