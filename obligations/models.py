@@ -118,6 +118,13 @@ class Obligation(models.Model):
                 condition=Q(status="open", kind="renewal_window"),
                 name="obligation_open_window_starts",
             ),
+            # The overseers' dashboard lists open obligations of one kind (renewal windows, price-change notices)
+            # across every contract, soonest first.
+            models.Index(
+                fields=["kind", "due_date"],
+                condition=Q(status="open"),
+                name="obligation_open_kind_due",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
