@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 
 from accounts.models import Role, User
 from contracts import services
@@ -121,3 +122,17 @@ def test_a_match_never_spans_two_fields(buyer, contract):
 
     assert found(buyer, f"{last_title_word}{first_vendor_word}") == []
     assert found(buyer, f"{last_title_word} {first_vendor_word}") == []
+
+
+def test_the_rebuild_command_makes_a_bulk_loaded_contract_searchable(buyer, contract):
+    Clause.objects.filter(contract=contract).update(text="导入的条款：乙方承担质检费用。")
+    assert found(buyer, "质检费用") == []
+
+    call_command("rebuild_search_text")
+
+    assert found(buyer, "质检费用") == [contract.number]
+
+
+def test_the_rebuild_command_refuses_an_unknown_contract_number():
+    with pytest.raises(CommandError):
+        call_command("rebuild_search_text", contract="CLM-1999-9999")
