@@ -4,8 +4,10 @@ Why a process: WeasyPrint offers no way to interrupt a layout, a thread cannot b
 only in the main thread (never the case under a threaded web server or a Celery thread pool). A child process can be
 killed at the deadline without harming the caller. Starting a fresh interpreter per document would cost the 0.6 s
 WeasyPrint import, so children are forked from multiprocessing's *fork server*: a clean single-threaded process that
-imported this module (and WeasyPrint) once. Forking from it is safe from any threaded parent, and every document
-gets a fresh child whose memory is returned to the system when it exits.
+imported WeasyPrint once and rendered a small warm-up document (contracts.pdf_forkserver). Every child thus starts
+with fontconfig's, Pango's, HarfBuzz's and cffi's caches filled instead of paying for them on each document. Forking
+from it is safe from any threaded parent, and every document gets a fresh child whose memory is returned to the
+system when it exits.
 
 This module must not import Django: the fork server imports it without settings. The Django side
 (contracts.pdf) resolves the allowed static files and hands them over as a plain mapping. As with any multiprocessing
@@ -16,6 +18,7 @@ under `if __name__ == "__main__":` (manage.py, gunicorn, celery and pytest all d
 from __future__ import annotations
 
 import gc
+import logging
 import mimetypes
 import multiprocessing
 import posixpath
@@ -24,14 +27,18 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Relative URLs in the document resolve against this base. The `.invalid` top-level domain never resolves (RFC 6761),
 # and the fetcher below never opens a connection anyway: the base only gives relative paths an unambiguous home.
 STATIC_BASE_URL = "https://static.clm.invalid/"
+
+logger = logging.getLogger(__name__)
 
 
 class RenderError(Exception):
@@ -92,19 +99,89 @@ class Rendered:
     cpu_seconds: float = 0.0  # CPU time of the layout and PDF writing, unaffected by other load on the machine
 
 
+_thread_state = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """The calling thread's font configuration, kept for every document it renders.
+
+    WeasyPrint otherwise builds one per document: a fresh fontconfig configuration and Pango font map, so every font
+    lookup, fallback list and HarfBuzz face starts cold. Reusing it is safe: only @font-face rules change a
+    configuration, our stylesheet has none and user text cannot add CSS. It is per thread because Pango's font maps
+    are not thread-safe.
+    """
+    font_config = getattr(_thread_state, "font_config", None)
+    if font_config is None:
+        font_config = _thread_state.font_config = FontConfiguration()
+    return font_config
+
+
 def render_in_process(html: str, *, assets: Mapping[str, str]) -> Rendered:
     """Render in the calling process. Only for callers that already run under a time limit of their own."""
     fetcher = StaticAssetFetcher(assets)
     started = time.process_time()
-    pdf = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=fetcher).write_pdf()
+    pdf = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=fetcher).write_pdf(font_config=_font_config())
     return Rendered(
         pdf=pdf, requested=fetcher.requested, refused=fetcher.refused, cpu_seconds=time.process_time() - started
     )
 
 
+# The contract stylesheet in the source tree. The fork server cannot ask Django's staticfiles finders, and the warm-up
+# only needs the same fonts, sizes and layout features as a real document: without the file it still warms WeasyPrint.
+WARM_UP_ASSETS = {"pdf/contract.css": str(Path(__file__).resolve().parent.parent / "static" / "pdf" / "contract.css")}
+
+# A page of each kind of element that the contract template uses, in both document languages: the scripts, font
+# sizes, tables, running elements, page counters, watermark and (in English) hyphenation that a real render needs.
+WARM_UP_HTML = """<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">
+<link rel="stylesheet" href="pdf/contract.css"></head><body class="lang-{body_lang}">
+<header class="running-header"><span class="running-number">WARM-UP-0001</span>
+<span class="running-title">预热文档 Warm-up document</span></header>
+<footer class="running-footer">指纹 Fingerprint (SHA-256): <span class="fingerprint">0123456789abcdef</span></footer>
+<div class="running-page">第 <span class="page-number"></span> / <span class="page-count"></span> 页 Page</div>
+<div class="watermark">DRAFT / 草稿</div>
+<section class="cover"><p class="doc-kind">服务合同 Service contract</p><h1>预热合同 Warm-up contract</h1>
+<table class="cover-meta"><tr><th>合同编号</th><td class="mono">CLM-2026-0001</td><th>状态 Status</th>
+<td><span class="status status-draft">草稿 Draft</span></td></tr></table>
+<table class="parties"><tr><td class="party"><h2>甲方 <small>（客户） (customer)</small></h2>
+<p class="party-name">上海示范科技有限公司</p><dl><dt>统一社会信用代码</dt><dd class="mono">91310115MA1H8K2P7X</dd>
+</dl></td><td class="gap"></td><td class="party"><h2>乙方 Party B</h2><p class="party-name">Vendor Ltd.</p></td>
+</tr></table></section>
+<section><h2 class="section">1. 主要条款 Key terms</h2><table class="grid terms"><colgroup><col style="width: 24%">
+<col style="width: 76%"></colgroup><tr><th>期限 Term</th><td>2026年1月1日至2027年12月31日（24个月）</td></tr></table>
+<table class="grid"><thead><tr><th>项目 Item</th><th class="num">单价 (CNY)</th></tr></thead><tbody><tr>
+<td>坐席服务费<div class="note">备注 note</div></td><td class="num">6,500.00</td></tr></tbody><tfoot><tr>
+<th>合计 Total</th><td class="num">1,560,000.00</td></tr></tfoot></table></section>
+<section><h2 class="section">4. 条款 Agreed clauses</h2><p class="scope-note">1 项条款仍在谈判，未打印。</p>
+<h3 class="category">保密 Confidentiality</h3><div class="clause"><h4><span class="article">第1条 Article 1</span>
+数据 Data</h4><p class="clause-text">乙方应按照本合同约定提供服务，服务过程中产生的全部数据归甲方所有。<br>
+The vendor hands over all of our data within seven working days after the contract ends, notwithstanding any
+interdepartmental reorganisation, and keeps the records at the agreed storage location.</p></div>
+<p class="empty">无 None.</p></section>
+<section class="signatures"><h2 class="section">6. 签署 Signatures</h2><p class="sign-intro">双方已阅读并同意。</p>
+<table class="sign-row"><tr><td class="sign-box"><h3>甲方</h3><p class="party-name">上海示范科技有限公司</p>
+<p class="line">授权代表（签字） Date</p></td></tr></table>
+<table class="grid"><tr><td class="nowrap">2026年3月25日</td></tr></table></section>
+</body></html>"""
+
+
+def warm_up() -> None:
+    """Render the warm-up document once in each language, so later renders in this process (or in children forked
+    from it) find WeasyPrint's caches filled. A failure is logged and otherwise ignored: it only costs speed."""
+    for lang, body_lang in (("zh-Hans", "zh-hans"), ("en", "en")):
+        try:
+            render_in_process(WARM_UP_HTML.format(lang=lang, body_lang=body_lang), assets=WARM_UP_ASSETS)
+        except Exception:
+            logger.exception("PDF renderer warm-up failed")
+            return
+
+
 def _child(conn, html: str, assets: Mapping[str, str], memory_limit_bytes: int | None) -> None:
     if memory_limit_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_limit_bytes, memory_limit_bytes))
+        # A data limit (heap and private writable mappings), not an address-space limit: the fork server's warm-up
+        # leaves malloc arenas of the threads Pango started, address space that is already reserved and that malloc
+        # makes writable as it grows. Once a process is over its address-space limit, the kernel no longer checks
+        # that growth at all; the data limit counts it.
+        resource.setrlimit(resource.RLIMIT_DATA, (memory_limit_bytes, memory_limit_bytes))
     # The child lives for one document and its memory is capped above: the cycle collector would only spend time
     # walking WeasyPrint's box trees that the process exit frees anyway.
     gc.disable()
@@ -127,7 +204,7 @@ def _fork_server_context():
     with _context_lock:
         if _context is None:
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload([__name__])
+            ctx.set_forkserver_preload([__name__, f"{__package__}.pdf_forkserver"])
             _context = ctx
         return _context
 
