@@ -7,6 +7,7 @@ alike) and what they may see but not change answers 403. The views parse input, 
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
@@ -61,6 +62,8 @@ from .services import (
 )
 from .sharing import contract_share
 
+_CONTRACT_COLUMNS = tuple(field.name for field in Contract._meta.concrete_fields)
+
 
 def require_change(user, contract: Contract) -> None:
     if not user_can_change_contract(user, contract):
@@ -97,17 +100,35 @@ class ContractViewSet(viewsets.ModelViewSet):
     ordering_fields = ["number", "title", "status", "effective_date", "end_date", "created_at", "updated_at"]
 
     def get_queryset(self):
-        return (
+        contracts = (
             contracts_visible_to(self.request.user)
             .select_related("owner", "vendor")
             .prefetch_related(rows_prefetch("sla_targets"), rows_prefetch("fee_items"))
         )
+        if self.action == "list":
+            # A page shows only the owner's user name and the vendor's name of the rows it joins; their other columns
+            # (dates to parse, mostly) cost a twentieth of the request (issue 3).
+            contracts = contracts.only(*_CONTRACT_COLUMNS, "owner__username", "vendor__name")
+        return contracts
 
     def get_count_queryset(self):
         """The list's total from a query planned for counting (see the selectors); the same filters apply."""
-        if any(self.request.query_params.get(name) for name in ContractFilter.base_filters):
+        if self._filters_given():
             return self.filter_queryset(contracts_visible_to_for_counting(self.request.user))
         return contract_ids_visible_to(self.request.user)
+
+    def filter_queryset(self, queryset):
+        """Without a filter in the query string django-filter would still build and validate its form, for nothing:
+        about 1 ms of a page's 25 (issue 3). Ordering applies either way."""
+        if self._filters_given():
+            return super().filter_queryset(queryset)
+        for backend in self.filter_backends:
+            if not issubclass(backend, DjangoFilterBackend):
+                queryset = backend().filter_queryset(self.request, queryset, self)
+        return queryset
+
+    def _filters_given(self) -> bool:
+        return any(self.request.query_params.get(name) for name in ContractFilter.base_filters)
 
     def _render(self, contract: Contract, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=contract.pk)
