@@ -22,6 +22,7 @@ import logging
 import mimetypes
 import multiprocessing
 import posixpath
+import re
 import resource
 import threading
 import time
@@ -31,6 +32,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
+from weasyprint.pdf import fonts as weasyprint_pdf_fonts
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -98,6 +100,32 @@ class Rendered:
     refused: list[str] = field(default_factory=list)
     cpu_seconds: float = 0.0  # CPU time of the layout and PDF writing, unaffected by other load on the machine
 
+
+class _OpenArrayFFI:
+    """WeasyPrint's cffi handle for its font module, creating `T[N]` arrays as the open array type `T[]`.
+
+    Subsetting a font asks for `hb_codepoint_t[N]` with N the number of glyphs used, and cffi parses every type
+    string it has not seen before with pycparser: several milliseconds per new N, so twice per embedded font in every
+    document. An open array sized by its initial items is the same array, and its type is parsed once per process.
+    """
+
+    _ARRAY = re.compile(r"(\w+)\[(\d+)\]")
+
+    def __init__(self, ffi):
+        self._ffi = ffi
+
+    def new(self, cdecl, init=None):
+        match = self._ARRAY.fullmatch(cdecl) if isinstance(cdecl, str) else None
+        if match and isinstance(init, list | tuple) and len(init) == int(match[2]):
+            return self._ffi.new(f"{match[1]}[]", init)
+        return self._ffi.new(cdecl, init)
+
+    def __getattr__(self, name):
+        return getattr(self._ffi, name)
+
+
+if not isinstance(weasyprint_pdf_fonts.ffi, _OpenArrayFFI):
+    weasyprint_pdf_fonts.ffi = _OpenArrayFFI(weasyprint_pdf_fonts.ffi)
 
 _thread_state = threading.local()
 
@@ -204,7 +232,9 @@ def _fork_server_context():
     with _context_lock:
         if _context is None:
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload([__name__, f"{__package__}.pdf_forkserver"])
+            # "__main__" is multiprocessing's default: the server imports the caller's main script once, so children
+            # do not each import it again.
+            ctx.set_forkserver_preload(["__main__", __name__, f"{__package__}.pdf_forkserver"])
             _context = ctx
         return _context
 
@@ -227,18 +257,20 @@ def render_isolated(
     process = ctx.Process(target=_child, args=(sender, html, dict(assets), limit), daemon=True)
     process.start()
     sender.close()
+    outcome = None
     try:
         if not receiver.poll(timeout):
             raise RenderTimeout(f"rendering took longer than {timeout:g} s")
         outcome, payload = receiver.recv()
-        process.join(timeout=5)
     except EOFError:
         raise RenderError("the renderer stopped without a result") from None
     finally:
-        if process.is_alive():
-            process.kill()
-        process.join()
         receiver.close()
+        if outcome is None:
+            process.kill()
+            process.join()
+    # A child that has answered exits by itself and multiprocessing reaps it when the next child starts: waiting for
+    # its exit here would add the teardown of its memory to every render.
     if outcome != "ok":
         raise RenderError(payload)
     return payload
