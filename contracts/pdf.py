@@ -28,7 +28,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
@@ -40,7 +40,7 @@ from obligations.models import Obligation
 
 from . import pdf_sandbox
 from .filters import ContractFilter
-from .models import Clause, ClauseCategory, Contract, ExportJob
+from .models import Clause, ClauseCategory, Contract, ExportJob, FeeItem, SLATarget
 from .selectors import contracts_visible_to
 
 logger = logging.getLogger(__name__)
@@ -98,9 +98,28 @@ def _agreed_clauses(contract: Contract) -> list[Clause]:
     return list(contract.clauses.filter(status=Clause.Status.AGREED).order_by("order", "id"))
 
 
-def fingerprint_payload(contract: Contract, *, agreed_clauses: list[Clause] | None = None) -> dict:
-    """The canonical content the fingerprint hashes: terms, both parties' vendor identity, SLA rows, fees, clauses."""
+def _sla_targets(contract: Contract) -> list[SLATarget]:
+    return list(contract.sla_targets.order_by("order", "id"))
+
+
+def _fee_items(contract: Contract) -> list[FeeItem]:
+    return list(contract.fee_items.order_by("order", "id"))
+
+
+def fingerprint_payload(
+    contract: Contract,
+    *,
+    agreed_clauses: list[Clause] | None = None,
+    sla_targets: list[SLATarget] | None = None,
+    fee_items: list[FeeItem] | None = None,
+) -> dict:
+    """The canonical content the fingerprint hashes: terms, both parties' vendor identity, SLA rows, fees, clauses.
+
+    A caller that has already read the agreed clauses, SLA rows or fee items (in their order) passes them in.
+    """
     clauses = _agreed_clauses(contract) if agreed_clauses is None else agreed_clauses
+    sla_targets = _sla_targets(contract) if sla_targets is None else sla_targets
+    fee_items = _fee_items(contract) if fee_items is None else fee_items
     vendor = contract.vendor
     return {
         "schema": FINGERPRINT_SCHEMA,
@@ -117,7 +136,7 @@ def fingerprint_payload(contract: Contract, *, agreed_clauses: list[Clause] | No
                 "unit": _canonical(row.unit),
                 "period": _canonical(row.period),
             }
-            for row in contract.sla_targets.order_by("order", "id")
+            for row in sla_targets
         ],
         "fee_items": [
             {
@@ -127,7 +146,7 @@ def fingerprint_payload(contract: Contract, *, agreed_clauses: list[Clause] | No
                 "quantity": _canonical(row.quantity),
                 "note": _canonical(row.note),
             }
-            for row in contract.fee_items.order_by("order", "id")
+            for row in fee_items
         ],
         "clauses": [
             {
@@ -141,13 +160,13 @@ def fingerprint_payload(contract: Contract, *, agreed_clauses: list[Clause] | No
     }
 
 
-def contract_fingerprint(contract: Contract, *, agreed_clauses: list[Clause] | None = None) -> str:
+def contract_fingerprint(contract: Contract, **rows) -> str:
     """SHA-256 of the canonical terms: equal terms give an equal fingerprint, whatever the language or render time.
 
     Status, owner, notes and timestamps are left out on purpose, so signing a negotiated contract keeps the
     fingerprint the vendor already saw on the draft.
     """
-    payload = fingerprint_payload(contract, agreed_clauses=agreed_clauses)
+    payload = fingerprint_payload(contract, **rows)
     serialised = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(serialised.encode("utf-8")).hexdigest()
 
@@ -295,9 +314,12 @@ def contract_document_context(contract: Contract) -> dict:
     """Everything the template shows, formatted in the active language. One query per child table."""
     contract = Contract.objects.select_related("vendor").get(pk=contract.pk)
     agreed = _agreed_clauses(contract)
-    waived = contract.clauses.filter(status=Clause.Status.WAIVED).count()
-    not_agreed = contract.clauses.exclude(status__in=(Clause.Status.AGREED, Clause.Status.WAIVED)).count()
-    fee_items = list(contract.fee_items.order_by("order", "id"))
+    left_out = contract.clauses.aggregate(
+        waived=Count("pk", filter=Q(status=Clause.Status.WAIVED)),
+        not_agreed=Count("pk", filter=~Q(status__in=(Clause.Status.AGREED, Clause.Status.WAIVED))),
+    )
+    sla_targets = _sla_targets(contract)
+    fee_items = _fee_items(contract)
     total = sum((item.amount for item in fee_items), Decimal(0))
     today = timezone.localdate()
     obligations = list(
@@ -313,7 +335,9 @@ def contract_document_context(contract: Contract) -> dict:
         "status_label": contract.get_status_display(),
         "category_label": contract.get_category_display(),
         "watermark": contract.status in WATERMARKED_STATUSES,
-        "fingerprint": contract_fingerprint(contract, agreed_clauses=agreed),
+        "fingerprint": contract_fingerprint(
+            contract, agreed_clauses=agreed, sla_targets=sla_targets, fee_items=fee_items
+        ),
         "effective_date": _date(contract.effective_date),
         "end_date": _date(contract.end_date),
         "signed_on": _date(contract.signed_on) if contract.signed_on else _("Not signed yet"),
@@ -326,7 +350,7 @@ def contract_document_context(contract: Contract) -> dict:
                 "unit": row.unit,
                 "period": row.period,
             }
-            for row in contract.sla_targets.order_by("order", "id")
+            for row in sla_targets
         ],
         "fee_items": [
             {
@@ -342,8 +366,8 @@ def contract_document_context(contract: Contract) -> dict:
         "fee_total": _number(total) if fee_items else None,
         "currency": contract.currency,
         "clause_sections": _clause_sections(agreed),
-        "waived_count": waived,
-        "not_agreed_count": not_agreed,
+        "waived_count": left_out["waived"],
+        "not_agreed_count": left_out["not_agreed"],
         "obligations": [
             {
                 "due_date": _date(obligation.due_date),
