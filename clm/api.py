@@ -1,8 +1,10 @@
 """API plumbing shared by every app: pagination, role permissions, a quick read path for output serializers and the
 mapping of domain errors to HTTP answers."""
 
+from collections.abc import Callable
 from functools import partial
 from operator import attrgetter
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator as DjangoPaginator
@@ -82,14 +84,19 @@ _BUILTIN_CONVERTERS = {fields.IntegerField: int, fields.CharField: str}
 # that is not an instance of Meta.model, take DRF's generic path. (A comment, not a docstring: the schema would show
 # it for every subclass without a docstring of its own.)
 class QuickReadSerializer(serializers.ModelSerializer):
-    _plans: dict[type, list] = {}
+    _plans: dict[type, "_Plan"] = {}
 
     def to_representation(self, instance):
         if not isinstance(instance, self.Meta.model):
             return super().to_representation(instance)
         plan = self._plans.get(type(self)) or self._make_plan()
+        columns = plan.columns(instance)
         ret = {}
-        for name, read in plan:
+        for name, column, convert, read in plan.steps:
+            if read is None:
+                value = columns[column]
+                ret[name] = value if value is None or convert is None else convert(value)
+                continue
             try:
                 ret[name] = read(self, instance)
             except fields.SkipField:
@@ -97,36 +104,58 @@ class QuickReadSerializer(serializers.ModelSerializer):
         return ret
 
     @classmethod
-    def _make_plan(cls) -> list:
+    def _make_plan(cls) -> "_Plan":
         model_fields = {f.name: f for f in cls.Meta.model._meta.concrete_fields}
-        plan = [(name, _reader(field, model_fields)) for name, field in cls().fields.items() if not field.write_only]
-        cls._plans[cls] = plan
+        attnames, steps = [], []
+        for name, field in cls().fields.items():
+            if field.write_only:
+                continue
+            column = _column(field, model_fields)
+            if column is None:
+                steps.append((name, None, None, _reader(field)))
+            else:
+                attname, convert = column
+                steps.append((name, len(attnames), convert, None))
+                attnames.append(attname)
+        cls._plans[cls] = plan = _Plan(_columns_getter(attnames), steps)
         return plan
 
 
-def _reader(field, model_fields: dict):
-    """How to read one field: a function of (serializer, instance) that returns the field's output or raises
+class _Plan(NamedTuple):
+    columns: Callable  # instance -> the values of the model columns the fields show, in one call
+    steps: list  # (name, index in columns or None, converter or None, reader or None), in the fields' order
+
+
+def _columns_getter(attnames: list[str]) -> Callable:
+    """attrgetter, answering a tuple however many names (with one, attrgetter answers the bare value)."""
+    if len(attnames) > 1:
+        return attrgetter(*attnames)
+    return lambda instance: tuple(getattr(instance, attname) for attname in attnames)
+
+
+def _column(field, model_fields: dict) -> tuple[str, Callable | None] | None:
+    """The model column a field shows as it is, and how to convert a value that is not None; None for the rest."""
+    kind = type(field)
+    model_field = model_fields.get(field.source_attrs[0]) if len(field.source_attrs) == 1 else None
+    if model_field is None or kind not in _CONTEXT_FREE_FIELDS:
+        return None
+    if not model_field.is_relation:
+        return model_field.attname, _BUILTIN_CONVERTERS.get(kind, field.to_representation)
+    if kind is relations.PrimaryKeyRelatedField and field.pk_field is None:
+        return model_field.attname, None  # the pk-only optimisation: the foreign key column is the output
+    return None
+
+
+def _reader(field):
+    """How to read any other field: a function of (serializer, instance) that returns the field's output or raises
     SkipField, exactly as Serializer.to_representation would."""
     kind = type(field)
-    source = field.source_attrs[0] if len(field.source_attrs) == 1 else None
-    model_field = model_fields.get(source)
-    if model_field is not None and kind in _CONTEXT_FREE_FIELDS:
-        if kind is relations.PrimaryKeyRelatedField and model_field.is_relation and field.pk_field is None:
-            get, convert = attrgetter(model_field.attname), None  # the pk-only optimisation: the column is the output
-        elif not model_field.is_relation:
-            get, convert = attrgetter(model_field.attname), _BUILTIN_CONVERTERS.get(kind, field.to_representation)
-        else:
-            return partial(_read_generic, field)
-
-        def read_column(serializer, instance):
-            value = get(instance)
-            if value is None or convert is None:
-                return value
-            return convert(value)
-
-        return read_column
-    if kind is serializers.ListSerializer and isinstance(field.child, QuickReadSerializer) and source is not None:
-        return partial(_read_rows, source, field)
+    if (
+        kind is serializers.ListSerializer
+        and isinstance(field.child, QuickReadSerializer)
+        and len(field.source_attrs) == 1
+    ):
+        return partial(_read_rows, field.source_attrs[0], field)
     if kind in _CONTEXT_FREE_FIELDS:
         return partial(_read_generic, field)
     return partial(_read_live, field.field_name)

@@ -11,7 +11,7 @@ from rest_framework.renderers import JSONRenderer
 
 from clm.api import QuickReadSerializer, rows_prefetch
 from contracts.models import Contract
-from contracts.serializers import ContractSerializer
+from contracts.serializers import ContractSerializer, SLATargetSerializer
 from tests.factories import ContractFactory, FeeItemFactory, SLATargetFactory, UserFactory
 
 
@@ -125,3 +125,23 @@ def test_the_quick_path_reads_prefetched_rows_without_a_query(db, django_assert_
 
     assert [row["order"] for row in data["sla_targets"]] == [0, 1]
     assert [row["quantity"] for row in data["fee_items"]] == ["20.00", "21.00"]
+
+
+@pytest.mark.parametrize("names", [["number"], ["owner"], ["vendor", "sla_targets"], ["predecessor", "auto_renew"]])
+def test_a_serializer_with_few_fields_renders_exactly_as_drf_renders_it(db, monkeypatch, names):
+    """One column, none, or a relation only: the plan reads the columns in one call however many there are."""
+    declared = {
+        "owner": serializers.SlugRelatedField(slug_field="username", read_only=True),
+        "sla_targets": SLATargetSerializer(many=True, read_only=True),
+    }
+    meta = type("Meta", (), {"model": Contract, "fields": names})
+    Few = type("Few", (QuickReadSerializer,), {"Meta": meta, **{n: f for n, f in declared.items() if n in names}})
+    contract = _as_the_api_reads_it(_every_field_set())
+
+    quick = JSONRenderer().render(Few(contract).data)
+    with monkeypatch.context() as patch:
+        patch.setattr(QuickReadSerializer, "to_representation", serializers.ModelSerializer.to_representation)
+        generic = JSONRenderer().render(Few(contract).data)
+
+    assert quick == generic
+    assert list(Few(contract).data) == names
