@@ -15,10 +15,10 @@ import time
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, transaction
 from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
+from bench._support import QueryCounter
 from contracts.models import (
     Contract,
     ContractGroupObjectPermission,
@@ -197,9 +197,9 @@ def _time_api(user: User) -> tuple[list[float], list[float], int, int]:
         wall.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
         assert response.status_code == 200, response.content[:200]
-    with CaptureQueriesContext(connection) as queries:
+    with QueryCounter() as queries:
         count = client.get(PAGE).json()["count"]
-    return wall, cpu, count, len(queries.captured_queries)
+    return wall, cpu, count, queries.count
 
 
 def _time_bare(user: User) -> list[float]:

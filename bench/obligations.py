@@ -16,7 +16,7 @@ from accounts.models import User
 from bench._support import QueryCounter
 from contracts.models import Contract, ContractSearchText, PriceChangeNotice
 from obligations.calendar import load_calendar
-from obligations.models import Obligation
+from obligations.models import Obligation, Reminder
 from obligations.services import derive_obligations, derive_obligations_bulk
 from vendors.models import Certification, Vendor
 from vendors.rules import credit_code_check_char
@@ -48,7 +48,11 @@ def _clean_previous_run() -> None:
         (Contract.history.model, "id"),
         (Contract, "id"),
     ]
+    obligations = f"SELECT id FROM {quote(Obligation._meta.db_table)} WHERE contract_id IN ({contracts})"  # noqa: S608
     with transaction.atomic(), connection.cursor() as cursor:
+        # Reminders exist when another scenario's sweep ran over these obligations (an interrupted run).
+        reminders = quote(Reminder._meta.db_table)
+        cursor.execute(f"DELETE FROM {reminders} WHERE obligation_id IN ({obligations})", [PREFIX + "%"])  # noqa: S608
         for model, column in rows:
             table = quote(model._meta.db_table)
             cursor.execute(f"DELETE FROM {table} WHERE {quote(column)} IN ({contracts})", [PREFIX + "%"])  # noqa: S608
@@ -152,6 +156,13 @@ def _one_by_one(contracts: list[Contract], label: str, calendar) -> tuple[float,
 
 
 def run() -> dict:
+    try:
+        return _run()
+    finally:
+        _clean_previous_run()
+
+
+def _run() -> dict:
     _clean_previous_run()
     started = time.perf_counter()
     few, many = _setup()

@@ -169,6 +169,13 @@ def _sweep(total: int) -> dict:
 
 
 def run() -> dict:
+    try:
+        return _run()
+    finally:
+        _clean_previous_run()
+
+
+def _run() -> dict:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
     _clean_previous_run()
