@@ -5,12 +5,14 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from accounts.models import Role, User
 from contracts import services
 from contracts.lifecycle import contract_renew
 from contracts.models import Clause, ClauseRevision, ClauseTemplate, Contract, ContractSearchText
 from contracts.search import RegisterQuery, contract_register, search_document, search_needle
+from tests.factories import ContractFactory
 from vendors.rules import credit_code_check_char
 from vendors.services import vendor_create, vendor_update
 
@@ -136,3 +138,17 @@ def test_the_rebuild_command_makes_a_bulk_loaded_contract_searchable(buyer, cont
 def test_the_rebuild_command_refuses_an_unknown_contract_number():
     with pytest.raises(CommandError):
         call_command("rebuild_search_text", contract="CLM-1999-9999")
+
+
+@pytest.mark.postgres
+def test_a_rare_word_is_looked_up_in_the_trigram_index_not_by_reading_every_search_text():
+    """The register's substring search can use pg_trgm's index; the plan names it once the table has rows."""
+    ContractFactory.create_batch(3, title="呼叫中心外包合同")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT contract_id FROM contracts_contractsearchtext WHERE text LIKE %s", ["%第三方审计%"]
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "contracts_search_text_trgm" in plan

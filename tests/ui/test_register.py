@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from contracts import services
-from contracts.models import ClauseTemplate
+from contracts import search, services
+from contracts.models import ClauseTemplate, Contract
 from contracts.search import RegisterQuery, contract_register, register_page
 from tests.factories import ClauseFactory, ContractFactory, VendorFactory
 
@@ -259,15 +259,17 @@ def test_latin_search_ignores_letter_case(client, people, register):
     assert numbers(client.get(reverse("contracts:list"), {"q": "EMAIL SUPPORT"})) == ["CLM-2026-0103"]
 
 
-def test_register_page_and_total_cost_one_query_with_search_and_two_without(people, register):
+def test_register_page_and_total_cost_two_queries_with_or_without_search_and_one_when_none_match(people, register):
     today = date(2026, 1, 1)
     owner = people["owner"]
     contract_register(owner, RegisterQuery(), today=today)  # loads the owner's role permissions, as a request does
 
     with CaptureQueriesContext(connection) as found:
         page = register_page(owner, RegisterQuery(q="呼叫"), 1, 25, today=today)
+        found_rows = [c.number for c in page]
     with CaptureQueriesContext(connection) as nothing:
         empty = register_page(owner, RegisterQuery(q="无此词"), 1, 25, today=today)
+        assert list(empty) == []
     with CaptureQueriesContext(connection) as listed:
         everything = register_page(owner, RegisterQuery(), 1, 25, today=today)
         listed_rows = [c.number for c in everything]
@@ -275,7 +277,7 @@ def test_register_page_and_total_cost_one_query_with_search_and_two_without(peop
         active = register_page(owner, RegisterQuery(status="active"), 1, 25, today=today)
         active_rows = [c.number for c in active]
 
-    assert (page.paginator.count, len(found.captured_queries)) == (1, 1)
+    assert (found_rows, page.paginator.count, len(found.captured_queries)) == (["CLM-2026-0101"], 1, 2)
     assert (empty.paginator.count, len(nothing.captured_queries)) == (0, 1)
     assert listed_rows == ["CLM-2026-0103", "CLM-2026-0102", "CLM-2026-0101"]
     assert (everything.paginator.count, len(listed.captured_queries)) == (3, 2)
@@ -284,3 +286,52 @@ def test_register_page_and_total_cost_one_query_with_search_and_two_without(peop
         1,
         2,
     )
+
+
+@pytest.fixture
+def many_matches(people, monkeypatch):
+    """Five contracts of the owner's that mention 外呼, and a search that stops counting at three."""
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 3)
+    owner = people["owner"]
+    for n, title in enumerate(["乙", "丁", "甲", "戊", "丙"], start=1):
+        ContractFactory(number=f"CLM-2026-03{n:02d}", title=f"外呼服务合同{title}", owner=owner)
+    ContractFactory(number="CLM-2026-0399", title="外呼服务合同（他人）", owner=people["other_staff"])
+
+
+def test_a_search_with_more_matches_than_the_cap_says_so_and_pages_through_the_first_ones(client, people, many_matches):
+    client.force_login(people["owner"])
+
+    first = client.get(reverse("contracts:list"), {"q": "外呼", "sort": "number"})
+    second = client.get(reverse("contracts:list"), {"q": "外呼", "sort": "number", "page": 2})
+
+    page = first.context["page_obj"]
+    assert (page.paginator.capped, page.paginator.count) == (True, 3)
+    assert numbers(first) == ["CLM-2026-0301", "CLM-2026-0302", "CLM-2026-0303"]
+    assert "More than 3 contracts match" in first.content.decode()
+    assert numbers(second) == ["CLM-2026-0301", "CLM-2026-0302", "CLM-2026-0303"]  # past the cap: the last page
+
+
+def test_a_capped_search_keeps_the_users_sort_order_and_access(people, many_matches):
+    owner = people["owner"]
+    today = date(2026, 1, 1)
+
+    by_title = register_page(owner, RegisterQuery(q="外呼", sort="-title"), 1, 2, today=today)
+    newest = register_page(owner, RegisterQuery(q="外呼"), 1, 25, today=today)
+
+    assert [c.title for c in by_title] == ["外呼服务合同甲", "外呼服务合同戊"]
+    assert by_title.paginator.capped and by_title.paginator.num_pages == 2
+    assert [c.number for c in newest] == ["CLM-2026-0305", "CLM-2026-0304", "CLM-2026-0303"]
+    assert "CLM-2026-0399" not in {c.number for c in newest}
+
+
+def test_a_search_within_the_cap_counts_exactly_and_sorts_by_any_column(people, many_matches):
+    owner = people["owner"]
+    today = date(2026, 1, 1)
+    Contract.objects.filter(number__in=["CLM-2026-0301", "CLM-2026-0303"]).update(status="active")
+
+    active = register_page(owner, RegisterQuery(q="外呼", status="active", sort="-title"), 1, 25, today=today)
+    one = register_page(owner, RegisterQuery(q="外呼服务合同丙"), 1, 25, today=today)
+
+    assert (active.paginator.capped, active.paginator.count) == (False, 2)
+    assert [c.number for c in active] == ["CLM-2026-0303", "CLM-2026-0301"]
+    assert (one.paginator.capped, one.paginator.count, [c.number for c in one]) == (False, 1, ["CLM-2026-0305"])
