@@ -244,10 +244,10 @@ WARM_UP_HTML = """<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"
 <td>坐席服务费<div class="note">备注 note</div></td><td class="num">6,500.00</td></tr></tbody><tfoot><tr>
 <th>合计 Total</th><td class="num">1,560,000.00</td></tr></tfoot></table></section>
 <section><h2 class="section">4. 条款 Agreed clauses</h2><p class="scope-note">1 项条款仍在谈判，未打印。</p>
-<h3 class="category">保密 Confidentiality</h3><div class="clause"><h4><span class="article">第1条 Article 1</span>
-数据 Data</h4><p class="clause-text">乙方应按照本合同约定提供服务，服务过程中产生的全部数据归甲方所有。<br>
+<h3 class="category">保密 Confidentiality</h3><h4 class="article">第1条 Article 1&ensp;数据 Data</h4>
+<p class="clause-text">乙方应按照本合同约定提供服务，服务过程中产生的全部数据归甲方所有。<br>
 The vendor hands over all of our data within seven working days after the contract ends, notwithstanding any
-interdepartmental reorganisation, and keeps the records at the agreed storage location.</p></div>
+interdepartmental reorganisation, and keeps the records at the agreed storage location.</p>
 <p class="empty">无 None.</p></section>
 <section class="signatures"><h2 class="section">6. 签署 Signatures</h2><p class="sign-intro">双方已阅读并同意。</p>
 <table class="sign-row"><tr><td class="sign-box"><h3>甲方</h3><p class="party-name">上海示范科技有限公司</p>
