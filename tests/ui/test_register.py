@@ -293,8 +293,10 @@ def many_matches(people, monkeypatch):
     """Five contracts of the owner's that mention 外呼, and a search that stops counting at three."""
     monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 3)
     owner = people["owner"]
-    for n, title in enumerate(["乙", "丁", "甲", "戊", "丙"], start=1):
-        ContractFactory(number=f"CLM-2026-03{n:02d}", title=f"外呼服务合同{title}", owner=owner)
+    for n, (title, ends) in enumerate(zip("乙丁甲戊丙", [9, 7, 11, 8, 10], strict=True), start=1):
+        ContractFactory(
+            number=f"CLM-2026-03{n:02d}", title=f"外呼服务合同{title}", owner=owner, end_date=date(2026, ends, 30)
+        )
     ContractFactory(number="CLM-2026-0399", title="外呼服务合同（他人）", owner=people["other_staff"])
 
 
@@ -317,11 +319,13 @@ def test_a_capped_search_keeps_the_users_sort_order_and_access(people, many_matc
 
     by_title = register_page(owner, RegisterQuery(q="外呼", sort="-title"), 1, 2, today=today)
     newest = register_page(owner, RegisterQuery(q="外呼"), 1, 25, today=today)
+    ending_last = register_page(owner, RegisterQuery(q="外呼", status="draft", sort="-end_date"), 1, 25, today=today)
 
     assert [c.title for c in by_title] == ["外呼服务合同甲", "外呼服务合同戊"]
     assert by_title.paginator.capped and by_title.paginator.num_pages == 2
     assert [c.number for c in newest] == ["CLM-2026-0305", "CLM-2026-0304", "CLM-2026-0303"]
     assert "CLM-2026-0399" not in {c.number for c in newest}
+    assert [c.number for c in ending_last] == ["CLM-2026-0303", "CLM-2026-0305", "CLM-2026-0301"]
 
 
 def test_a_search_within_the_cap_counts_exactly_and_sorts_by_any_column(people, many_matches):
