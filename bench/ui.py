@@ -6,9 +6,9 @@ contracts), plus three clauses and ten obligations per contract generated inside
 itself on the next run.
 
 Figures: median and p95 server time (Django test client, whole request: session, access selector, queries,
-template) and queries per page. Target: staff p95 under 150 ms, and a query count per page that does not grow with
-the data: each page's queries are counted before the clauses and obligations are added and again after (a page with
-nothing to show may skip the read of the rows it would show).
+template) and queries per page. Target: staff p95 under 150 ms, and a query count per page that stays the same as
+the data grows: each page's queries are counted when a tenth of the clauses and obligations are there, and again
+with all of them.
 """
 
 from __future__ import annotations
@@ -45,11 +45,14 @@ CLAUSE_TEXTS = [
     "Either party may terminate for material breach not cured within thirty days of notice.",
     "乙方应保证客服人员流失率低于百分之十，并维持后备人员池。",
 ]
+FIRST_TENTH = "(id / 1000) %% 10 = 0"  # a condition inside SQL with %(name)s parameters
 OBLIGATION_KINDS = ["renewal_window", "certificate_expiry", "custom", "trial_review", "data_handover"]
 
 
-def _ours() -> str:
-    return f"SELECT id FROM {connection.ops.quote_name(Contract._meta.db_table)} WHERE number LIKE %(like)s"  # noqa: S608
+def _ours(part: str = "TRUE") -> str:
+    """The scenario's contracts, or the `part` of them (an SQL condition on id)."""
+    table = connection.ops.quote_name(Contract._meta.db_table)
+    return f"SELECT id FROM {table} WHERE number LIKE %(like)s AND ({part})"  # noqa: S608
 
 
 def _remove_added_rows() -> None:
@@ -71,7 +74,8 @@ def _users() -> tuple[User, User]:
     return dataset._create_data()
 
 
-def _add_clauses_and_obligations() -> None:
+def _add_clauses_and_obligations(part: str) -> None:
+    """Three clauses and ten obligations for each contract in `part`, and their search texts."""
     q = connection.ops.quote_name
     params = {"like": dataset.PREFIX + "%", "texts": CLAUSE_TEXTS, "kinds": OBLIGATION_KINDS}
     with transaction.atomic(), connection.cursor() as cursor:
@@ -79,7 +83,7 @@ def _add_clauses_and_obligations() -> None:
             f"""INSERT INTO {q(Clause._meta.db_table)}
                 (contract_id, category, title, text, status, "order", version, created_at, updated_at)
             SELECT c.id, 'other', '条款 ' || k, (%(texts)s::text[])[1 + (c.id + k) %% 6], 'draft', k, 1, now(), now()
-            FROM ({_ours()}) c CROSS JOIN generate_series(1, 3) AS k""",  # noqa: S608
+            FROM ({_ours(part)}) c CROSS JOIN generate_series(1, 3) AS k""",  # noqa: S608
             params,
         )
         cursor.execute(
@@ -91,7 +95,7 @@ def _add_clauses_and_obligations() -> None:
                 current_date + ((c.id * 7 + k * 31) %% 400 - 160)::int,
                 CASE WHEN k %% 3 = 0 THEN 'done' ELSE 'open' END, 'us',
                 CASE WHEN k %% 5 = 2 THEN 'manual' ELSE 'derived' END, false, false, now(), now()
-            FROM ({_ours()}) c CROSS JOIN generate_series(1, 10) AS k""",  # noqa: S608
+            FROM ({_ours(part)}) c CROSS JOIN generate_series(1, 10) AS k""",  # noqa: S608
             params,
         )
         # Each contract's search text, as contracts.search.search_document builds it (one field per line,
@@ -103,7 +107,7 @@ def _add_clauses_and_obligations() -> None:
                 FROM {q(Clause._meta.db_table)} cl WHERE cl.contract_id = c.id
             )))
             FROM {q(Contract._meta.db_table)} c JOIN {q(Vendor._meta.db_table)} v ON v.id = c.vendor_id
-            WHERE c.id IN ({_ours()})
+            WHERE c.id IN ({_ours(part)})
             ON CONFLICT (contract_id) DO UPDATE SET text = EXCLUDED.text""",  # noqa: S608
             params,
         )
@@ -153,10 +157,13 @@ def run() -> dict:
     try:
         with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
             clients = _clients(staff, manager)
+            # A tenth of the contracts first (whole thousands of ids, so the staff user's own contracts are among
+            # them), the queries per page counted, then the other nine tenths.
+            _add_clauses_and_obligations(FIRST_TENTH)
             before = {
                 (label, page): _query_count(c, url) for label, c in clients.items() for page, url in PAGES.items()
             }
-            _add_clauses_and_obligations()
+            _add_clauses_and_obligations(f"NOT ({FIRST_TENTH})")
             obligations = Obligation.objects.filter(contract__number__startswith=dataset.PREFIX).count()
             print(
                 f"data: {dataset.CONTRACTS:,} contracts, {obligations:,} obligations, "
@@ -167,7 +174,7 @@ def run() -> dict:
                     samples, queries = _measure(client, url)
                     median, p95 = statistics.median(samples), _percentile(samples, 95)
                     print(f"{label:8s} {page:26s} median {median:6.1f} ms, p95 {p95:6.1f} ms, {queries} queries/page")
-                    if queries > before[label, page]:
+                    if queries != before[label, page]:
                         growth.append(f"{label} {page}: {before[label, page]} -> {queries}")
                     key = f"{label}_{page.replace(' ', '_').replace('+', 'and')}"
                     figures.update({f"{key}_median_ms": median, f"{key}_p95_ms": p95, f"{key}_queries": queries})
@@ -177,7 +184,7 @@ def run() -> dict:
     verdict = "met" if staff_p95 < TARGET_P95_MS else "MISSED"
     print(f"target: staff p95 < {TARGET_P95_MS} ms ({verdict}, worst page {staff_p95:.1f} ms)")
     print(
-        "queries per page did not grow after adding 300,000 clauses and 1,000,000 obligations: "
+        "queries per page unchanged from a tenth of the clauses and obligations to all of them: "
         + ("yes" if not growth else "NO (" + "; ".join(growth) + ")")
     )
     return figures
