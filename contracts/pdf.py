@@ -31,7 +31,6 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
-from django.utils.safestring import mark_safe
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -301,6 +300,17 @@ def _clause_sections(clauses: list[Clause]) -> list[ClauseSection]:
     return sections
 
 
+def _page_label() -> tuple[str, str, str]:
+    """The translated "Page x / y" as the text before, between and after its numbers, which only the page's margin
+    box knows (CSS counters). A translation that puts the page count first falls back to a bare "x / y"."""
+    label = _("Page %(page)s / %(pages)s") % {"page": "\x00", "pages": "\x01"}
+    before, _page, rest = label.partition("\x00")
+    between, _pages, after = rest.partition("\x01")
+    if not _page or not _pages:
+        return "", " / ", ""
+    return before, between, after
+
+
 def _company() -> dict[str, str]:
     return {
         "name": settings.COMPANY_NAME,
@@ -380,9 +390,8 @@ def contract_document_context(contract: Contract) -> dict:
             }
             for obligation in obligations
         ],
-        # Empty markers that the stylesheet fills with CSS page counters (only margin boxes know the page number).
-        "page_number": mark_safe('<span class="page-number"></span>'),
-        "page_count": mark_safe('<span class="page-count"></span>'),
+        "fingerprint_label": _("Fingerprint (SHA-256)"),
+        "page_label": _page_label(),
         "signature_parties": [
             (pgettext("contract party", "Party A"), settings.COMPANY_NAME),
             (pgettext("contract party", "Party B"), contract.vendor.name),
