@@ -191,6 +191,16 @@ class Contract(models.Model):
     def get_absolute_url(self):
         return reverse("contracts:detail", args=[self.pk])
 
+    # get_FOO_display rebuilds a dict of every choice on each call, and hashing a lazy label translates it: the
+    # register's 25 rows paid for some 300 translations. These look the one label up.
+    @property
+    def status_label(self) -> str:
+        return str(self.Status(self.status).label)
+
+    @property
+    def category_label(self) -> str:
+        return str(self.Category(self.category).label)
+
     @property
     def notice_given(self) -> bool:
         return self.notice_given_on is not None
