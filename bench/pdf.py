@@ -20,6 +20,7 @@ import sys
 import time
 from datetime import date
 from decimal import Decimal
+from html import unescape
 
 from django.utils.html import escape, strip_tags
 
@@ -170,7 +171,11 @@ def _pages(pdf: bytes) -> int:
 def _bare_html(html: str) -> str:
     """The document's text as plain paragraphs: what WeasyPrint costs with no styling at all."""
     body = html[html.index("<body") :]
-    blocks = [block.strip() for block in strip_tags(re.sub(r"<(/p|/h\d|/tr|br)[^>]*>", "\n", body)).split("\n")]
+    # The running header and footer are attributes of one element (the margin boxes print them): keep their text.
+    running = " ".join(unescape(value) for value in re.findall(r'data-[\w-]+="([^"]*)"', body[: body.index("</div>")]))
+    blocks = [running] + [
+        block.strip() for block in strip_tags(re.sub(r"<(/p|/h\d|/tr|br)[^>]*>", "\n", body)).split("\n")
+    ]
     paragraphs = "".join(f"<p>{escape(block)}</p>" for block in blocks if block)
     # The same font as the document, so the ratio measures the document's structure, not fontconfig's fallback search.
     head = '<meta charset="utf-8"><style>body { font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei"; }</style>'
