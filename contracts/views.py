@@ -124,8 +124,9 @@ def _register_query(request: HttpRequest):
 @require_GET
 def contract_list(request: HttpRequest) -> HttpResponse:
     form, query = _register_query(request)
-    page = register_page(request.user, query, request.GET.get("page"), PAGE_SIZE, today=timezone.localdate())
-    context = {"form": form, "query": query, "page_obj": page, "contracts": page.object_list}
+    today = timezone.localdate()
+    page = register_page(request.user, query, request.GET.get("page"), PAGE_SIZE, today=today)
+    context = {"form": form, "query": query, "page_obj": page, "contracts": page.object_list, "today": today}
     template = "contracts/_register_results.html" if request.htmx else "contracts/list.html"
     return render(request, template, context)
 

@@ -1,7 +1,12 @@
 """The contract pages obey the same access rules as the data: who sees, who changes, and 404 for a hidden contract."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +134,28 @@ def test_tab_is_served_alone_to_htmx(client, people, contract):
     html = response.content.decode()
     assert "<html" not in html
     assert contract.clauses.first().title in html
+
+
+def test_a_contract_that_renewed_by_itself_shows_the_end_of_its_current_term(client, people):
+    """The stored end date is the initial term's; after rolling over, a buyer needs the current term's end."""
+    this_year = timezone.localdate().year
+    rolled = ContractFactory(
+        number="CLM-2024-0042",
+        owner=people["owner"],
+        status="active",
+        auto_renew=True,
+        renewal_term_months=12,
+        effective_date=date(this_year - 2, 1, 1),
+        end_date=date(this_year - 2, 12, 31),
+    )
+    initial = ContractFactory(number="CLM-2026-0043", owner=people["owner"], status="active", auto_renew=True)
+    initial.effective_date, initial.end_date = date(this_year, 1, 1), date(this_year, 12, 31)
+    initial.save()
+    client.force_login(people["owner"])
+
+    register = client.get(reverse("contracts:list"), {"sort": "number"}).content.decode()
+    terms = client.get(reverse("contracts:detail", args=[rolled.pk])).content.decode()
+
+    assert f"current term to {this_year}-12-31" in register
+    assert register.count("current term to") == 1  # the contract still in its initial term shows its end date only
+    assert f"{this_year}-01-01 to {this_year}-12-31 (renewal term 2)" in terms
