@@ -21,6 +21,7 @@ import gc
 import logging
 import mimetypes
 import multiprocessing
+import os
 import posixpath
 import re
 import resource
@@ -29,6 +30,7 @@ import time
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -267,7 +269,13 @@ def warm_up() -> None:
             return
 
 
-def _child(conn, html: str, assets: Mapping[str, str], memory_limit_bytes: int | None) -> None:
+def _child(conn, memory_limit_bytes: int | None) -> None:
+    """A renderer for one document: waits for it on `conn`, answers on `conn`, exits.
+
+    It is started as the spare for the next document while the current one renders (see render_isolated), so forking
+    and multiprocessing's start-up are paid before the caller asks, not while it waits. Every document still gets a
+    fresh process with its own limits, used once.
+    """
     if memory_limit_bytes:
         # A data limit (heap and private writable mappings), not an address-space limit: the fork server's warm-up
         # leaves malloc arenas of the threads Pango started, address space that is already reserved and that malloc
@@ -277,6 +285,10 @@ def _child(conn, html: str, assets: Mapping[str, str], memory_limit_bytes: int |
     # The child lives for one document and its memory is capped above: the cycle collector would only spend time
     # walking WeasyPrint's box trees that the process exit frees anyway.
     gc.disable()
+    try:
+        html, assets = conn.recv()
+    except EOFError:  # the caller went away without a document
+        return
     try:
         conn.send(("ok", render_in_process(html, assets=assets)))
     except MemoryError:
@@ -303,33 +315,73 @@ def _fork_server_context():
         return _context
 
 
+_spare_lock = threading.Lock()
+# One waiting child per memory cap, with the id of the process that started it.
+_spares: dict[int | None, tuple[int, multiprocessing.process.BaseProcess, Connection]] = {}
+
+
+def _start_child(limit: int | None) -> tuple[multiprocessing.process.BaseProcess, Connection]:
+    ctx = _fork_server_context()
+    conn, child_conn = ctx.Pipe()
+    process = ctx.Process(target=_child, args=(child_conn, limit), daemon=True)
+    process.start()
+    child_conn.close()
+    return process, conn
+
+
+def _take_child(limit: int | None) -> tuple[multiprocessing.process.BaseProcess, Connection]:
+    """The waiting spare child with this memory cap, or a new child when there is none."""
+    with _spare_lock:
+        spare = _spares.pop(limit, None)
+    if spare is not None:
+        owner, process, conn = spare
+        # A spare inherited through a fork (e.g. a pre-forking web server) belongs to the parent: never share it.
+        if owner == os.getpid():
+            if process.is_alive():
+                return process, conn
+            conn.close()
+    return _start_child(limit)
+
+
+def _start_spare(limit: int | None) -> None:
+    with _spare_lock:
+        current = _spares.get(limit)
+        if current is not None and current[0] == os.getpid():
+            return
+        process, conn = _start_child(limit)
+        _spares[limit] = (os.getpid(), process, conn)
+
+
 def render_isolated(
     html: str, *, assets: Mapping[str, str], timeout: float, memory_limit_mb: int | None = None
 ) -> Rendered:
     """Render in a child process forked from the fork server; kill it after `timeout` seconds.
 
     Raises RenderTimeout when the deadline passes and RenderError when the child fails or dies (e.g. it hit the
-    memory cap). Safe to call from any thread.
+    memory cap). Safe to call from any thread. While the child renders, the next document's child is started.
     """
     if multiprocessing.current_process().daemon:
         raise RenderError(
             "a daemonic process (e.g. a Celery prefork child) cannot start the renderer; use render_in_process"
         )
-    ctx = _fork_server_context()
-    receiver, sender = ctx.Pipe(duplex=False)
     limit = memory_limit_mb * 1024 * 1024 if memory_limit_mb else None
-    process = ctx.Process(target=_child, args=(sender, html, dict(assets), limit), daemon=True)
-    process.start()
-    sender.close()
+    process, conn = _take_child(limit)
     outcome = None
     try:
-        if not receiver.poll(timeout):
+        try:
+            conn.send((html, dict(assets)))
+        except OSError:  # the spare died while it waited: a new child gets the document
+            conn.close()
+            process, conn = _start_child(limit)
+            conn.send((html, dict(assets)))
+        _start_spare(limit)
+        if not conn.poll(timeout):
             raise RenderTimeout(f"rendering took longer than {timeout:g} s")
-        outcome, payload = receiver.recv()
+        outcome, payload = conn.recv()
     except EOFError:
         raise RenderError("the renderer stopped without a result") from None
     finally:
-        receiver.close()
+        conn.close()
         if outcome is None:
             process.kill()
             process.join()
