@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
+
+from obligations import rules
 
 
 class ClauseCategory(models.TextChoices):
@@ -200,6 +203,17 @@ class Contract(models.Model):
     @property
     def category_label(self) -> str:
         return str(self.Category(self.category).label)
+
+    def current_term(self, today: date) -> rules.Term | None:
+        """The term that contains `today` under these terms (obligations.rules.current_term); None without an end."""
+        return rules.current_term(
+            effective_date=self.effective_date,
+            end_date=self.end_date,
+            auto_renew=self.auto_renew,
+            renewal_term_months=self.renewal_term_months,
+            notice_given_on=self.notice_given_on,
+            today=today,
+        )
 
     @property
     def notice_given(self) -> bool:

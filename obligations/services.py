@@ -163,14 +163,7 @@ def plan_obligations(
     status = contract.status
 
     if status in RENEWAL_STATUSES:
-        term = rules.current_term(
-            effective_date=contract.effective_date,
-            end_date=contract.end_date,
-            auto_renew=contract.auto_renew,
-            renewal_term_months=contract.renewal_term_months,
-            notice_given_on=contract.notice_given_on,
-            today=today,
-        )
+        term = contract.current_term(today)
         if term is not None:
             window = rules.renewal_window(term.end, contract.non_renewal_notice_days, contract.renewal_review_lead_days)
             planned.append(

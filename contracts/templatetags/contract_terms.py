@@ -22,12 +22,5 @@ def running_term(contract: Contract, today: date) -> rules.Term | None:
     """
     if contract.status not in RUNNING or not today:
         return None
-    term = rules.current_term(
-        effective_date=contract.effective_date,
-        end_date=contract.end_date,
-        auto_renew=contract.auto_renew,
-        renewal_term_months=contract.renewal_term_months,
-        notice_given_on=contract.notice_given_on,
-        today=today,
-    )
+    term = contract.current_term(today)
     return term if term is not None and term.index > 0 else None
