@@ -78,7 +78,7 @@ def _my_sections(mine: QuerySet[Obligation], rules: dict[str, Q]) -> dict[str, S
     per section and once more for the totals. Instead one query reads, for each obligation in any section, its
     id and which sections it belongs to (each rule is evaluated in SQL); the totals are counted from those rows and
     the first few of each section are then loaded whole in one query. The rows read are the user's own open ones
-    in these sections, a number that stays small as the database grows.
+    in these sections: their number follows the user's workload, not the size of the database.
     """
     flags = {f"in_{name}": ExpressionWrapper(rule, output_field=BooleanField()) for name, rule in rules.items()}
     rows = list(

@@ -298,3 +298,20 @@ def test_a_certificate_added_and_removed_on_the_vendor_page_moves_the_contracts_
     }
     assert client.post(reverse("vendors:edit", args=[vendor.pk]), removal).status_code == 302
     assert not Obligation.objects.filter(contract=contract, kind=Obligation.Kind.CERTIFICATE_EXPIRY).exists()
+
+
+def test_dashboard_counts_every_one_of_my_obligations_and_lists_the_first_eight_by_due_date(client, people, contract):
+    today = timezone.localdate()
+    for days in range(10, 0, -1):
+        ObligationFactory(contract=contract, title=f"逾期 {days} 天", due_date=today - timedelta(days=days))
+    ObligationFactory(contract=contract, title="已完成", due_date=today - timedelta(days=20), status="done")
+    ObligationFactory(contract=contract, title="明天到期", due_date=today + timedelta(days=1))
+    client.force_login(people["owner"])
+
+    response = client.get("/")
+
+    overdue, upcoming = response.context["overdue"], response.context["upcoming"]
+    assert overdue.total == 10
+    assert [o.title for o in overdue.items] == [f"逾期 {days} 天" for days in range(10, 2, -1)]
+    assert "明天到期" in [o.title for o in upcoming.items]
+    assert "已完成" not in [o.title for o in overdue.items + upcoming.items]
