@@ -18,7 +18,7 @@ from django.test import Client, override_settings
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
-from bench._support import QueryCounter
+from bench._support import QueryCounter, delete_reminders
 from contracts.models import (
     Clause,
     Contract,
@@ -29,7 +29,7 @@ from contracts.models import (
     SLATarget,
 )
 from contracts.selectors import contract_ids_visible_to, contracts_visible_to
-from obligations.models import Obligation, Reminder
+from obligations.models import Obligation
 from vendors.models import Vendor
 from vendors.rules import credit_code_check_char
 
@@ -61,9 +61,7 @@ def _clean_previous_run() -> None:
             table = q(model._meta.db_table)
             cursor.execute(f"DELETE FROM {table} WHERE content_object_id IN ({contracts})", [PREFIX + "%"])  # noqa: S608
         # Clauses and obligations are the UI scenario's (it removes them itself unless it was interrupted).
-        obligations = f"SELECT id FROM {q(Obligation._meta.db_table)} WHERE contract_id IN ({contracts})"  # noqa: S608
-        reminders = q(Reminder._meta.db_table)
-        cursor.execute(f"DELETE FROM {reminders} WHERE obligation_id IN ({obligations})", [PREFIX + "%"])  # noqa: S608
+        delete_reminders(cursor, contracts, [PREFIX + "%"])
         for model in (SLATarget, FeeItem, ContractSearchText, Clause, Obligation):
             table = q(model._meta.db_table)
             cursor.execute(f"DELETE FROM {table} WHERE contract_id IN ({contracts})", [PREFIX + "%"])  # noqa: S608

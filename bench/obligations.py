@@ -13,10 +13,10 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from accounts.models import User
-from bench._support import QueryCounter
+from bench._support import QueryCounter, delete_reminders
 from contracts.models import Contract, ContractSearchText, PriceChangeNotice
 from obligations.calendar import load_calendar
-from obligations.models import Obligation, Reminder
+from obligations.models import Obligation
 from obligations.services import derive_obligations, derive_obligations_bulk
 from vendors.models import Certification, Vendor
 from vendors.rules import credit_code_check_char
@@ -48,11 +48,9 @@ def _clean_previous_run() -> None:
         (Contract.history.model, "id"),
         (Contract, "id"),
     ]
-    obligations = f"SELECT id FROM {quote(Obligation._meta.db_table)} WHERE contract_id IN ({contracts})"  # noqa: S608
     with transaction.atomic(), connection.cursor() as cursor:
         # Reminders exist when another scenario's sweep ran over these obligations (an interrupted run).
-        reminders = quote(Reminder._meta.db_table)
-        cursor.execute(f"DELETE FROM {reminders} WHERE obligation_id IN ({obligations})", [PREFIX + "%"])  # noqa: S608
+        delete_reminders(cursor, contracts, [PREFIX + "%"])
         for model, column in rows:
             table = quote(model._meta.db_table)
             cursor.execute(f"DELETE FROM {table} WHERE {quote(column)} IN ({contracts})", [PREFIX + "%"])  # noqa: S608

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.urls import get_resolver
 
 from accounts.models import Role, User
-from bench._support import QueryCounter
+from bench._support import QueryCounter, delete_reminders
 from contracts.models import Contract, ContractSearchText
 from obligations.models import Obligation, Reminder
 from obligations.reminders import run_sweep
@@ -49,9 +49,8 @@ def _table(model) -> str:
 
 def _clean_previous_run() -> None:
     contracts = f"SELECT id FROM {_table(Contract)} WHERE number LIKE %s"  # noqa: S608
-    obligations = f"SELECT id FROM {_table(Obligation)} WHERE contract_id IN ({contracts})"  # noqa: S608
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {_table(Reminder)} WHERE obligation_id IN ({obligations})", [PREFIX + "%"])  # noqa: S608
+        delete_reminders(cursor, contracts, [PREFIX + "%"])
         cursor.execute(f"DELETE FROM {_table(Obligation)} WHERE contract_id IN ({contracts})", [PREFIX + "%"])  # noqa: S608
         cursor.execute(f"DELETE FROM {_table(ContractSearchText)} WHERE contract_id IN ({contracts})", [PREFIX + "%"])  # noqa: S608
         cursor.execute(f"DELETE FROM {_table(Contract.history.model)} WHERE number LIKE %s", [PREFIX + "%"])  # noqa: S608
