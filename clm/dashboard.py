@@ -109,12 +109,10 @@ def dashboard_for(user, *, today: date) -> dict:
     if oversees_all:
         sections = _my_sections(mine, {name: rules[name] for name in ("overdue", "upcoming")})
         in_care = obligations_visible_to(user).filter(status=Obligation.Status.OPEN).select_related(*RELATED)
-        sections["renewal"] = Section(
-            _first(in_care.filter(rules["renewal"]), "due_date", "id"), _capped_count(in_care.filter(rules["renewal"]))
-        )
+        renewal, price = in_care.filter(rules["renewal"]), in_care.filter(rules["price"])
+        sections["renewal"] = Section(_first(renewal, "due_date", "id"), _capped_count(renewal))
         sections["price"] = Section(
-            _first(in_care.filter(rules["price"]), "price_change_notice__compliant", "due_date", "id"),
-            _capped_count(in_care.filter(rules["price"])),
+            _first(price, "price_change_notice__compliant", "due_date", "id"), _capped_count(price)
         )
         contracts = contracts_visible_to(user)
     else:

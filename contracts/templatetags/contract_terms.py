@@ -7,10 +7,9 @@ from django import template
 from obligations import rules
 
 from ..models import Contract
+from ..search import RUNNING
 
 register = template.Library()
-
-RUNNING = (Contract.Status.SIGNED, Contract.Status.ACTIVE)
 
 
 @register.filter
