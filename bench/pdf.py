@@ -136,14 +136,21 @@ def _median(fn, runs: int) -> float:
     return statistics.median(times)
 
 
+# The peak is read from /proc (VmHWM, this process's own high-water mark). getrusage's ru_maxrss would not do: Linux
+# carries it across exec, so a child started by a large parent reports the parent's size until it outgrows it.
 PEAK_SCRIPT = """
-import json, resource, sys
+import json, sys
 from contracts.pdf_sandbox import render_in_process
+
+def peak_kb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
 payload = json.loads(sys.stdin.read())
 render_in_process("<p>预热 warm-up</p>", assets={})
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_kb()
 render_in_process(payload["html"], assets=payload["assets"])
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+after = peak_kb()
 sys.stdout.write(json.dumps({"before_kb": before, "after_kb": after}) + "\\n")
 """
 
