@@ -47,6 +47,9 @@ class Contract(models.Model):
         EXPIRED = "expired", _("Expired")
         TERMINATED = "terminated", _("Terminated")
 
+    # Signed or in force: the contracts that can still expire. The others have ended or have not been signed.
+    RUNNING_STATUSES = (Status.SIGNED, Status.ACTIVE)
+
     class FeeModel(models.TextChoices):
         PER_SEAT = "per_seat", _("Per seat")
         PER_MINUTE = "per_minute", _("Per minute")
@@ -214,6 +217,17 @@ class Contract(models.Model):
             notice_given_on=self.notice_given_on,
             today=today,
         )
+
+    def renewal_term_on(self, today: date) -> rules.Term | None:
+        """The renewal term a signed or active contract is in on `today`, or None while it is in its initial term.
+
+        The stored end date is the initial term's; an auto-renewing contract that has rolled over ends with its
+        current term unless it renews again, and that is the date a buyer needs to see.
+        """
+        if self.status not in self.RUNNING_STATUSES or not today:
+            return None
+        term = self.current_term(today)
+        return term if term is not None and term.index > 0 else None
 
     @property
     def notice_given(self) -> bool:

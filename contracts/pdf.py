@@ -217,7 +217,7 @@ def _months(n: int) -> str:
     return ngettext("%(n)s month", "%(n)s months", n) % {"n": n}
 
 
-def _key_terms(contract: Contract) -> list[tuple[str, str]]:
+def _key_terms(contract: Contract, *, today: date) -> list[tuple[str, str]]:
     money = contract.currency
     if contract.auto_renew:
         renewal = _(
@@ -237,6 +237,19 @@ def _key_terms(contract: Contract) -> list[tuple[str, str]]:
         else contract.get_payment_cycle_display(),
         "value": f"{money} {_number(contract.contract_value)}" if contract.contract_value is not None else "—",
     }
+    # An auto-renewed contract runs past the stored end date, which is the initial term's.
+    renewal_term = contract.renewal_term_on(today)
+    current = (
+        [
+            (
+                _("Current term"),
+                _("%(start)s to %(end)s (renewal term %(number)s)")
+                % {"start": _date(renewal_term.start), "end": _date(renewal_term.end), "number": renewal_term.index},
+            )
+        ]
+        if renewal_term
+        else []
+    )
     return [
         (
             _("Term"),
@@ -247,6 +260,7 @@ def _key_terms(contract: Contract) -> list[tuple[str, str]]:
                 "months": _months(contract.initial_term_months),
             },
         ),
+        *current,
         (_("Renewal"), renewal),
         (
             _("Termination notice"),
@@ -351,7 +365,7 @@ def contract_document_context(contract: Contract) -> dict:
         "effective_date": _date(contract.effective_date),
         "end_date": _date(contract.end_date),
         "signed_on": _date(contract.signed_on) if contract.signed_on else _("Not signed yet"),
-        "key_terms": _key_terms(contract),
+        "key_terms": _key_terms(contract, today=today),
         "sla_targets": [
             {
                 "metric": row.metric,

@@ -32,8 +32,7 @@ DEFAULT_SORT = "-created"
 # A search stops counting its matches here; the register then shows "500+" and pages through the first 500.
 SEARCH_COUNT_CAP = 500
 
-# Contracts that can still expire: the rest have ended already or have not been signed.
-RUNNING = (Contract.Status.SIGNED, Contract.Status.ACTIVE)
+RUNNING = Contract.RUNNING_STATUSES
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ VENDOR_NAME = "上海云联客服外包服务有限公司"
 AGREED_MARKER_TEXT = "乙方应在每月五个工作日内提交上月服务报告，并对未达标指标说明原因。"
 
 
-def make_contract(owner, *, number="CLM-2026-0042", vendor=None, clause_texts=()):
+def make_contract(owner, *, number="CLM-2026-0042", vendor=None, clause_texts=(), effective_date=date(2026, 1, 1)):
     """A five-page call-center outsourcing contract: SLA rows, fee items, library clauses all agreed, plus one
     clause still under negotiation and one waived clause (neither may be printed)."""
     vendor = vendor or VendorFactory(
@@ -30,7 +30,7 @@ def make_contract(owner, *, number="CLM-2026-0042", vendor=None, clause_texts=()
         title="2026年度呼叫中心客服外包服务合同",
         vendor=vendor,
         category="cs_outsourcing",
-        effective_date=date(2026, 1, 1),
+        effective_date=effective_date,
         initial_term_months=12,
         auto_renew=True,
         price_increase_cap_pct=Decimal("5"),

@@ -4,12 +4,13 @@ import re
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
-from contracts.lifecycle import contract_sign, contract_start_negotiation
+from contracts.lifecycle import contract_activate, contract_sign, contract_start_negotiation
 from contracts.pdf import contract_fingerprint, render_contract_pdf
 from tests.factories import ObligationFactory
 
-from .conftest import AGREED_MARKER_TEXT, VENDOR_NAME, page_count, pdf_text, poppler, squeeze
+from .conftest import AGREED_MARKER_TEXT, VENDOR_NAME, make_contract, page_count, pdf_text, poppler, squeeze
 
 CJK_FONT = re.compile(r"(Noto-?Sans-?CJK|Noto-?Serif-?CJK|WenQuanYi|wqy)", re.IGNORECASE)
 
@@ -106,3 +107,34 @@ def test_obligation_schedule_lists_open_and_done_obligations_and_flags_overdue_o
     assert "Overdue" in schedule
     assert "年度安全审计" in schedule
     assert "已豁免的检查" not in schedule
+
+
+def test_key_terms_show_the_current_renewal_term_of_an_auto_renewed_contract(owner, tmp_path):
+    # Given an auto-renewing contract (12-month terms) that started on 1 January two years ago and is in force:
+    # its initial term and first renewal are over, so today falls in renewal term 2, this calendar year
+    year = timezone.localdate().year
+    contract = make_contract(owner, number="CLM-RENEWED-1", effective_date=date(year - 2, 1, 1))
+    contract = contract_start_negotiation(contract=contract, by=owner)
+    contract.clauses.filter(status="draft").update(status="agreed")
+    contract = contract_sign(contract=contract, by=owner, date=date(year - 3, 12, 20))
+    contract = contract_activate(contract=contract, by=owner, date=date(year - 2, 1, 1))
+
+    # When it is printed in either language
+    zh = squeeze(pdf_text(render_contract_pdf(contract, language="zh-hans"), tmp_path))
+    en = squeeze(pdf_text(render_contract_pdf(contract, language="en"), tmp_path))
+
+    # Then the key terms keep the initial term as agreed and add the term the contract is in now
+    assert squeeze(f"{year - 2}年1月1日 至 {year - 2}年12月31日（初始期限 12 个月）") in zh
+    assert squeeze(f"当前期限 {year}年1月1日 至 {year}年12月31日（第 2 个续约期）") in zh
+    assert squeeze(f"Current term Jan. 1, {year} to Dec. 31, {year} (renewal term 2)") in en
+
+
+def test_key_terms_have_no_current_term_line_for_a_contract_not_in_force(owner, tmp_path):
+    # Given a draft whose dates, had it been signed, would have renewed twice by now
+    year = timezone.localdate().year
+    contract = make_contract(owner, number="CLM-UNSIGNED-1", effective_date=date(year - 2, 1, 1))
+
+    # Then its PDF shows the term as proposed and no current term: an unsigned contract never renewed
+    text = pdf_text(render_contract_pdf(contract, language="en"), tmp_path)
+    assert "Current term" not in text
+    assert squeeze(f"Jan. 1, {year - 2} to Dec. 31, {year - 2} (initial term 12 months)") in squeeze(text)
