@@ -192,7 +192,16 @@ def pdf_static_assets() -> dict[str, str]:
 
 
 def _date(value: date | None) -> str:
-    return formats.date_format(value, "DATE_FORMAT") if value else "—"
+    """A date as a contract writes it: 2026年3月1日, or March 1, 2026 (Django's English format would abbreviate some
+    months and not others, "Feb. 19" beside "March 1")."""
+    if not value:
+        return "—"
+    return formats.date_format(value, "F j, Y" if translation.get_language() == "en" else "DATE_FORMAT")
+
+
+def _sentences(*sentences: str) -> str:
+    """Sentences run on: Chinese full stops need no space after them, English ones do."""
+    return (" " if translation.get_language() == "en" else "").join(sentences)
 
 
 def _number(value: Decimal | None, *, places: int = 2, max_places: int | None = None) -> str:
@@ -230,11 +239,9 @@ def _key_terms(contract: Contract, *, today: date) -> list[tuple[str, str]]:
         cap = _("No cap on price increases was agreed.")
     else:
         cap = _("Each increase is capped at %(cap)s%%.") % {"cap": _plain(contract.price_increase_cap_pct)}
-    fees = _("%(model)s, paid %(cycle)s; contract value %(value)s.") % {
+    fees = _("Fee model: %(model)s. Payment: %(cycle)s. Contract value: %(value)s.") % {
         "model": contract.get_fee_model_display(),
-        "cycle": contract.get_payment_cycle_display().lower()
-        if translation.get_language() == "en"
-        else contract.get_payment_cycle_display(),
+        "cycle": contract.get_payment_cycle_display(),
         "value": f"{money} {_number(contract.contract_value)}" if contract.contract_value is not None else "—",
     }
     # An auto-renewed contract runs past the stored end date, which is the initial term's.
@@ -272,10 +279,11 @@ def _key_terms(contract: Contract, *, today: date) -> list[tuple[str, str]]:
         ),
         (
             _("Price changes"),
-            _("Written notice at least %(notice)s before a new price takes effect.")
-            % {"notice": _days(contract.price_change_notice_days)}
-            + " "
-            + cap,
+            _sentences(
+                _("Written notice at least %(notice)s before a new price takes effect.")
+                % {"notice": _days(contract.price_change_notice_days)},
+                cap,
+            ),
         ),
         (_("Fees and payment"), fees),
         (
@@ -346,6 +354,7 @@ def contract_document_context(contract: Contract) -> dict:
     fee_items = _fee_items(contract)
     total = sum((item.amount for item in fee_items), Decimal(0))
     today = timezone.localdate()
+    fingerprint = contract_fingerprint(contract, agreed_clauses=agreed, sla_targets=sla_targets, fee_items=fee_items)
     obligations = list(
         contract.obligations.exclude(status=Obligation.Status.WAIVED)
         .select_related("certification")
@@ -359,9 +368,7 @@ def contract_document_context(contract: Contract) -> dict:
         "status_label": contract.get_status_display(),
         "category_label": contract.get_category_display(),
         "watermark": contract.status in WATERMARKED_STATUSES,
-        "fingerprint": contract_fingerprint(
-            contract, agreed_clauses=agreed, sla_targets=sla_targets, fee_items=fee_items
-        ),
+        "fingerprint": fingerprint,
         "effective_date": _date(contract.effective_date),
         "end_date": _date(contract.end_date),
         "signed_on": _date(contract.signed_on) if contract.signed_on else _("Not signed yet"),
@@ -370,7 +377,7 @@ def contract_document_context(contract: Contract) -> dict:
             {
                 "metric": row.metric,
                 "comparator": row.get_comparator_display(),
-                "target": _plain(row.target),
+                "target": _number(row.target, places=0, max_places=3),
                 "unit": row.unit,
                 "period": row.period,
             }
@@ -404,7 +411,9 @@ def contract_document_context(contract: Contract) -> dict:
             }
             for obligation in obligations
         ],
-        "fingerprint_label": _("Fingerprint (SHA-256)"),
+        "fingerprint_line": _("Fingerprint (SHA-256): %(fingerprint)s") % {"fingerprint": fingerprint},
+        "printed_on": _date(today),
+        "terminated_on": _date(contract.terminated_on) if contract.terminated_on else None,
         "page_label": _page_label(),
         "signature_parties": [
             (pgettext("contract party", "Party A"), settings.COMPANY_NAME),

@@ -225,12 +225,11 @@ def render_in_process(html: str, *, assets: Mapping[str, str]) -> Rendered:
 WARM_UP_ASSETS = {"pdf/contract.css": str(Path(__file__).resolve().parent.parent / "static" / "pdf" / "contract.css")}
 
 # A page of each kind of element that the contract template uses, in both document languages: the scripts, font
-# sizes, tables, running header and footer strings, page counters, watermark and (in English) hyphenation that a
-# real render needs.
+# sizes, tables, running header and footer strings, page counters and watermark that a real render needs.
 WARM_UP_HTML = """<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">
 <link rel="stylesheet" href="pdf/contract.css"></head><body class="lang-{body_lang}">
 <div class="doc-strings" data-number="WARM-UP-0001" data-title="预热文档 Warm-up document"
-data-fingerprint-label="指纹 Fingerprint (SHA-256)" data-fingerprint="0123456789abcdef" data-page-before="第 "
+data-fingerprint="文件指纹（SHA-256）：Fingerprint (SHA-256): 0123456789abcdef" data-page-before="第 "
 data-page-between=" / " data-page-after=" 页 Page"></div>
 <div class="watermark">DRAFT / 草稿</div>
 <section class="cover"><p class="doc-kind">服务合同 Service contract</p><h1>预热合同 Warm-up contract</h1>

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from contracts.lifecycle import contract_activate, contract_sign, contract_start_negotiation
+from contracts.lifecycle import contract_activate, contract_sign, contract_start_negotiation, contract_terminate
 from contracts.pdf import contract_fingerprint, render_contract_pdf
-from tests.factories import ObligationFactory
+from tests.factories import ObligationFactory, VendorFactory
 
 from .conftest import AGREED_MARKER_TEXT, VENDOR_NAME, make_contract, page_count, pdf_text, poppler, squeeze
 
@@ -31,8 +31,9 @@ def test_text_holds_number_vendor_and_agreed_clause_in_reading_order(contract, t
     # When it is printed
     text = squeeze(pdf_text(render_contract_pdf(contract, language="zh-hans"), tmp_path))
 
-    # Then the number comes first (cover), then the vendor's name (parties), then the clause text
-    number_at = text.index(contract.number)
+    # Then the cover's number comes first (after the document label; the running header also prints it), then the
+    # vendor's name (parties), then the clause text
+    number_at = text.index(contract.number, text.index("服务合同"))
     vendor_at = text.index(VENDOR_NAME)
     clause_at = text.index(squeeze(AGREED_MARKER_TEXT))
     assert number_at < vendor_at < clause_at
@@ -126,7 +127,7 @@ def test_key_terms_show_the_current_renewal_term_of_an_auto_renewed_contract(own
     # Then the key terms keep the initial term as agreed and add the term the contract is in now
     assert squeeze(f"{year - 2}年1月1日 至 {year - 2}年12月31日（初始期限 12 个月）") in zh
     assert squeeze(f"当前期限 {year}年1月1日 至 {year}年12月31日（第 2 个续约期）") in zh
-    assert squeeze(f"Current term Jan. 1, {year} to Dec. 31, {year} (renewal term 2)") in en
+    assert squeeze(f"Current term January 1, {year} to December 31, {year} (renewal term 2)") in en
 
 
 def test_key_terms_have_no_current_term_line_for_a_contract_not_in_force(owner, tmp_path):
@@ -137,4 +138,97 @@ def test_key_terms_have_no_current_term_line_for_a_contract_not_in_force(owner, 
     # Then its PDF shows the term as proposed and no current term: an unsigned contract never renewed
     text = pdf_text(render_contract_pdf(contract, language="en"), tmp_path)
     assert "Current term" not in text
-    assert squeeze(f"Jan. 1, {year - 2} to Dec. 31, {year - 2} (initial term 12 months)") in squeeze(text)
+    assert squeeze(f"January 1, {year - 2} to December 31, {year - 2} (initial term 12 months)") in squeeze(text)
+
+
+def test_chinese_footer_reads_page_x_of_y_and_the_fingerprint_in_chinese(contract, tmp_path):
+    pdf = render_contract_pdf(contract, language="zh-hans")
+    pages = page_count(pdf, tmp_path)
+
+    last = squeeze(pdf_text(pdf, tmp_path, "-f", str(pages), "-l", str(pages)))
+    assert f"第{pages}/{pages}页" in last
+    assert f"文件指纹（SHA-256）：{contract_fingerprint(contract)}" in last
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_cover_key_terms_sla_fees_and_signatures_print_what_was_agreed(contract, tmp_path, language):
+    text = squeeze(pdf_text(render_contract_pdf(contract, language=language), tmp_path))
+    vendor = contract.vendor
+    today = timezone.localdate()
+
+    # Both parties' legal identity on the cover
+    for value in (vendor.name, vendor.credit_code, "李华", "上海市徐汇区宜山路700号B2栋8楼", "91310115MA1H8K2P7X"):
+        assert squeeze(value) in text
+    expected = {
+        "zh-hans": [
+            "生效日期2026年1月1日",
+            "到期日2026年12月31日",
+            f"生成日期{today.year}年{today.month}月{today.day}日",
+            "提前30天书面通知。",  # termination notice
+            "新价格生效前至少提前90天书面通知。每次涨价幅度不超过5%。",  # no space after a Chinese full stop
+            "合同终止后7个工作日内，供应商须向我方交还全部数据。",
+            "中国境内（上海）",
+            "≥90%",  # SLA target
+            "6,500.00",  # fee unit price
+            "1,560,000.00",  # contract value
+            "（以下无正文）",
+            "《2026年度呼叫中心客服外包服务合同》（合同编号CLM-2026-0042）签署部分",
+        ],
+        "en": [
+            "EffectivedateJanuary1,2026",
+            "EnddateDecember31,2026",
+            "30dayswrittennotice.",
+            "Writtennoticeatleast90daysbeforeanewpricetakeseffect.Eachincreaseiscappedat5%.",
+            "Thevendorhandsoverallofourdatawithin7workingdaysafterthecontractends.",
+            "Feemodel:",
+            "Contractvalue:CNY1,560,000.00",
+            "≥90%",
+            "(Nofurthertext;signaturesfollow.)",
+            "SignaturestocontractCLM-2026-0042,“2026年度呼叫中心客服外包服务合同”.",
+        ],
+    }[language]
+    missing = [value for value in expected if value not in text]
+    assert not missing, missing
+
+
+def test_agreed_clauses_print_in_their_order_under_their_category_headings(contract, tmp_path):
+    text = squeeze(pdf_text(render_contract_pdf(contract, language="zh-hans"), tmp_path))
+    clauses = list(contract.clauses.filter(status="agreed").order_by("order", "id"))
+
+    positions = [text.index(squeeze(f"第 {n} 条")) for n in range(1, len(clauses) + 1)]
+    assert positions == sorted(positions)
+    for n, clause in enumerate(clauses, start=1):
+        assert squeeze(f"第 {n} 条 {clause.title}") in text
+        assert squeeze(clause.text)[:30] in text
+    assert str(clauses[0].get_category_display()) in text[: positions[0]]
+
+
+def test_a_terminated_contract_shows_when_and_why_it_ended(contract, owner, tmp_path):
+    contract = contract_start_negotiation(contract=contract, by=owner)
+    contract.clauses.filter(status="draft").update(status="agreed")
+    contract = contract_sign(contract=contract, by=owner, date=date(2025, 12, 20))
+    contract = contract_activate(contract=contract, by=owner, date=date(2026, 1, 1))
+    contract = contract_terminate(contract=contract, by=owner, date=date(2026, 6, 30), reason="供应商连续三个月未达标")
+
+    zh = squeeze(pdf_text(render_contract_pdf(contract, language="zh-hans"), tmp_path))
+    en = squeeze(pdf_text(render_contract_pdf(contract, language="en"), tmp_path))
+
+    assert "终止日期2026年6月30日" in zh
+    assert "终止原因供应商连续三个月未达标" in zh
+    assert "TerminatedonJune30,2026" in en
+    assert "Terminationreason供应商连续三个月未达标" in en
+
+
+def test_english_names_and_addresses_are_never_hyphenated(owner, tmp_path):
+    # Given a vendor whose legal name and address hold words too long for what is left of a line
+    name = "Shanghai Telecommunications Internationalization Outsourcing Holdings Group Incorporated Limited"
+    address = "Room ABCDEFGHIJKLMNOPQRSTUVWXYZ, Interdepartmental Administration Building, Xuhui District"
+    vendor = VendorFactory(name=name, legal_representative="Li Hua", registered_address=address)
+    contract = make_contract(owner, number="CLM-HYPHEN-1", vendor=vendor)
+
+    text = pdf_text(render_contract_pdf(contract, language="en"), tmp_path)
+
+    # Then each word stays whole: a break falls between words, never with an inserted hyphen
+    assert squeeze(name) in squeeze(text)
+    assert squeeze(address) in squeeze(text)
+    assert "\u2010" not in text  # the hyphen WeasyPrint inserts when it hyphenates a word
