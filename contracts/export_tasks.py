@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from .models import ExportJob
 from .pdf import export_job_fail, export_job_run
 
-# Each document has its own limit (PDF_RENDER_TIMEOUT); this bounds a whole export of up to PDF_EXPORT_MAX_CONTRACTS.
+# This bounds a whole export of up to PDF_EXPORT_MAX_CONTRACTS. Each document also has PDF_RENDER_TIMEOUT, enforced
+# with SIGALRM on the worker's main thread (prefork and solo pools); in a threaded pool only this limit applies.
 SOFT_TIME_LIMIT = 1800
 
 
@@ -20,7 +21,7 @@ def _fail(job_id: int, message) -> None:
 
 @shared_task(acks_late=True, soft_time_limit=SOFT_TIME_LIMIT, time_limit=SOFT_TIME_LIMIT + 60)
 def export_contracts_pdf(job_id: int) -> None:
-    """Documents render in this worker process (see render_contract_pdf): the task's time limits bound them."""
+    """Documents render in this worker process (see render_contract_pdf), each under contracts.pdf_deadline."""
     try:
         export_job_run(job_id)
     except SoftTimeLimitExceeded:

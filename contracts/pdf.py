@@ -546,9 +546,12 @@ def export_job_run(job_id: int) -> ExportJob:
     """Render the job's contracts into one ZIP, counting progress as it goes. Safe to run again after a crash.
 
     Visibility is checked again now, not only when the job was requested: a share revoked in between is honoured.
-    Runs inside the Celery task, whose time limits bound the whole export; a document that fails to render fails
-    the job with its contract number rather than leaving it running.
+    Runs inside the Celery task, whose time limits bound the whole export; each document also has PDF_RENDER_TIMEOUT
+    (see contracts.pdf_deadline for where that limit cannot apply). A document that fails to render or runs out of
+    time fails the job with its contract number rather than leaving it running.
     """
+    from .pdf_deadline import document_time_limit
+
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().select_related("requested_by").get(pk=job_id)
         if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
@@ -570,15 +573,24 @@ def export_job_run(job_id: int) -> ExportJob:
         with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for done, contract in enumerate(contracts, start=1):
                 try:
-                    pdf = render_contract_pdf(contract, language=job.language, isolated=False)
+                    with document_time_limit(settings.PDF_RENDER_TIMEOUT):
+                        pdf = render_contract_pdf(contract, language=job.language, isolated=False)
                 except SoftTimeLimitExceeded:
                     raise
+                except RenderTimeout:
+                    with translation.override(job.language):
+                        return export_job_fail(
+                            job.pk,
+                            _("The PDF of contract %(number)s took longer than %(seconds)s seconds to render.")
+                            % {"number": contract.number, "seconds": f"{settings.PDF_RENDER_TIMEOUT:g}"},
+                        )
                 except Exception as exc:  # WeasyPrint may fail in many ways; the job must end as failed, not running
-                    return export_job_fail(
-                        job.pk,
-                        _("The PDF of contract %(number)s could not be rendered: %(reason)s")
-                        % {"number": contract.number, "reason": exc},
-                    )
+                    with translation.override(job.language):
+                        return export_job_fail(
+                            job.pk,
+                            _("The PDF of contract %(number)s could not be rendered: %(reason)s")
+                            % {"number": contract.number, "reason": exc},
+                        )
                 archive.writestr(_zip_member_name(contract, taken), pdf)
                 ExportJob.objects.filter(pk=job.pk).update(done=done)
         spool.seek(0)
