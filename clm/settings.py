@@ -147,6 +147,8 @@ COMPANY_ADDRESS = env.str("COMPANY_ADDRESS", default="上海市浦东新区张�
 PDF_RENDER_TIMEOUT = env.float("PDF_RENDER_TIMEOUT", default=20.0)
 PDF_RENDER_MEMORY_MB = env.int("PDF_RENDER_MEMORY_MB", default=1536)
 PDF_EXPORT_MAX_CONTRACTS = env.int("PDF_EXPORT_MAX_CONTRACTS", default=1000)
+# A finished bulk export (ZIP) can be downloaded for this many days; then a periodic task deletes the file.
+PDF_EXPORT_KEEP_DAYS = env.int("PDF_EXPORT_KEEP_DAYS", default=7)
 # Optional PAdES signature of every contract PDF: PEM certificate and private key files (blank: unsigned).
 PDF_SIGNING_CERT = env.str("PDF_SIGNING_CERT", default="")
 PDF_SIGNING_KEY = env.str("PDF_SIGNING_KEY", default="")
@@ -200,6 +202,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "contracts.roll_contracts_daily",
         "schedule": crontab(hour=0, minute=30),
         "options": {"expires": 6 * 3600},
+    },
+    # Bulk PDF exports older than PDF_EXPORT_KEEP_DAYS lose their ZIP file (the record stays, shown as expired).
+    "contracts-purge-pdf-exports": {
+        "task": "contracts.purge_expired_pdf_exports",
+        "schedule": crontab(minute=45),
+        "options": {"expires": 3000},
     },
 }
 CELERY_IMPORTS = ("contracts.export_tasks",)

@@ -1,12 +1,12 @@
-"""Celery task for bulk PDF exports (ZIP of many contracts). Listed in CELERY_IMPORTS."""
+"""Celery tasks for bulk PDF exports (ZIP of many contracts) and their retention. Listed in CELERY_IMPORTS."""
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import ExportJob
-from .pdf import export_job_fail, export_job_run
+from .pdf import export_files_purge, export_job_fail, export_job_run
 
 # This bounds a whole export of up to PDF_EXPORT_MAX_CONTRACTS. Each document also has PDF_RENDER_TIMEOUT, enforced
 # with SIGALRM on the worker's main thread (prefork and solo pools); in a threaded pool only this limit applies.
@@ -29,3 +29,9 @@ def export_contracts_pdf(job_id: int) -> None:
     except Exception:
         _fail(job_id, _("The export failed unexpectedly. Try again later."))
         raise
+
+
+@shared_task(name="contracts.purge_expired_pdf_exports", acks_late=True, ignore_result=True)
+def purge_expired_pdf_exports() -> int:
+    """Beat runs this hourly: delete the ZIP files kept longer than PDF_EXPORT_KEEP_DAYS. Idempotent."""
+    return export_files_purge(now=timezone.now())

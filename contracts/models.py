@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -520,3 +521,39 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"export {self.pk} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("contracts:pdf_export", args=[self.pk])
+
+    @staticmethod
+    def kept_since(now: datetime) -> datetime:
+        """Files of exports finished before this moment have passed PDF_EXPORT_KEEP_DAYS and are deleted."""
+        return now - timedelta(days=settings.PDF_EXPORT_KEEP_DAYS)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return self.done * 100 // self.total if self.total else 0
+
+    @property
+    def expires_at(self) -> datetime | None:
+        """When the ZIP is deleted; None while the export has no file to keep."""
+        if self.status != self.Status.DONE or self.finished_at is None:
+            return None
+        return self.finished_at + timedelta(days=settings.PDF_EXPORT_KEEP_DAYS)
+
+    @property
+    def expired(self) -> bool:
+        """A finished export whose file is gone, or due to go: the record stays, the download does not."""
+        if self.status != self.Status.DONE:
+            return False
+        return not self.file or self.finished_at is None or self.finished_at <= self.kept_since(timezone.now())
+
+    @property
+    def downloadable(self) -> bool:
+        return self.status == self.Status.DONE and not self.expired

@@ -610,3 +610,29 @@ def export_job_fail(job_id: int, message: str) -> ExportJob:
     job.save(update_fields=["status", "error", "finished_at"])
     logger.warning("PDF export %s failed: %s", job_id, message)
     return job
+
+
+def export_files_purge(*, now, batch: int = 500) -> int:
+    """Delete the ZIP files of exports finished more than PDF_EXPORT_KEEP_DAYS ago; returns how many were deleted.
+
+    The records stay (the requester sees the export as expired). Rows are claimed with SKIP LOCKED and cleared before
+    their files are deleted, so two sweeps at once delete each file once and no record points at a deleted file.
+    """
+    cutoff = ExportJob.kept_since(now)
+    storage = ExportJob._meta.get_field("file").storage
+    purged = 0
+    while True:
+        with transaction.atomic():
+            claimed = list(
+                ExportJob.objects.select_for_update(skip_locked=True)
+                .filter(status=ExportJob.Status.DONE, finished_at__lt=cutoff)
+                .exclude(file="")
+                .order_by("pk")
+                .values_list("pk", "file")[:batch]
+            )
+            ExportJob.objects.filter(pk__in=[pk for pk, _name in claimed]).update(file="")
+        for _pk, name in claimed:
+            storage.delete(name)
+        purged += len(claimed)
+        if len(claimed) < batch:
+            return purged

@@ -1,17 +1,22 @@
-"""Bulk export: each document's own time limit (SIGALRM on the worker's main thread)."""
+"""Bulk export limits: each document's own time limit (SIGALRM on the worker's main thread) and how long the ZIP is
+kept (PDF_EXPORT_KEEP_DAYS, then the periodic purge deletes the file and keeps the record)."""
 
 import signal
 import threading
 import time
 import zipfile
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import override_settings
+from django.utils import timezone
 
-from contracts.export_tasks import export_contracts_pdf
+from contracts.export_tasks import export_contracts_pdf, purge_expired_pdf_exports
 from contracts.models import ExportJob
-from contracts.pdf import RenderTimeout, export_job_create, export_job_run
+from contracts.pdf import RenderTimeout, export_files_purge, export_job_create, export_job_run
 from contracts.pdf_deadline import document_time_limit
 
 from .conftest import make_contract
@@ -133,3 +138,72 @@ def test_off_the_main_thread_no_limit_is_armed_and_the_task_limit_applies():
     worker.join()
 
     assert outcome == {"armed": False}
+
+
+# Retention ---------------------------------------------------------------------------------------------------------
+
+
+def done_job(owner, *, finished_days_ago: float) -> ExportJob:
+    job = ExportJob.objects.create(
+        requested_by=owner,
+        language="en",
+        contract_ids=[],
+        status=ExportJob.Status.DONE,
+        finished_at=timezone.now() - timedelta(days=finished_days_ago),
+    )
+    job.file.save(f"contracts-{job.pk}.zip", ContentFile(b"zip bytes"))
+    return job
+
+
+def test_the_purge_deletes_files_past_the_keep_days_and_keeps_newer_ones(owner, settings):
+    settings.PDF_EXPORT_KEEP_DAYS = 7
+    old = done_job(owner, finished_days_ago=7.1)
+    new = done_job(owner, finished_days_ago=6.9)
+    old_path, new_path = old.file.path, new.file.path
+
+    purged = purge_expired_pdf_exports.apply().get()
+
+    assert purged == 1
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert not old.file and old.expired and not old.downloadable
+    assert old.status == ExportJob.Status.DONE  # the record stays
+    assert new.file and not new.expired and new.downloadable
+    assert new.expires_at == new.finished_at + timedelta(days=7)
+    assert not Path(old_path).exists()
+    assert Path(new_path).read_bytes() == b"zip bytes"
+
+
+def test_the_keep_days_come_from_the_setting(owner, settings):
+    settings.PDF_EXPORT_KEEP_DAYS = 2
+    job = done_job(owner, finished_days_ago=3)
+
+    assert job.expired
+    assert export_files_purge(now=timezone.now()) == 1
+    assert export_files_purge(now=timezone.now()) == 0  # idempotent
+
+
+def test_the_purge_leaves_unfinished_and_failed_exports_alone(owner):
+    running = ExportJob.objects.create(requested_by=owner, status=ExportJob.Status.RUNNING)
+    failed = ExportJob.objects.create(
+        requested_by=owner, status=ExportJob.Status.FAILED, finished_at=timezone.now() - timedelta(days=30)
+    )
+
+    assert export_files_purge(now=timezone.now() + timedelta(days=60)) == 0
+    assert {running.pk, failed.pk} == set(ExportJob.objects.values_list("pk", flat=True))
+
+
+def test_the_purge_works_through_more_than_one_batch(owner):
+    jobs = [done_job(owner, finished_days_ago=10) for _ in range(5)]
+
+    assert export_files_purge(now=timezone.now(), batch=2) == 5
+    assert not ExportJob.objects.filter(pk__in=[j.pk for j in jobs]).exclude(file="").exists()
+
+
+def test_the_purge_is_scheduled_by_celery_beat(settings):
+    entries = [
+        entry for entry in settings.CELERY_BEAT_SCHEDULE.values() if entry["task"] == purge_expired_pdf_exports.name
+    ]
+
+    assert len(entries) == 1
+    assert "contracts.export_tasks" in settings.CELERY_IMPORTS
