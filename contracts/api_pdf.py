@@ -22,6 +22,7 @@ from .pdf import (
     LANGUAGES,
     RenderError,
     RenderTimeout,
+    document_language,
     export_job_create,
     export_jobs_visible_to,
     render_contract_pdf,
@@ -32,8 +33,8 @@ from .selectors import contracts_visible_to
 def request_language(request, requested: str | None) -> str:
     """`?lang=` when given (validated), else the language the request is served in."""
     if requested:
-        language = requested.strip().lower().replace("_", "-")
-        if language not in LANGUAGES:
+        language = document_language(requested)
+        if language is None:
             raise serializers.ValidationError({"lang": [_("Choose zh-hans or en.")]})
         return language
     return "en" if translation.get_language() == "en" else "zh-hans"

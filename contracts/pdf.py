@@ -45,6 +45,8 @@ from .selectors import contracts_visible_to
 logger = logging.getLogger(__name__)
 
 LANGUAGES = ("zh-hans", "en")
+# What people and clients type for the two document languages (?lang=zh, zh-CN, en-US...), lower case, "-" for "_".
+LANGUAGE_ALIASES = {"zh": "zh-hans", "zh-cn": "zh-hans", "zh-hans-cn": "zh-hans", "en-us": "en", "en-gb": "en"}
 TEMPLATE = "contracts/pdf/contract.html"
 STATIC_PREFIX = "pdf"
 FINGERPRINT_SCHEMA = "clm-contract-terms/1"
@@ -76,6 +78,13 @@ FINGERPRINT_TERM_FIELDS = (
 
 RenderError = pdf_sandbox.RenderError
 RenderTimeout = pdf_sandbox.RenderTimeout
+
+
+def document_language(requested: str | None) -> str | None:
+    """The document language that `requested` names (zh-hans or en, or a common spelling of either); None if none."""
+    language = (requested or "").strip().lower().replace("_", "-")
+    language = LANGUAGE_ALIASES.get(language, language)
+    return language if language in LANGUAGES else None
 
 
 # -- fingerprint -----------------------------------------------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""The "PDF" button on the contract page: the same document as the API, shown inline in the browser."""
+"""The "PDF" buttons on the contract page: the same document as the API.
+
+The response is inline, so the link opened in a tab shows the document; the page's buttons carry `download` and save
+it under its file name (number and language).
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .pdf import LANGUAGES, RenderError, RenderTimeout, render_contract_pdf
+from .pdf import RenderError, RenderTimeout, document_language, render_contract_pdf
 from .selectors import contracts_visible_to
 
 
@@ -17,8 +21,12 @@ from .selectors import contracts_visible_to
 @require_GET
 def contract_pdf(request, pk: int):
     contract = get_object_or_404(contracts_visible_to(request.user).select_related("vendor"), pk=pk)
-    language = request.GET.get("lang", "").strip().lower()
-    if language not in LANGUAGES:
+    requested = request.GET.get("lang", "")
+    language = document_language(requested)
+    if language is None:
+        if requested.strip():
+            messages.error(request, _("Choose zh-hans or en."))
+            return redirect(contract.get_absolute_url())
         language = "en" if translation.get_language() == "en" else "zh-hans"
     try:
         pdf = render_contract_pdf(contract, language=language)

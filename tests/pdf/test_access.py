@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -69,6 +70,23 @@ def test_pdf_endpoint_rejects_an_unknown_language(contract, owner):
 
     assert response.status_code == 400
     assert "lang" in response.json()
+
+
+@pytest.mark.parametrize(("spelling", "language"), [("zh", "zh-hans"), ("zh_Hans", "zh-hans"), ("EN", "en")])
+def test_pdf_endpoint_takes_common_spellings_of_the_two_languages(contract, owner, spelling, language):
+    response = api(owner).get(reverse("api:contract-pdf", args=[contract.pk]), {"lang": spelling})
+
+    assert response.status_code == 200
+    assert f"{contract.number}-{language}.pdf" in response["Content-Disposition"]
+
+
+def test_web_page_button_with_an_unknown_language_says_so_instead_of_printing_another(contract, owner, client):
+    client.force_login(owner)
+
+    response = client.get(reverse("contract_pdf", args=[contract.pk]), {"lang": "fr"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == contract.get_absolute_url()
+    assert _("Choose zh-hans or en.") in response.content.decode()
 
 
 def test_pdf_endpoint_answers_503_not_500_when_rendering_runs_out_of_time(contract, owner, settings):
