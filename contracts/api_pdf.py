@@ -118,12 +118,10 @@ class ExportJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_progress(self, job: ExportJob) -> int:
-        if job.status == ExportJob.Status.DONE:
-            return 100
-        return int(job.done * 100 / job.total) if job.total else 0
+        return job.percent
 
     def get_download_url(self, job: ExportJob) -> str | None:
-        if job.status != ExportJob.Status.DONE:
+        if not job.downloadable:
             return None
         url = reverse("api:export-download", args=[job.pk])
         request = self.context.get("request")
@@ -165,11 +163,23 @@ class ExportJobDownloadView(APIView):
         responses={
             (200, "application/zip"): OpenApiTypes.BINARY,
             409: OpenApiResponse(description="The export is not finished."),
+            410: OpenApiResponse(description="The export's file was deleted after PDF_EXPORT_KEEP_DAYS days."),
         },
     )
     def get(self, request, pk: int):
         job = get_object_or_404(export_jobs_visible_to(request.user), pk=pk)
-        if job.status != ExportJob.Status.DONE or not job.file:
+        if job.expired:
+            return Response(
+                {
+                    "detail": _(
+                        "This export has expired: its file is deleted after %(days)s days. Export the contracts again."
+                    )
+                    % {"days": settings.PDF_EXPORT_KEEP_DAYS},
+                    "code": "expired",
+                },
+                status=status.HTTP_410_GONE,
+            )
+        if not job.downloadable:
             return Response(
                 {"detail": _("This export is not ready for download."), "code": "not_ready", "status": job.status},
                 status=status.HTTP_409_CONFLICT,

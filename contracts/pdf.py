@@ -497,8 +497,14 @@ def export_jobs_visible_to(user) -> QuerySet[ExportJob]:
     return ExportJob.objects.filter(requested_by=user)
 
 
-def _chosen_contracts(*, by, contract_ids: list[int] | None, filters: dict | None) -> QuerySet[Contract]:
+def _chosen_contracts(
+    *, by, contract_ids: list[int] | None, filters: dict | None, register: QuerySet[Contract] | None
+) -> QuerySet[Contract]:
     visible = contracts_visible_to(by)
+    if register is not None:
+        # The register's own search (number, title, vendor and clause text) and filters, which ContractFilter's
+        # query-string filters do not reproduce. The access gate is applied here again whoever built the queryset.
+        return visible.filter(pk__in=register.values("pk"))
     if contract_ids is not None:
         wanted = set(contract_ids)
         found = set(visible.filter(pk__in=wanted).values_list("pk", flat=True))
@@ -521,12 +527,21 @@ def _chosen_contracts(*, by, contract_ids: list[int] | None, filters: dict | Non
 
 @transaction.atomic
 def export_job_create(
-    *, by, language: str, contract_ids: list[int] | None = None, filters: dict | None = None
+    *,
+    by,
+    language: str,
+    contract_ids: list[int] | None = None,
+    filters: dict | None = None,
+    register: QuerySet[Contract] | None = None,
 ) -> ExportJob:
-    """Record a bulk export of the chosen contracts the user may see and queue its rendering once committed."""
+    """Record a bulk export of the chosen contracts the user may see and queue its rendering once committed.
+
+    The contracts are chosen by id, by ContractFilter data (the API), or as the register's result
+    (`contracts.search.contract_register`, the web page's search and filters).
+    """
     if language not in LANGUAGES:
         raise ValidationError({"lang": [_("Choose zh-hans or en.")]})
-    chosen = _chosen_contracts(by=by, contract_ids=contract_ids, filters=filters)
+    chosen = _chosen_contracts(by=by, contract_ids=contract_ids, filters=filters, register=register)
     limit = settings.PDF_EXPORT_MAX_CONTRACTS
     ids = list(chosen.order_by("number").values_list("pk", flat=True)[: limit + 1])
     if not ids:

@@ -12,7 +12,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from contracts.export_tasks import export_contracts_pdf, purge_expired_pdf_exports
 from contracts.models import ExportJob
@@ -207,3 +209,17 @@ def test_the_purge_is_scheduled_by_celery_beat(settings):
 
     assert len(entries) == 1
     assert "contracts.export_tasks" in settings.CELERY_IMPORTS
+
+
+def test_the_api_neither_links_nor_serves_an_expired_export(owner, settings):
+    settings.PDF_EXPORT_KEEP_DAYS = 7
+    job = done_job(owner, finished_days_ago=8)
+    api = APIClient()
+    api.force_authenticate(owner)
+
+    detail = api.get(reverse("api:export-detail", args=[job.pk])).json()
+    download = api.get(reverse("api:export-download", args=[job.pk]))
+
+    assert (detail["status"], detail["download_url"]) == ("done", None)
+    assert download.status_code == 410
+    assert download.json()["code"] == "expired"
