@@ -1,10 +1,15 @@
 import importlib
+import uuid
 
 import pytest
+import redis
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection
 from django.db.models.signals import post_migrate
+
+from clm.celery import app as celery_app
+from tests.celery_worker import BROKER_URL
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -64,3 +69,21 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def db_vendor():
     return connection.vendor
+
+
+@pytest.fixture
+def celery_queue(monkeypatch):
+    """The name of a fresh queue that this process's tasks go to."""
+    client = redis.Redis.from_url(BROKER_URL)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"Redis is not answering at {BROKER_URL}")
+    queue = f"pdf-test-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setitem(celery_app.conf, "broker_url", BROKER_URL)
+    monkeypatch.setitem(celery_app.conf, "task_default_queue", queue)
+    # Drop connections made with the previous broker URL (as Celery itself does after a fork).
+    celery_app._after_fork()
+    yield queue
+    celery_app._after_fork()
+    client.delete(queue)
