@@ -204,3 +204,27 @@ def test_another_buyer_can_neither_find_nor_open_the_contract(page, login, live_
     response = page.goto(f"{live_server.url}/contracts/{active_contract.pk}/")
     assert response.status == 404
     assert active_contract.title not in page.content()
+
+
+def test_register_csv_link_follows_the_search_typed_without_a_page_reload(
+    page, login, live_server, active_contract, buyer1
+):
+    other = services.contract_create(
+        by=buyer1, title="机房托管服务合同", vendor=VendorFactory(name="北京数据港机房服务有限公司")
+    )
+    login("buyer1")
+    page.goto(f"{live_server.url}/contracts/")
+
+    # When the buyer searches and htmx replaces the results (no page load)
+    page.fill("#id_q", "客服外包")
+    with page.expect_response(lambda response: "q=" in response.url and "/contracts/" in response.url):
+        page.press("#id_q", "Enter")
+    page.wait_for_function("document.querySelector('#register-export-links a').href.includes('q=')")
+
+    # Then the export links carry the search, so the CSV holds what the register shows
+    href = page.locator("#register-export-links a").first.get_attribute("href")
+    assert "q=%E5%AE%A2%E6%9C%8D%E5%A4%96%E5%8C%85" in href
+    response = page.request.get(f"{live_server.url}{href}")
+    assert response.status == 200
+    assert active_contract.number in response.text()
+    assert other.number not in response.text()
