@@ -11,6 +11,7 @@ from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Prefetch, ProtectedError
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import fields, relations, serializers, status
 from rest_framework.exceptions import ValidationError
@@ -20,6 +21,21 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import ActionNotAllowed, StaleVersionError
+
+
+class UsernameField(serializers.SlugRelatedField):
+    """A user named by user name. Text with a NUL character is refused as a field error: PostgreSQL cannot even
+    compare it, so DRF's plain lookup would fail with a server error instead of a 400."""
+
+    default_error_messages = {"null_characters": gettext_lazy("Null characters are not allowed.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="username", **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("null_characters")
+        return super().to_internal_value(data)
 
 
 class CountingPaginator(DjangoPaginator):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from clm.api import QuickReadSerializer
+from clm.api import QuickReadSerializer, UsernameField
 from obligations.rules import price_change_issue_messages
 
 from .models import Clause, ClauseRevision, Contract, Document, FeeItem, PriceChangeNotice, SLATarget
@@ -64,8 +64,7 @@ class ContractSerializer(QuickReadSerializer):
 class ContractWriteSerializer(serializers.ModelSerializer):
     """The terms a user may set. `version` is required on update: it is the version the client last read."""
 
-    owner = serializers.SlugRelatedField(
-        slug_field="username",
+    owner = UsernameField(
         queryset=get_user_model().objects.filter(is_active=True),
         required=False,
         help_text=_("User name of the owner. On create, the creator unless given."),

@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from clm.api import UsernameField
+
 from .models import Obligation
 
 
@@ -46,8 +48,7 @@ class ObligationSerializer(serializers.ModelSerializer):
 
 
 class ObligationUpdateSerializer(serializers.Serializer):
-    owner = serializers.SlugRelatedField(
-        slug_field="username",
+    owner = UsernameField(
         queryset=get_user_model().objects.filter(is_active=True),
         required=False,
         help_text=_("User name of the person who must act."),
