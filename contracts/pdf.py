@@ -40,6 +40,7 @@ from obligations.models import Obligation
 from . import pdf_sandbox
 from .filters import ContractFilter
 from .models import Clause, ClauseCategory, Contract, ExportJob, FeeItem, SLATarget
+from .pdf_deadline import document_time_limit
 from .selectors import contracts_visible_to
 
 logger = logging.getLogger(__name__)
@@ -574,8 +575,6 @@ def export_job_run(job_id: int) -> ExportJob:
     (see contracts.pdf_deadline for where that limit cannot apply). A document that fails to render or runs out of
     time fails the job with its contract number rather than leaving it running.
     """
-    from .pdf_deadline import document_time_limit
-
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().select_related("requested_by").get(pk=job_id)
         if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
