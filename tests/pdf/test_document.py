@@ -1,10 +1,12 @@
 """What a reader of the printed contract sees: real CJK glyphs, the right content in order, the draft watermark."""
 
 import re
+import subprocess
 from datetime import date
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import Truncator
 
 from contracts.lifecycle import contract_activate, contract_sign, contract_start_negotiation, contract_terminate
 from contracts.pdf import contract_fingerprint, render_contract_pdf
@@ -232,3 +234,24 @@ def test_english_names_and_addresses_are_never_hyphenated(owner, tmp_path):
     assert squeeze(name) in squeeze(text)
     assert squeeze(address) in squeeze(text)
     assert "\u2010" not in text  # the hyphen WeasyPrint inserts when it hyphenates a word
+
+
+def test_a_long_title_is_shortened_in_the_running_header_and_the_text_map_stays_valid(owner, tmp_path):
+    # Given a 200-character title (the longest allowed)
+    title = "超长标题的客服外包服务合同" * 15 + "甲乙双方"
+    contract = make_contract(owner, number="CLM-LONG-1")
+    contract.title = title[:200]
+    contract.save(update_fields=["title"])
+    path = tmp_path / "long.pdf"
+    path.write_bytes(render_contract_pdf(contract, language="zh-hans"))
+
+    # When the text is read back from a later page (the running header only)
+    result = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(path), "-"], capture_output=True, text=True)
+
+    # Then the header holds the title shortened to 48 characters, Django's way, and poppler reads the text map
+    # without complaint (an ellipsised header line used to map one glyph to the whole cut title)
+    with translation.override("zh-hans"):
+        shortened = Truncator(title).chars(48)
+    assert len(shortened) == 48 and shortened != title
+    assert squeeze(f"{contract.number} {shortened}") in squeeze(result.stdout)
+    assert "Illegal entry" not in result.stderr, result.stderr
