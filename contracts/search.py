@@ -32,8 +32,6 @@ DEFAULT_SORT = "-created"
 # A search stops counting its matches here; the register then shows "500+" and pages through the first 500.
 SEARCH_COUNT_CAP = 500
 
-RUNNING = Contract.RUNNING_STATUSES
-
 
 @dataclass(frozen=True)
 class RegisterQuery:
@@ -59,7 +57,7 @@ def expiring_filter(days: int, *, today: date) -> Q:
     An auto-renewing contract without a non-renewal notice rolls into its next term instead of ending, so it is not
     "expiring"; its renewal window obligation is what asks for a decision.
     """
-    return Q(status__in=RUNNING, end_date__gte=today, end_date__lte=today + timedelta(days=days)) & (
+    return Q(status__in=Contract.RUNNING_STATUSES, end_date__gte=today, end_date__lte=today + timedelta(days=days)) & (
         Q(auto_renew=False) | Q(notice_given_on__isnull=False)
     )
 
