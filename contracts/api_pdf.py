@@ -8,7 +8,6 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -25,6 +24,7 @@ from .pdf import (
     document_language,
     export_job_create,
     export_jobs_visible_to,
+    interface_document_language,
     render_contract_pdf,
 )
 from .selectors import contracts_visible_to
@@ -37,7 +37,7 @@ def request_language(request, requested: str | None) -> str:
         if language is None:
             raise serializers.ValidationError({"lang": [_("Choose zh-hans or en.")]})
         return language
-    return "en" if translation.get_language() == "en" else "zh-hans"
+    return interface_document_language()
 
 
 def pdf_filename(number: str, language: str) -> str:

@@ -88,6 +88,11 @@ def document_language(requested: str | None) -> str | None:
     return language if language in LANGUAGES else None
 
 
+def interface_document_language() -> str:
+    """The document language matching the language the request is served in: what a PDF defaults to."""
+    return "en" if translation.get_language() == "en" else "zh-hans"
+
+
 # -- fingerprint -----------------------------------------------------------------------------------------------------
 
 

@@ -8,12 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .pdf import RenderError, RenderTimeout, document_language, render_contract_pdf
+from .pdf import RenderError, RenderTimeout, document_language, interface_document_language, render_contract_pdf
 from .selectors import contracts_visible_to
 
 
@@ -27,7 +26,7 @@ def contract_pdf(request, pk: int):
         if requested.strip():
             messages.error(request, _("Choose zh-hans or en."))
             return redirect(contract.get_absolute_url())
-        language = "en" if translation.get_language() == "en" else "zh-hans"
+        language = interface_document_language()
     try:
         pdf = render_contract_pdf(contract, language=language)
     except RenderTimeout:

@@ -12,13 +12,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .forms import RegisterFilterForm
 from .models import ExportJob
-from .pdf import export_job_create, export_jobs_visible_to
+from .pdf import export_job_create, export_jobs_visible_to, interface_document_language
 from .search import contract_register
 
 EXPORTS_PER_PAGE = 20
@@ -45,7 +45,7 @@ def pdf_export_create(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         form.is_valid()
     query = form.register_query()
-    language = request.POST.get("lang") or ("en" if translation.get_language() == "en" else "zh-hans")
+    language = request.POST.get("lang") or interface_document_language()
     try:
         job = export_job_create(
             by=request.user,
