@@ -605,20 +605,15 @@ def export_job_run(job_id: int) -> ExportJob:
                         pdf = render_contract_pdf(contract, language=job.language, isolated=False)
                 except SoftTimeLimitExceeded:
                     raise
-                except RenderTimeout:
-                    with translation.override(job.language):
-                        return export_job_fail(
-                            job.pk,
-                            _("The PDF of contract %(number)s took longer than %(seconds)s seconds to render.")
-                            % {"number": contract.number, "seconds": f"{settings.PDF_RENDER_TIMEOUT:g}"},
-                        )
                 except Exception as exc:  # WeasyPrint may fail in many ways; the job must end as failed, not running
                     with translation.override(job.language):
-                        return export_job_fail(
-                            job.pk,
-                            _("The PDF of contract %(number)s could not be rendered: %(reason)s")
-                            % {"number": contract.number, "reason": exc},
-                        )
+                        if isinstance(exc, RenderTimeout):
+                            reason = _("The PDF of contract %(number)s took longer than %(seconds)s seconds to render.")
+                        else:
+                            reason = _("The PDF of contract %(number)s could not be rendered: %(reason)s")
+                        seconds = f"{settings.PDF_RENDER_TIMEOUT:g}"
+                        reason %= {"number": contract.number, "seconds": seconds, "reason": exc}
+                    return export_job_fail(job.pk, reason)
                 archive.writestr(_zip_member_name(contract, taken), pdf)
                 ExportJob.objects.filter(pk=job.pk).update(done=done)
         spool.seek(0)
