@@ -552,7 +552,7 @@ class ExportJob(models.Model):
         """A finished export whose file is gone, or due to go: the record stays, the download does not."""
         if self.status != self.Status.DONE:
             return False
-        return not self.file or self.finished_at is None or self.finished_at <= self.kept_since(timezone.now())
+        return not self.file or self.expires_at is None or self.expires_at <= timezone.now()
 
     @property
     def downloadable(self) -> bool:
