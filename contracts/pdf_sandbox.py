@@ -286,11 +286,10 @@ def _child(conn, memory_limit_bytes: int | None) -> None:
     gc.disable()
     try:
         html, assets = conn.recv()
+        conn.send(("ok", render_in_process(html, assets=assets)))
     except EOFError:  # the caller went away without a document
         return
-    try:
-        conn.send(("ok", render_in_process(html, assets=assets)))
-    except MemoryError:
+    except MemoryError:  # while rendering, or already while receiving a document too large for the cap
         conn.send(("error", "the renderer ran out of memory"))
     except Exception as exc:
         conn.send(("error", f"{type(exc).__name__}: {exc}"[:500]))
@@ -351,6 +350,15 @@ def _start_spare(limit: int | None) -> None:
         _spares[limit] = (os.getpid(), process, conn)
 
 
+def _send(conn: Connection, document) -> bool:
+    """Send `document` to a child; False when the child has stopped reading (it died, or refused the document)."""
+    try:
+        conn.send(document)
+    except OSError:
+        return False
+    return True
+
+
 def render_isolated(
     html: str, *, assets: Mapping[str, str], timeout: float, memory_limit_mb: int | None = None
 ) -> Rendered:
@@ -367,12 +375,13 @@ def render_isolated(
     process, conn = _take_child(limit)
     outcome = None
     try:
-        try:
-            conn.send((html, dict(assets)))
-        except OSError:  # the spare died while it waited: a new child gets the document
+        document = (html, dict(assets))
+        if not _send(conn, document):
+            # The spare died while it waited, or stopped reading a document too large for its cap: a new child gets
+            # the document. If it cannot take it either, its answer below says why.
             conn.close()
             process, conn = _start_child(limit)
-            conn.send((html, dict(assets)))
+            _send(conn, document)
         _start_spare(limit)
         if not conn.poll(timeout):
             raise RenderTimeout(f"rendering took longer than {timeout:g} s")

@@ -135,11 +135,22 @@ def test_render_contract_pdf_honours_the_configured_time_limit(contract, setting
 
 
 def test_a_render_over_its_memory_cap_fails_cleanly():
-    # Given a cap that a small document fits under (so the cap itself does not break the renderer)
-    small = pdf_sandbox.render_isolated("<p>小文档 small</p>", assets={}, timeout=60, memory_limit_mb=64)
-    assert small.pdf.startswith(b"%PDF-")
+    # Given a cap of 400 MB: well above what a renderer starts with (about 100 to 150 MB of data, depending on the fork
+    # server's state), so a small document renders under it
+    small = "<p>小文档 small</p>"
+    assert pdf_sandbox.render_isolated(small, assets={}, timeout=60, memory_limit_mb=400).pdf.startswith(b"%PDF-")
 
-    # When a document needs more memory than that, the caller gets a RenderError that says why
-    html = "<p>" + "长文本 long text " * 20000 + "</p>"
-    with pytest.raises(RenderError, match=r"out of memory|stopped without a result"):
-        pdf_sandbox.render_isolated(html, assets={}, timeout=60, memory_limit_mb=64)
+    # When a document needs more than that (50 MB of text; parsed, it takes several times that)
+    large = small + '<div style="display: none">' + "hidden text " * (50 * 1024 * 1024 // 12) + "</div>"
+
+    # Then the caller gets a RenderError that says why
+    with pytest.raises(RenderError, match="the renderer ran out of memory"):
+        pdf_sandbox.render_isolated(large, assets={}, timeout=60, memory_limit_mb=400)
+
+
+def test_a_document_too_large_to_receive_under_the_cap_is_reported_as_out_of_memory():
+    # 150 MB of text fails already while the renderer unpickles it, before any rendering starts
+    large = "<p>" + "x" * (150 * 1024 * 1024) + "</p>"
+
+    with pytest.raises(RenderError, match="the renderer ran out of memory"):
+        pdf_sandbox.render_isolated(large, assets={}, timeout=60, memory_limit_mb=200)
