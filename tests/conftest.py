@@ -7,6 +7,7 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection
 from django.db.models.signals import post_migrate
+from django.utils import translation
 
 from clm.celery import app as celery_app
 from tests.celery_worker import BROKER_URL
@@ -52,6 +53,14 @@ def _media_and_mail(settings, tmp_path):
     """Uploads go to a scratch folder; e-mail goes to Django's in-memory outbox unless a test says otherwise."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language. A test client request activates the reader's language in
+    this thread and leaves it active, so without this a lazy label's language would depend on the test before."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)
