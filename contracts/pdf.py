@@ -207,11 +207,10 @@ def pdf_static_assets() -> dict[str, str]:
 
 
 def _date(value: date | None) -> str:
-    """A date as a contract writes it: 2026年3月1日, or March 1, 2026 (Django's English format would abbreviate some
-    months and not others, "Feb. 19" beside "March 1")."""
+    """A date as a contract writes it: 2026年3月1日, or March 1, 2026 (see clm/formats/en/formats.py)."""
     if not value:
         return "—"
-    return formats.date_format(value, "F j, Y" if translation.get_language() == "en" else "DATE_FORMAT")
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 def _sentences(*sentences: str) -> str:

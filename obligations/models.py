@@ -1,7 +1,10 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -153,7 +156,10 @@ class Obligation(models.Model):
         if self.source == self.Source.MANUAL or self.kind == self.Kind.CUSTOM:
             return self.title
         if self.kind == self.Kind.RENEWAL_WINDOW and self.key.startswith("term:"):
-            return gettext("Renewal decision for the term ending %(date)s") % {"date": self.key[len("term:") :]}
+            term_end = date.fromisoformat(self.key[len("term:") :])
+            return gettext("Renewal decision for the term ending %(date)s") % {
+                "date": formats.date_format(term_end, "DATE_FORMAT")
+            }
         if self.kind == self.Kind.PRICE_CHANGE_NOTICE:
             return gettext("Respond to the vendor's price-change notice")
         if self.kind == self.Kind.DATA_HANDOVER:

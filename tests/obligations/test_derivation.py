@@ -268,7 +268,7 @@ def test_titles_are_stored_in_english_and_shown_in_the_readers_language():
     derive_obligations(contract)
     [window] = obligations_of(contract, Kind.RENEWAL_WINDOW)
 
-    assert window.title == "Renewal decision for the term ending 2035-12-31"
+    assert window.title == "Renewal decision for the term ending December 31, 2035"
     with translation.override("en"):
         assert window.display_title == window.title
 

@@ -57,7 +57,7 @@ def test_a_reminder_arrives_with_subject_both_parts_and_the_link(smtp, make_obli
     link = f"https://clm.example.com{obligation.get_absolute_url()}"
     assert link in plain(message)
     assert f'href="{link}"' in html(message)
-    assert "Dec. 15, 2026" in plain(message)
+    assert "December 15, 2026" in plain(message)
     assert "7 days left" in plain(message)
     reminder = Reminder.objects.get()
     assert (reminder.status, reminder.offset, reminder.recipient) == (Reminder.Status.SENT, 7, owner)
@@ -85,7 +85,7 @@ def test_each_recipient_reads_the_reminder_in_their_own_language(smtp, make_obli
     assert "What to do" in plain(english)
     assert '<html lang="zh-hans">' in html(chinese)
     assert english["Content-Language"] == "en"
-    assert "Dec. 15, 2026" in plain(english)
+    assert "December 15, 2026" in plain(english)
 
 
 def test_a_price_change_reminder_says_why_the_notice_is_not_compliant_and_flags_a_provisional_date(

@@ -9,8 +9,8 @@ from contracts import lifecycle, services
 from obligations.models import Obligation
 from tests.factories import VendorFactory
 
-ZH_TITLE = "续约决策（当期期限于 2026-12-31 届满）"
-EN_TITLE = "Renewal decision for the term ending 2026-12-31"
+ZH_TITLE = "续约决策（当期期限于2026年12月31日届满）"
+EN_TITLE = "Renewal decision for the term ending December 31, 2026"
 
 
 @pytest.fixture
