@@ -507,9 +507,15 @@ class ExportJob(models.Model):
     done = models.PositiveIntegerField(_("contracts exported"), default=0)
     file = models.FileField(_("file"), upload_to=export_upload_to, max_length=300, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # How many times a worker has started this export. A worker that dies mid-export (killed for memory, say) hands
+    # the task back to the queue; the count stops a job that kills every worker from being retried for ever.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    # A job a worker has started this often without finishing is failed instead of being started again.
+    MAX_ATTEMPTS = 2
 
     class Meta:
         ordering = ["-created_at", "-id"]

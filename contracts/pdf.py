@@ -574,7 +574,8 @@ def _zip_member_name(contract: Contract, taken: set[str]) -> str:
 def export_job_run(job_id: int) -> ExportJob:
     """Render the job's contracts into one ZIP, counting progress as it goes. Safe to run again after a crash.
 
-    Visibility is checked again now, not only when the job was requested: a share revoked in between is honoured.
+    Visibility is checked again now, not only when the job was requested: a share revoked in between is honoured. A job
+    that has already been started ExportJob.MAX_ATTEMPTS times (its workers died, see ExportJob.attempts) is failed.
     Runs inside the Celery task, whose time limits bound the whole export; each document also has PDF_RENDER_TIMEOUT
     (see contracts.pdf_deadline for where that limit cannot apply). A document that fails to render or runs out of
     time fails the job with its contract number rather than leaving it running.
@@ -583,6 +584,13 @@ def export_job_run(job_id: int) -> ExportJob:
         job = ExportJob.objects.select_for_update().select_related("requested_by").get(pk=job_id)
         if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
             return job
+        if job.attempts >= ExportJob.MAX_ATTEMPTS:
+            with translation.override(job.language):
+                reason = _(
+                    "The export was interrupted twice before it could finish, probably because it needed more memory "
+                    "than the server has. Export fewer contracts at a time."
+                )
+            return export_job_fail(job.pk, reason)
         contracts = list(
             contracts_visible_to(job.requested_by)
             .filter(pk__in=job.contract_ids)
@@ -593,7 +601,8 @@ def export_job_run(job_id: int) -> ExportJob:
         job.started_at = timezone.now()
         job.total = len(contracts)
         job.done = 0
-        job.save(update_fields=["status", "started_at", "total", "done"])
+        job.attempts += 1
+        job.save(update_fields=["status", "started_at", "total", "done", "attempts"])
 
     taken: set[str] = set()
     with tempfile.TemporaryFile() as spool:

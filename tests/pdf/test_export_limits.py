@@ -71,6 +71,36 @@ def test_documents_within_their_time_limit_export_normally(owner):
     assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
 
 
+@override_settings(PDF_RENDER_TIMEOUT=20)
+def test_an_export_interrupted_once_is_done_from_the_start_on_its_next_run(owner):
+    # Given an export a worker started and died in, halfway (see test_export_worker for the real worker's death)
+    first = make_contract(owner, number="CLM-2026-0705")
+    second = make_contract(owner, number="CLM-2026-0706", vendor=first.vendor)
+    job = export_job_create(by=owner, language="en", contract_ids=[first.pk, second.pk])
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, attempts=1, total=2, done=1)
+
+    # When the task is delivered again
+    job = export_job_run(job.pk)
+
+    # Then the export runs again from its first contract and finishes, counting the second start
+    assert (job.status, job.done, job.attempts) == (ExportJob.Status.DONE, 2, 2)
+    assert zipfile.ZipFile(job.file.open("rb")).namelist() == ["CLM-2026-0705.pdf", "CLM-2026-0706.pdf"]
+
+
+def test_an_export_started_twice_without_finishing_fails_in_its_language(owner):
+    contract = make_contract(owner, number="CLM-2026-0707")
+    job = export_job_create(by=owner, language="en", contract_ids=[contract.pk])
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, attempts=2, total=1)
+
+    job = export_job_run(job.pk)
+
+    assert (job.status, job.attempts, bool(job.file)) == (ExportJob.Status.FAILED, 2, False)
+    assert job.error == (
+        "The export was interrupted twice before it could finish, probably because it needed more memory than the "
+        "server has. Export fewer contracts at a time."
+    )
+
+
 def test_the_limit_interrupts_slow_python_code():
     with pytest.raises(RenderTimeout), document_time_limit(0.05) as armed:
         assert armed

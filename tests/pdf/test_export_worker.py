@@ -2,8 +2,11 @@
 ZIP, and the requester downloads it."""
 
 import io
+import os
+import signal
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -56,3 +59,55 @@ def test_a_real_worker_builds_the_zip_of_the_contracts_the_requester_may_see(own
     assert archive.read(f"{first.number}.pdf").startswith(b"%PDF")
     assert second.number not in str(archive.namelist())
     assert ExportJob.objects.get(pk=job_id).requested_by == colleague
+
+
+def _pool_children(worker) -> list[int]:
+    """The process ids of the worker's pool children (prefork: the processes that run the tasks)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == worker.pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def _wait_for(job_id: int, predicate, *, seconds: float = 120) -> ExportJob:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job = ExportJob.objects.get(pk=job_id)
+        if predicate(job):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"export {job_id} never reached the expected state: {job.status}, {job.done}/{job.total}")
+
+
+def test_an_export_whose_worker_dies_is_run_again_and_one_that_kills_two_workers_fails(owner, celery_queue, tmp_path):
+    # Given an export of eight contracts, in Chinese
+    from contracts.pdf import export_job_create
+
+    first = make_contract(owner, number="CLM-2026-0311")
+    others = [make_contract(owner, number=f"CLM-2026-031{n}", vendor=first.vendor) for n in range(2, 9)]
+    with celery_worker(celery_queue, tmp_path / "worker.log") as worker:
+        job = export_job_create(by=owner, language="zh-hans", contract_ids=[first.pk, *(c.pk for c in others)])
+
+        # When the worker's process is killed (as the kernel does when memory runs out) in the middle of the export
+        _wait_for(job.pk, lambda j: j.attempts == 1 and j.status == "running" and j.done >= 1)
+        for pid in _pool_children(worker):
+            os.kill(pid, signal.SIGKILL)
+        # Then the task goes back to the queue and a new worker process starts the export again from the beginning
+        _wait_for(job.pk, lambda j: j.attempts == 2 and j.status == "running" and j.done >= 1)
+
+        # And when that process is killed too, the third delivery fails the job instead of starting it again
+        for pid in _pool_children(worker):
+            os.kill(pid, signal.SIGKILL)
+        job = _wait_for(job.pk, lambda j: j.finished)
+
+    log = (tmp_path / "worker.log").read_text(errors="replace")
+    assert job.status == ExportJob.Status.FAILED, log[-3000:]
+    assert job.attempts == 2
+    assert job.error == "导出在完成前两次中断，可能是所需内存超出了服务器的容量。请减少每次导出的合同数量。"
+    assert not job.file
+    assert "signal 9" in log
