@@ -1,4 +1,5 @@
 import importlib
+import os
 import uuid
 
 import pytest
@@ -8,9 +9,17 @@ from django.conf import settings
 from django.db import connection
 from django.db.models.signals import post_migrate
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from clm.celery import app as celery_app
 from tests.celery_worker import BROKER_URL
+
+# Property and schemathesis tests draw new input on every developer run, which is how they find new bugs. CI
+# (.ci/run sets HYPOTHESIS_PROFILE=ci) runs the same examples every time, so whether a change lands never depends on
+# a random draw.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    hypothesis_settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
