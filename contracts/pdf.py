@@ -571,6 +571,21 @@ def _zip_member_name(contract: Contract, taken: set[str]) -> str:
     return name
 
 
+def _interrupted_reason(job: ExportJob, contracts: list[Contract]) -> str:
+    """Why a job whose workers died is failed, naming the contract the last one was rendering when that is known."""
+    with translation.override(job.language):
+        if job.done < len(contracts):  # `done` counts the documents finished, in the order of `contracts`
+            return _(
+                "The export was interrupted twice before it could finish, the last time at contract %(number)s, "
+                "probably because it needed more memory than the server has. Export that contract on its own, or "
+                "fewer contracts at a time."
+            ) % {"number": contracts[job.done].number}
+        return _(
+            "The export was interrupted twice before it could finish, probably because it needed more memory than "
+            "the server has. Export fewer contracts at a time."
+        )
+
+
 def export_job_run(job_id: int) -> ExportJob:
     """Render the job's contracts into one ZIP, counting progress as it goes. Safe to run again after a crash.
 
@@ -584,19 +599,14 @@ def export_job_run(job_id: int) -> ExportJob:
         job = ExportJob.objects.select_for_update().select_related("requested_by").get(pk=job_id)
         if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
             return job
-        if job.attempts >= ExportJob.MAX_ATTEMPTS:
-            with translation.override(job.language):
-                reason = _(
-                    "The export was interrupted twice before it could finish, probably because it needed more memory "
-                    "than the server has. Export fewer contracts at a time."
-                )
-            return export_job_fail(job.pk, reason)
         contracts = list(
             contracts_visible_to(job.requested_by)
             .filter(pk__in=job.contract_ids)
             .select_related("vendor")
             .order_by("number")
         )
+        if job.attempts >= ExportJob.MAX_ATTEMPTS:
+            return export_job_fail(job.pk, _interrupted_reason(job, contracts))
         job.status = ExportJob.Status.RUNNING
         job.started_at = timezone.now()
         job.total = len(contracts)

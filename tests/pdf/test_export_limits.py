@@ -87,14 +87,34 @@ def test_an_export_interrupted_once_is_done_from_the_start_on_its_next_run(owner
     assert zipfile.ZipFile(job.file.open("rb")).namelist() == ["CLM-2026-0705.pdf", "CLM-2026-0706.pdf"]
 
 
-def test_an_export_started_twice_without_finishing_fails_in_its_language(owner):
-    contract = make_contract(owner, number="CLM-2026-0707")
+def test_an_export_started_twice_without_finishing_fails_naming_the_contract_it_stopped_at(owner):
+    # Given an export of three contracts whose worker died twice, the last time after finishing the first contract
+    first = make_contract(owner, number="CLM-2026-0707")
+    second = make_contract(owner, number="CLM-2026-0708", vendor=first.vendor)
+    third = make_contract(owner, number="CLM-2026-0709", vendor=first.vendor)
+    job = export_job_create(by=owner, language="en", contract_ids=[third.pk, first.pk, second.pk])
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, attempts=2, total=3, done=1)
+
+    # When the task is delivered a third time
+    job = export_job_run(job.pk)
+
+    # Then the job fails, naming the second contract in number order: the one the worker was rendering
+    assert (job.status, job.attempts, job.done, bool(job.file)) == (ExportJob.Status.FAILED, 2, 1, False)
+    assert job.error == (
+        "The export was interrupted twice before it could finish, the last time at contract CLM-2026-0708, probably "
+        "because it needed more memory than the server has. Export that contract on its own, or fewer contracts at a "
+        "time."
+    )
+
+
+def test_an_export_interrupted_after_its_last_document_fails_without_naming_a_contract(owner):
+    contract = make_contract(owner, number="CLM-2026-0710")
     job = export_job_create(by=owner, language="en", contract_ids=[contract.pk])
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, attempts=2, total=1)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, attempts=2, total=1, done=1)
 
     job = export_job_run(job.pk)
 
-    assert (job.status, job.attempts, bool(job.file)) == (ExportJob.Status.FAILED, 2, False)
+    assert job.status == ExportJob.Status.FAILED
     assert job.error == (
         "The export was interrupted twice before it could finish, probably because it needed more memory than the "
         "server has. Export fewer contracts at a time."
