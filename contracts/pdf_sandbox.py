@@ -23,23 +23,21 @@ import mimetypes
 import multiprocessing
 import os
 import posixpath
-import re
 import resource
 import threading
 import time
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.html import element_has_link_type
-from weasyprint.pdf import fonts as weasyprint_pdf_fonts
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from contracts import pdf_tuning
 
 # Relative URLs in the document resolve against this base. The `.invalid` top-level domain never resolves (RFC 6761),
 # and the fetcher below never opens a connection anyway: the base only gives relative paths an unambiguous home.
@@ -106,47 +104,7 @@ class Rendered:
     cpu_seconds: float = 0.0  # CPU time of the layout and PDF writing, unaffected by other load on the machine
 
 
-class _OpenArrayFFI:
-    """WeasyPrint's cffi handle for its font module, creating `T[N]` arrays as the open array type `T[]`.
-
-    Subsetting a font asks for `hb_codepoint_t[N]` with N the number of glyphs used, and cffi parses every type
-    string it has not seen before with pycparser: several milliseconds per new N, so twice per embedded font in every
-    document. An open array sized by its initial items is the same array, and its type is parsed once per process.
-    """
-
-    _ARRAY = re.compile(r"(\w+)\[(\d+)\]")
-
-    def __init__(self, ffi):
-        self._ffi = ffi
-
-    def new(self, cdecl, init=None):
-        match = self._ARRAY.fullmatch(cdecl) if isinstance(cdecl, str) else None
-        if match and isinstance(init, list | tuple) and len(init) == int(match[2]):
-            return self._ffi.new(f"{match[1]}[]", init)
-        return self._ffi.new(cdecl, init)
-
-    def __getattr__(self, name):
-        return getattr(self._ffi, name)
-
-
-class _DefaultLevelZlib:
-    """pydyf's zlib, compressing PDF streams at zlib's default level instead of level 9.
-
-    Level 9 spends about 5% of a contract's render on the embedded font and page streams for files under 1% smaller.
-    """
-
-    def compressobj(self, level=zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs):
-        return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs)
-
-    def __getattr__(self, name):
-        return getattr(zlib, name)
-
-
-# Both stand-ins change only how much work the same output costs; the PDF is the same document.
-if not isinstance(weasyprint_pdf_fonts.ffi, _OpenArrayFFI):
-    weasyprint_pdf_fonts.ffi = _OpenArrayFFI(weasyprint_pdf_fonts.ffi)
-if not isinstance(pydyf.zlib, _DefaultLevelZlib):
-    pydyf.zlib = _DefaultLevelZlib()
+pdf_tuning.apply()
 
 _thread_state = threading.local()
 
