@@ -9,6 +9,19 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+# A renewal-window obligation's key names the end of the term it decides on: "term:2026-12-31".
+TERM_KEY_PREFIX = "term:"
+
+
+def term_end_from_key(key: str) -> date | None:
+    """The term end that a renewal-window key names; None for any other key."""
+    if not key.startswith(TERM_KEY_PREFIX):
+        return None
+    try:
+        return date.fromisoformat(key[len(TERM_KEY_PREFIX) :])
+    except ValueError:
+        return None
+
 
 class Obligation(models.Model):
     """A dated thing somebody must do or check, derived from a contract's terms and events or added by hand."""
@@ -155,8 +168,7 @@ class Obligation(models.Model):
         """
         if self.source == self.Source.MANUAL or self.kind == self.Kind.CUSTOM:
             return self.title
-        if self.kind == self.Kind.RENEWAL_WINDOW and self.key.startswith("term:"):
-            term_end = date.fromisoformat(self.key[len("term:") :])
+        if self.kind == self.Kind.RENEWAL_WINDOW and (term_end := term_end_from_key(self.key)):
             return gettext("Renewal decision for the term ending %(date)s") % {
                 "date": formats.date_format(term_end, "DATE_FORMAT")
             }

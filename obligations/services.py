@@ -27,7 +27,7 @@ from vendors.models import Certification
 
 from . import rules
 from .calendar import WorkingDayCalendar, load_calendar
-from .models import Obligation
+from .models import TERM_KEY_PREFIX, Obligation, term_end_from_key
 
 Kind = Obligation.Kind
 Status = Contract.Status
@@ -36,7 +36,6 @@ RENEWAL_STATUSES = frozenset({Status.SIGNED, Status.ACTIVE})
 RUNNING_STATUSES = frozenset({Status.NEGOTIATING, Status.SIGNED, Status.ACTIVE})
 ENDED_STATUSES = frozenset({Status.EXPIRED, Status.TERMINATED})
 
-TERM_KEY_PREFIX = "term:"
 TRIAL_KEY = "trial"
 HANDOVER_KEY = "handover"
 
@@ -99,19 +98,10 @@ def _movable(obligation: Obligation, plan: PlannedObligation, *, today: date) ->
     if obligation.kind != plan.kind or obligation.status != Obligation.Status.OPEN:
         return False
     if plan.kind == Kind.RENEWAL_WINDOW:
-        return (_term_end_from_key(obligation.key) or date.min) >= today
+        return (term_end_from_key(obligation.key) or date.min) >= today
     if plan.kind == Kind.CERTIFICATE_EXPIRY:
         return obligation.certification_id == plan.certification.pk
     return False
-
-
-def _term_end_from_key(key: str) -> date | None:
-    if not key.startswith(TERM_KEY_PREFIX):
-        return None
-    try:
-        return date.fromisoformat(key[len(TERM_KEY_PREFIX) :])
-    except ValueError:
-        return None
 
 
 class _LazyCalendar:

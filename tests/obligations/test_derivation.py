@@ -273,6 +273,18 @@ def test_titles_are_stored_in_english_and_shown_in_the_readers_language():
         assert window.display_title == window.title
 
 
+def test_a_renewal_window_whose_key_names_no_date_shows_its_stored_title():
+    """Keys come from the derivation, but a row edited in the admin or restored from an old backup must not take
+    down every page that lists it."""
+    contract = far_contract()
+    derive_obligations(contract)
+    [window] = obligations_of(contract, Kind.RENEWAL_WINDOW)
+    window.key = "term:not-a-date"
+
+    with translation.override("zh-hans"):
+        assert window.display_title == "Renewal decision for the term ending December 31, 2035"
+
+
 def test_queries_per_contract_do_not_grow_with_the_number_of_obligations():
     few = far_contract()
     many = far_contract(trial_period_months=2)
