@@ -60,7 +60,7 @@ def test_the_tuned_renderer_draws_the_same_document_as_weasyprint(contract, owne
     assert tuned == stock
 
 
-def test_a_font_file_that_is_read_after_all_reads_the_same_bytes(contract):
+def test_a_font_file_that_is_read_after_all_reads_the_same_bytes(contract, monkeypatch):
     """The stand-in defers copying the font file; code that does ask for it (emoji and variable fonts, a failed
     subset) must get exactly what WeasyPrint would have read."""
     seen = []
@@ -70,17 +70,14 @@ def test_a_font_file_that_is_read_after_all_reads_the_same_bytes(contract):
         seen.append((font.family, font.file_content))
         return original_clean(font, to_unicode, hinting)
 
+    monkeypatch.setattr(Font, "clean", clean)
     html = contract_document_html(contract, language="zh-hans")
-    Font.clean = clean
-    try:
+    render_in_process(html, assets=pdf_static_assets())
+    tuned = dict(seen)
+    seen.clear()
+    with stock_weasyprint():
         render_in_process(html, assets=pdf_static_assets())
-        tuned = dict(seen)
-        seen.clear()
-        with stock_weasyprint():
-            render_in_process(html, assets=pdf_static_assets())
-        stock = dict(seen)
-    finally:
-        Font.clean = original_clean
+    stock = dict(seen)
 
     assert "Noto Sans CJK SC" in tuned
     assert tuned == stock
