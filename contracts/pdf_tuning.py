@@ -1,9 +1,10 @@
 """Stand-ins for four pieces of WeasyPrint 70 (pinned in requirements.txt) that cost a contract's render time for
 nothing: each one changes how much work the same document costs, never what the document shows.
 
-`tests/pdf/test_tuning.py` renders documents with and without them (see `stock_weasyprint`) and checks that every
-page rasterises to the same pixels and that the embedded fonts are the same bytes. Recheck them when WeasyPrint,
-pydyf or HarfBuzz is upgraded. Like contracts.pdf_sandbox, which imports it, this module must not import Django.
+`tests/pdf/test_tuning.py` renders contracts with and without them (see `stock_weasyprint`) and checks that the two
+PDFs hold the same streams once decompressed: page drawings, text maps and embedded fonts, byte for byte. Recheck
+them when WeasyPrint, pydyf or HarfBuzz is upgraded. Like contracts.pdf_sandbox, which imports it, this module must
+not import Django.
 """
 
 from __future__ import annotations
