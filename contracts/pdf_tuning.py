@@ -113,7 +113,11 @@ _file_content = property(_get_file_content, _set_file_content)
 # CFF fonts without missing characters take the short way; TrueType fonts (whose two passes differ by a few bytes of
 # table layout) and fonts with missing characters keep WeasyPrint's own two passes.
 
-_DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
+# The tables WeasyPrint drops from every subset, as sorted HarfBuzz tags.
+_DROPPED_TABLES = sorted(
+    harfbuzz.hb_tag_from_string(name, -1)
+    for name in (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
+)
 
 
 def _harfbuzz_subset(self, to_unicode, hinting):
@@ -132,11 +136,10 @@ def _harfbuzz_subset(self, to_unicode, hinting):
     if not hinting:
         flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
     harfbuzz_subset.hb_subset_input_set_flags(subset_input, flags)
-    dropped = sorted(harfbuzz.hb_tag_from_string(name, -1) for name in _DROPPED_TABLES)
     harfbuzz.hb_set_add_sorted_array(
         harfbuzz_subset.hb_subset_input_set(subset_input, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG),
-        ffi.new("hb_codepoint_t[]", dropped),
-        len(dropped),
+        ffi.new("hb_codepoint_t[]", _DROPPED_TABLES),
+        len(_DROPPED_TABLES),
     )
     face = ffi.gc(harfbuzz_subset.hb_subset_or_fail(self.hb_face, subset_input), harfbuzz.hb_face_destroy)
     content = _stock["get_hb_object_data"](face) if face else None
