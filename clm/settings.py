@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "axes",
+    "core",
     "accounts",
     "vendors",
     "contracts",

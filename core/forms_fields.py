@@ -1,0 +1,56 @@
+"""Form fields that forgive how people type: the ``core.text`` normalisers applied before Django parses a value.
+
+    TrimmedCharField     names, titles, free text: full-width letters and digits made ASCII, trimmed
+    CodeField            credit codes, contract numbers: " 9131 0000 ｍａ１Ｋ " -> "91310000MA1K"
+    LocalisedDecimalField  "１，２３４．５０元" -> Decimal("1234.50"); a text input with a decimal keypad
+    LocalisedIntegerField  "１，２００" -> 1200; a text input with a numeric keypad
+    LocalisedDateField   "２０２６年１月１日", "2026/1/1", "2026.1.1" -> date(2026, 1, 1)
+
+A ModelForm switches a field with ``Meta.field_classes = {"credit_code": CodeField}``; validators, max_length and
+error messages work as with Django's own fields, on the normalised value. The number fields render a text input
+(``inputmode`` brings up the phone's number keypad) because a browser's ``type="number"`` input drops full-width
+digits and separators before the server ever sees them.
+"""
+
+from django import forms
+
+from .text import normalise_code, normalise_date_input, normalise_number, normalise_text
+
+
+class NormalisedInputMixin:
+    """Runs ``normalise`` on typed (string) input before the field's own ``to_python``."""
+
+    normalise = staticmethod(str.strip)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = self.normalise(value)
+        return super().to_python(value)
+
+
+class TrimmedCharField(NormalisedInputMixin, forms.CharField):
+    normalise = staticmethod(normalise_text)
+
+
+class CodeField(NormalisedInputMixin, forms.CharField):
+    normalise = staticmethod(normalise_code)
+
+
+class LocalisedDecimalField(NormalisedInputMixin, forms.DecimalField):
+    normalise = staticmethod(normalise_number)
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
+
+
+class LocalisedIntegerField(NormalisedInputMixin, forms.IntegerField):
+    normalise = staticmethod(normalise_number)
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "numeric"}
+
+
+class LocalisedDateField(NormalisedInputMixin, forms.DateField):
+    normalise = staticmethod(normalise_date_input)
