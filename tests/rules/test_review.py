@@ -1,9 +1,12 @@
 """The contract review: each checklist rule at and just past its threshold, thresholds a manager changed, the
 categories, certificates against the current term, and the fingerprint that reopens an accepted finding."""
 
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -674,3 +677,17 @@ def test_any_contract_gets_each_rule_at_most_once_in_checklist_order_and_the_sam
     assert found == [r for r in review.RULES if r in found]
     assert review.review(facts) == review.review(facts)
     assert all(f.severity == review.DEFAULT_SEVERITIES[f.rule] for f in review.review(facts))
+
+
+def test_the_review_rules_load_without_django_or_any_clm_app():
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, rules.review; print(' '.join(sorted(sys.modules)))"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+
+    assert {name.split(".")[0] for name in loaded}.isdisjoint(
+        {"django", "clm", "core", "accounts", "vendors", "contracts", "obligations"}
+    )

@@ -1,8 +1,11 @@
 """The SLA rules: met or missed, the month's credit, target validation, periods and the exit right."""
 
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -443,3 +446,17 @@ def test_keys_are_stable_when_later_months_are_added_after_a_met_month(values, n
 
     assert extended[: len(original)] == original
     assert extended[len(original) :] == exit_rights(later, n=n)
+
+
+def test_the_sla_rules_load_without_django_or_any_clm_app():
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, rules.sla; print(' '.join(sorted(sys.modules)))"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+
+    assert {name.split(".")[0] for name in loaded}.isdisjoint(
+        {"django", "clm", "core", "accounts", "vendors", "contracts", "obligations"}
+    )
