@@ -211,9 +211,9 @@ def resolve(url: str | CheckedURL, *, allow_private: bool, timeout: float = 5.0)
     misconfigured or an attack, and connecting to "the public one" would leave the choice to whoever controls DNS.
     """
     checked = url if isinstance(url, CheckedURL) else check_url(url, allow_private=allow_private)
-    if checked.literal is not None:
-        return [checked.literal]
-    addresses = _lookup(checked.host, checked.port, timeout)
+    if checked.scheme != "https" and not allow_private:
+        raise URLRefused(Refusal.SCHEME, detail=checked.scheme)
+    addresses = [checked.literal] if checked.literal is not None else _lookup(checked.host, checked.port, timeout)
     if not addresses:
         raise URLRefused(Refusal.UNRESOLVABLE, host=checked.host)
     for ip in addresses:

@@ -34,6 +34,7 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import NewConnectionError
 from urllib3.exceptions import SSLError as Urllib3SSLError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
+from urllib3.response import BaseHTTPResponse
 
 from .guard import CheckedURL, IPAddress, URLRefused, check_url, resolve
 
@@ -111,6 +112,10 @@ class Outcome:
         return cls.failure(exc.code.value, str(exc))
 
     @classmethod
+    def unexpected_status(cls, response: Response) -> Outcome:
+        return cls.failure("http_status", f"HTTP {response.status}: {snippet(response.body)}", response.status)
+
+    @classmethod
     def redirect(cls, response: Response) -> Outcome:
         where = response.location or "no Location header"
         return cls.failure(
@@ -162,6 +167,32 @@ def post_json(
                 raise
             last = exc
     raise last or DeliveryError(Failure.TIMEOUT, "the deadline passed before connecting", connected=False)
+
+
+def attempt(
+    url: str,
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+    *,
+    timeout: float,
+    allow_private: bool,
+    deadline: float | None = None,
+    ca_certs: str | None = None,
+) -> Response | URLRefused | DeliveryError:
+    """`post_json`, with a refusal or a failure returned instead of raised: what a caller that only interprets the
+    result (a robot, a webhook) wants."""
+    try:
+        return post_json(
+            url, body, headers, timeout=timeout, allow_private=allow_private, deadline=deadline, ca_certs=ca_certs
+        )
+    except (URLRefused, DeliveryError) as exc:
+        return exc
+
+
+def snippet(body: bytes, limit: int = 200) -> str:
+    """The start of an answer on one line, for error messages."""
+    text = body[: limit * 4].decode("utf-8", errors="replace")
+    return " ".join(text.split())[:limit] or "(empty)"
 
 
 def _headers(checked: CheckedURL, headers: Mapping[str, str] | None) -> dict[str, str]:
@@ -227,7 +258,11 @@ def _exchange(
         try:
             conn.connect()
             phase = "sending to"
-            conn.request("POST", checked.target, body=body, headers=headers, preload_content=False)
+            # The answer is read as sent (we ask for identity encoding): decompressing would let a small answer
+            # grow past `max_body` in memory before the limit applies.
+            conn.request(
+                "POST", checked.target, body=body, headers=headers, preload_content=False, decode_content=False
+            )
             phase = "reading the answer from"
             response = conn.getresponse()
             data, truncated = _read_bounded(response, max_body)
@@ -262,11 +297,11 @@ def _connection(checked: CheckedURL, address: IPAddress, *, timeout: float, ca_c
     )
 
 
-def _read_bounded(response: object, max_body: int) -> tuple[bytes, bool]:
+def _read_bounded(response: BaseHTTPResponse, max_body: int) -> tuple[bytes, bool]:
     chunks: list[bytes] = []
     size = 0
     while size <= max_body:
-        chunk = response.read(min(_CHUNK, max_body + 1 - size))  # type: ignore[attr-defined]
+        chunk = response.read(min(_CHUNK, max_body + 1 - size))
         if not chunk:
             break
         chunks.append(chunk)

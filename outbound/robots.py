@@ -52,7 +52,7 @@ from enum import StrEnum
 from typing import Any
 
 from .guard import URLRefused
-from .http import DeliveryError, Outcome, Response, post_json
+from .http import DeliveryError, Outcome, Response, attempt, snippet
 
 MAX_TEXT_BYTES = 4096  # WeCom's documented limit for markdown content; also applied to DingTalk and Feishu text
 
@@ -260,15 +260,15 @@ def interpret(kind: RobotKind | str, result: Response | URLRefused | DeliveryErr
     if result.is_redirect:
         return Outcome.redirect(result)
     if result.status != 200:
-        return Outcome.failure("http_status", f"HTTP {result.status}: {_snippet(result.body)}", result.status)
+        return Outcome.unexpected_status(result)
     if result.truncated:
         return Outcome.failure("bad_json", f"the answer is longer than {len(result.body)} bytes", result.status)
     try:
         answer = json.loads(result.body)
     except ValueError:
-        return Outcome.failure("bad_json", f"the answer is not JSON: {_snippet(result.body)}", result.status)
+        return Outcome.failure("bad_json", f"the answer is not JSON: {snippet(result.body)}", result.status)
     if not isinstance(answer, dict):
-        return Outcome.failure("bad_json", f"the answer is not a JSON object: {_snippet(result.body)}", result.status)
+        return Outcome.failure("bad_json", f"the answer is not a JSON object: {snippet(result.body)}", result.status)
     if kind is RobotKind.FEISHU:
         code = answer["code"] if "code" in answer else answer.get("StatusCode")
         message = answer.get("msg") or answer.get("StatusMessage") or ""
@@ -276,7 +276,7 @@ def interpret(kind: RobotKind | str, result: Response | URLRefused | DeliveryErr
         code = answer.get("errcode")
         message = answer.get("errmsg") or ""
     if isinstance(code, bool) or not isinstance(code, int):
-        return Outcome.failure("bad_json", f"the answer has no error code: {_snippet(result.body)}", result.status)
+        return Outcome.failure("bad_json", f"the answer has no error code: {snippet(result.body)}", result.status)
     if code != 0:
         return Outcome.failure("errcode", f"{kind.value} error {code}: {message}", result.status)
     return Outcome.success(result.status)
@@ -296,20 +296,7 @@ def send(
 ) -> Outcome:
     """Build, sign, POST and interpret one reminder; never raises for anything the network or the robot does."""
     request = build(kind, url, secret, reminder, now=now)
-    try:
-        response = post_json(
-            request.url,
-            request.body,
-            timeout=timeout,
-            allow_private=allow_private,
-            deadline=deadline,
-            ca_certs=ca_certs,
-        )
-    except (URLRefused, DeliveryError) as exc:
-        return interpret(kind, exc)
-    return interpret(kind, response)
-
-
-def _snippet(body: bytes, limit: int = 200) -> str:
-    text = body[: limit * 4].decode("utf-8", errors="replace")
-    return plain(text)[:limit] or "(empty)"
+    result = attempt(
+        request.url, request.body, timeout=timeout, allow_private=allow_private, deadline=deadline, ca_certs=ca_certs
+    )
+    return interpret(kind, result)

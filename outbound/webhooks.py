@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from .guard import URLRefused
-from .http import DeliveryError, Outcome, Response, post_json
+from .http import DeliveryError, Outcome, Response, attempt
 
 SIGNATURE_HEADER = "X-CLM-Signature"
 EVENT_HEADER = "X-CLM-Event"
@@ -113,8 +113,7 @@ def interpret(result: Response | URLRefused | DeliveryError) -> Outcome:
         return Outcome.redirect(result)
     if 200 <= result.status < 300:
         return Outcome.success(result.status)
-    snippet = result.body[:200].decode("utf-8", errors="replace").strip() or "(empty)"
-    return Outcome.failure("http_status", f"HTTP {result.status}: {snippet}", result.status)
+    return Outcome.unexpected_status(result)
 
 
 def send(
@@ -127,19 +126,16 @@ def send(
     ca_certs: str | None = None,
 ) -> Outcome:
     """POST one delivery and interpret the answer; never raises for anything the network or the receiver does."""
-    try:
-        response = post_json(
-            url,
-            request.body,
-            request.headers,
-            timeout=timeout,
-            allow_private=allow_private,
-            deadline=deadline,
-            ca_certs=ca_certs,
-        )
-    except (URLRefused, DeliveryError) as exc:
-        return interpret(exc)
-    return interpret(response)
+    result = attempt(
+        url,
+        request.body,
+        request.headers,
+        timeout=timeout,
+        allow_private=allow_private,
+        deadline=deadline,
+        ca_certs=ca_certs,
+    )
+    return interpret(result)
 
 
 def retry_delay(

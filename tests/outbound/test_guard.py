@@ -310,3 +310,13 @@ def test_a_slow_lookup_is_abandoned_after_the_timeout(dns):
 def test_an_ip_literal_needs_no_lookup(dns):
     assert [str(ip) for ip in resolve("https://8.8.8.8/x", allow_private=False)] == ["8.8.8.8"]
     assert dns.lookups == []
+
+
+def test_a_url_checked_with_private_addresses_allowed_is_checked_again_without(dns):
+    checked = check_url("https://127.0.0.1:8443/x", allow_private=True)
+    with pytest.raises(URLRefused) as caught:
+        resolve(checked, allow_private=False)
+    assert caught.value.code is Refusal.NOT_PUBLIC
+    with pytest.raises(URLRefused) as caught:
+        resolve(check_url("http://robot.test/x", allow_private=True), allow_private=False)
+    assert caught.value.code is Refusal.SCHEME
