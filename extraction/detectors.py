@@ -131,7 +131,7 @@ INCREASE_WORDS = re.compile(
 _CAP_BEFORE = re.compile(
     r"(?:不超过|不得超过|不应超过|不得逾|不逾|逾|不高于|不得高于|最高|最多|上限为?|封顶|≤|<=|cap(?:ped)?\s+at|capped\s+to|limited\s+to|"
     r"not\s+(?:to\s+)?exceed|shall\s+not\s+exceed|no\s+(?:more|greater)\s+than|not\s+more\s+than|maximum\s+of|"
-    r"at\s+most|up\s+to|exceeding)\s*\S{0,20}?\s*$",
+    r"at\s+most|up\s+to|exceeding)[^,;]{0,24}?$",
     re.I,
 )
 _CAP_AFTER = re.compile(r"^\s*(?:以内|之内|内|以下|为上限|封顶)")
@@ -232,7 +232,8 @@ _TARGET = re.compile(
     rf"(?P<cmp>{_COMPARATOR.pattern})\s*(?:为|of|to|[^,;\d%]{{1,12}}?的|(?:(?!百分之)[^{CN_DIGIT}{CN_UNIT}\W\d]){{1,6}})?\s*"
     rf"(?:{_PERCENT_WORDS}|(?P<num>{NUMBER})\s*(?P<unit>{_UNIT.pattern})?)"
     rf"|(?P<num2>{NUMBER})\s*(?P<unit2>{_UNIT.pattern})\s*(?P<post>及以上|或以上|以上|及以下|或以下|以下|以内|之内|内)"
-    rf"|(?P<bare>(?:为|达|是|:|of|is|be|at|available|uptime)\s*)(?P<num3>\d+(?:\.\d+)?)\s*%",
+    rf"|(?P<bare>(?:为|达|是|:|of|is|be|at|available|uptime)\s*)(?P<num3>\d+(?:\.\d+)?)\s*%"
+    rf"|(?P<lead>)(?P<num4>\d+(?:\.\d+)?)\s*%(?=\s*(?:of|的)\s*\S)",
     re.I,
 )
 NOT_SLA = re.compile(
@@ -299,16 +300,16 @@ _CONDITION_WORD = re.compile(
 
 
 def _target(norm: str, original: str, part: str, offset: int, match: re.Match, in_sla_clause: bool) -> Hit | None:
-    if match.group("pct") or match.group("num3"):
-        value, unit = parse_number(match.group("pct") or match.group("num3")), "%"
+    if match.group("pct") or match.group("num3") or match.group("num4"):
+        value, unit = parse_number(match.group("pct") or match.group("num3") or match.group("num4")), "%"
     else:
         value = parse_number(match.group("num") or match.group("num2"))
         unit_text = match.group("unit") or match.group("unit2") or ""
         unit = next((name for pattern, name in UNITS if unit_text and re.fullmatch(pattern, unit_text, re.I)), "")
     if value is None or not unit or (unit == "%" and value > 100):
         return None
-    if match.group("bare") is not None:
-        comparator = None
+    if match.group("bare") is not None or match.group("lead") is not None:
+        comparator = None  # "85% of calls answered within 20 seconds": the kind's own direction
         after = ""
     elif match.group("cmp"):
         comparator = next(op for pattern, op in COMPARATORS if re.fullmatch(pattern, match.group("cmp"), re.I))
@@ -366,6 +367,7 @@ def _target(norm: str, original: str, part: str, offset: int, match: re.Match, i
 
 
 def _clean_metric(text: str) -> str:
+    text = re.sub(r"^\s*第\s*[一二三四五六七八九十百零〇两\d]+\s*[条條]\s*", "", text)
     text = re.sub(r"^\s*(?:\d+(?:\.\d+)*|[(（]\s*[\d一二三四五六七八九十]+\s*[)）])\s*[.、]?\s*", "", text)
     text = text.strip(" :：,，;；.()（）-")
     for _ in range(4):

@@ -296,6 +296,9 @@ def find_amounts(norm: str) -> list[Found]:
     for match in _AMOUNT.finditer(norm):
         currency_text = match.group("cur") or match.group("suf") or ""
         if match.group("c"):
+            # 三万通 is a count; 叁拾陆万元 and 人民币贰佰肆拾万 are money.
+            if not (currency_text or re.search("[元圆]", match.group("c"))):
+                continue
             value = parse_chinese_amount(match.group("c"))
             currency_text = currency_text or "元"
             chinese = True

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .document import Document, Paragraph
 from .numbers import parse_number
 from .text import normalize
-from .vocabulary import CATEGORY_PATTERNS
+from .vocabulary import CATEGORY_PATTERNS, OTHER_TITLE_WORDS
 
 CN_NUM = "[一二三四五六七八九十百零〇两]+"
 ROMAN = r"[IVXLC]+"
@@ -247,13 +247,16 @@ def _is_title_phrase(phrase: str) -> bool:
 
 
 # In a clause's text, the end of the contract and its term are mentioned as context by many clauses ("合同终止后
-# 五个工作日内移交数据"), so their words weigh less there than the words of what the clause is about.
-BODY_WEIGHTS = {"termination": 0.5, "term_renewal": 0.5}
+# 五个工作日内移交数据"), so their words weigh less there than the words of what the clause is about; a price
+# change and the data handover are special cases of fees and of the end, so their words weigh more.
+BODY_WEIGHTS = {"termination": 0.5, "term_renewal": 0.5, "price_adjustment": 1.5, "data_handover": 1.5}
 
 
 def categorize(title: str, text: str) -> str:
     """The category code name for a clause: the keywords of its title decide; its text decides when the title has
     none. The highest score wins, and on a tie the category named first."""
+    if OTHER_TITLE_WORDS.search(normalize(title)) and not _matches(normalize(title).lower()):
+        return "other"
     for source, weights in ((title, {}), (text, BODY_WEIGHTS)):
         matches = _matches(normalize(source).lower())
         if matches:

@@ -158,7 +158,7 @@ _BARE = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>{detectors._UNIT.pattern})?",
 
 def _target_cell(text: str) -> tuple[str | None, Decimal, str] | None:
     match = detectors._TARGET.search(text)
-    if match and match.group("bare") is None:
+    if match and match.group("bare") is None and match.group("lead") is None:
         value = parse_number(match.group("pct") or match.group("num") or match.group("num2"))
         unit_text = "%" if match.group("pct") else match.group("unit") or match.group("unit2") or ""
         if match.group("cmp"):

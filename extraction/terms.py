@@ -23,7 +23,7 @@ from .numbers import Amount, Duration, find_amounts, find_dates, find_durations,
 from .results import Extracted, FeeItem, Proposal, SLATarget
 from .segment import Clause
 from .tables import fee_items_from_tables, sla_targets_from_tables
-from .text import Sentence, normalize, sentences
+from .text import Sentence, comma_parts, normalize, sentences
 from .vocabulary import CUSTOMER_ROLES, VENDOR_ROLES
 
 FIELDS = (
@@ -140,14 +140,19 @@ _CODE_LABEL = re.compile(
     r"统一社会信用代码|社会信用代码|信用代码|unified social credit code|uscc|credit code|营业执照号", re.I
 )
 _ROLE_LINE = re.compile(
-    rf"^\s*(?P<roles>(?:(?:{VENDOR_ROLES}|{CUSTOMER_ROLES})\s*[(/]?\s*)+)\s*[)]?\s*(?:\([^)]{{0,20}}\))?\s*[:]\s*(?P<name>.*)$",
+    rf"^\s*(?P<roles>(?:(?:{VENDOR_ROLES}|{CUSTOMER_ROLES})\s*[(/]?\s*)+)\s*[)]?\s*(?:\([^)]{{0,20}}\))?\s*[:\t]\s*"
+    rf"(?P<name>.*)$",
     re.I,
 )
-_RECITAL = re.compile(
-    rf"(?P<name>[A-Z][\w&.,'’ -]{{2,80}}?(?:Co\.,?\s*Ltd\.?|Ltd\.?|Limited|Inc\.?|LLC|Corporation|Corp\.?|GmbH|PLC|"
-    rf"Company))\s*(?:\((?P<inner>[^)]*)\))?\s*(?:,\s*(?:a|an)\s[^(]{{0,80}})?\((?:hereinafter\s+)?(?:referred\s+to\s+as\s+)?"
-    rf"(?:the\s+)?[\"“]?(?P<role>{VENDOR_ROLES}|{CUSTOMER_ROLES})[\"”]?\)",
+# '... Co., Ltd. (Unified Social Credit Code: ...) (the "Client")', 'XX有限公司（以下简称"甲方"）'
+_ROLE_MARKER = re.compile(
+    rf"\(\s*(?:hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?|以下简称|以下称|下称|简称)?\s*:?\s*(?:the\s+)?"
+    rf"[\"“'‘]?(?P<role>{VENDOR_ROLES}|{CUSTOMER_ROLES})[\"”'’]?\s*\)",
     re.I,
+)
+_COMPANY = re.compile(
+    r"[A-Z][\w&.,'’ -]{2,100}?(?:Co\.,?\s*Ltd\.?|Ltd\.?|Limited|Inc\.?|LLC|Corporation|Corp\.?|GmbH|PLC|Company)|"
+    r"[\u4e00-\u9fff()]{4,40}?(?:有限责任公司|股份有限公司|有限公司|集团|公司|事务所|中心)"
 )
 _NAME_END = re.compile(
     r"\s*(?:\(|,(?!\s*(?:Ltd|Limited|Inc|LLC)\b)|;|。|以下简称|下称|hereinafter|统一社会信用代码|社会信用代码|地址|住所).*$",
@@ -156,19 +161,19 @@ _NAME_END = re.compile(
 
 
 def _parties(reader: _Reader) -> dict[str, Extracted | None]:
+    """Both sides' names and credit codes, from the party block before the first clause: "乙方（服务方）：XX公司" lines
+    (or a table of them), or a recital that names each company and then its role in brackets."""
     result: dict[str, Extracted | None] = dict.fromkeys(
         ("customer_name", "customer_credit_code", "vendor_name", "vendor_credit_code")
     )
     limit = reader.first_clause if reader.first_clause is not None else len(reader.text)
     side = None
     for line in reader.lines:
-        if line.sentence.start >= limit and side is None and all(result[k] for k in ("customer_name", "vendor_name")):
-            break
-        if line.sentence.start >= limit and result["customer_name"] and result["vendor_name"]:
+        if line.sentence.start >= limit:
             break
         norm = line.norm
         match = _ROLE_LINE.match(norm)
-        if match and line.sentence.start < limit + 1:
+        if match:
             side = _side(match.group("roles"))
             name = _party_name(line, match.start("name"))
             if side and name and result[f"{side}_name"] is None:
@@ -176,21 +181,33 @@ def _parties(reader: _Reader) -> dict[str, Extracted | None]:
             if side:
                 _take_code(reader, line, side, result, match.start("name"))
             continue
-        for recital in _RECITAL.finditer(norm):
-            recital_side = _side(recital.group("role"))
-            if recital_side and result[f"{recital_side}_name"] is None:
-                name = line.sentence.text[recital.start("name") : recital.end("name")].strip(" ,")
-                name = re.sub(r"^(?:and|between|by|with)\s+", "", name, flags=re.I)
-                name = re.sub(r"^.*\b(?:between|by|and)\s+(?=[A-Z])", "", name)
-                result[f"{recital_side}_name"] = reader.found(line, name)
-                inner = recital.group("inner") or ""
-                code = CREDIT_CODE.search(inner)
-                if code and result[f"{recital_side}_credit_code"] is None:
-                    result[f"{recital_side}_credit_code"] = _code(reader, line, code.group())
-            side = recital_side or side
-        if side and _CODE_LABEL.search(norm) and line.sentence.start < limit:
+        side = _recital(reader, line, result) or side
+        if side and _CODE_LABEL.search(norm):
             _take_code(reader, line, side, result, 0)
     return result
+
+
+def _recital(reader: _Reader, line: _Line, result: dict) -> str | None:
+    """Reads each "COMPANY ... (ROLE)" of a recital sentence; answers the side named last."""
+    norm, side, position = line.norm, None, 0
+    for marker in _ROLE_MARKER.finditer(norm):
+        segment_start, segment = position, norm[position : marker.start()]
+        position = marker.end()
+        side = _side(marker.group("role"))
+        company = _COMPANY.search(segment)
+        if side is None or company is None:
+            continue
+        start = segment_start + company.start()
+        name = line.sentence.text[start : start + len(company.group())].strip(" ,")
+        name = re.sub(r"^.*\b(?:between|by|and|with)\s+(?=[A-Z])", "", name, flags=re.I)
+        name = re.sub(r"^(?:本合同|本协议|本合約|本協議)?(?:由|是由)?", "", name)
+        if result[f"{side}_name"] is None:
+            result[f"{side}_name"] = reader.found(line, name)
+        code = CREDIT_CODE.search(segment)
+        if code and result[f"{side}_credit_code"] is None:
+            start = segment_start + code.start()
+            result[f"{side}_credit_code"] = _code(reader, line, line.sentence.text[start : start + len(code.group())])
+    return side
 
 
 def _side(roles: str) -> str | None:
@@ -250,7 +267,7 @@ _RANGE_LINK = re.compile(
 )
 _EFFECTIVE_BEFORE = re.compile(
     r"(?:生效日期?|起始日期?|开始日期?|开始日|起算日|生效日|自|从|于|effective\s+(?:date|as\s+of|on|from)?|"
-    r"takes?\s+effect\s+(?:on|from|as\s+of)|"
+    r"takes?\s+effect\s+(?:on|from|as\s+of)|effective\s+date[\"”]?\s*(?:means|shall\s+mean|is|shall\s+be)|"
     r"commenc\w*\s+(?:on|from)?|start(?:ing|s)?\s+(?:on|from)?|from|as\s+of)\s*[:]?\s*$",
     re.I,
 )
@@ -364,7 +381,7 @@ AUTO_RENEW = re.compile(
 )
 _NEGATION = re.compile(r"(?:不|不得|不会|不再|不予|无|并非|非|禁止|no|not|never|without)\s*(?:\S{0,3}\s*)?$", re.I)
 NO_AUTO_RENEW = re.compile(
-    r"(?:另行|重新|再行)(?:签订|签署|订立|协商签订)|需(?:经)?双方(?:书面)?(?:协商|同意)\S{0,8}续|"
+    r"(?:另行|重新|再行)(?:签订|签署|订立|协商签订|商议|协商|商定)|需(?:经)?双方(?:书面)?(?:协商|同意)\S{0,8}续|"
     r"续(?:约|签|期)\S{0,10}(?:另行|重新)(?:签订|协商)|(?:new|separate|fresh)\s+(?:written\s+)?(?:agreement|contract)|"
     r"(?:renewal|extension)\s+(?:shall|will|must)\s+(?:require|be\s+subject\s+to|only\s+be)\s+\S*\s*(?:mutual|written|a\s+written)|"
     r"(?:renewal|extension)\s+requires?|no\s+(?:automatic|tacit)\s+renewal|not\s+(?:be\s+)?renew\w*\s+automatically|"
@@ -386,7 +403,11 @@ def _renewal(reader: _Reader, fields: dict) -> dict[str, Extracted | None]:
     auto = renewal = None
     for line in reader.lines:
         norm = line.norm
-        positive = [m for m in AUTO_RENEW.finditer(norm) if not _negated(norm, m.start())]
+        matches = list(AUTO_RENEW.finditer(norm))
+        positive = [m for m in matches if not _negated(norm, m.start())]
+        if auto is None and matches and not positive:
+            auto = reader.found(line, False)
+            continue
         if positive and auto is None:
             auto = reader.found(line, True)
             renewal = _renewal_term(reader, line, positive[0].start(), fields)
@@ -438,18 +459,25 @@ def _notices(reader: _Reader) -> dict[str, Extracted | None]:
         for hit in detectors.notice_periods(line.norm, line.category):
             found = reader.found(line, hit.value, hit.note)
             if hit.field == "termination_notice_days":
-                # Where each side has its own notice, ours (the customer's right to leave) is the one proposed.
-                rank = (
-                    0
-                    if re.search(rf"{CUSTOMER_ROLES}|任何一方|任一方|双方|either\s+party|each\s+party", line.norm, re.I)
-                    else 1
-                )
-                termination_choices.append((rank, found))
+                termination_choices.append((_notice_giver_rank(line.norm), found))
             elif result[hit.field] is None:
                 result[hit.field] = found
     if termination_choices:
         result["termination_notice_days"] = min(termination_choices, key=lambda pair: pair[0])[1]
     return result
+
+
+_ANY_PARTY = r"任何一方|任一方|一方|双方|either\s+party|each\s+party|any\s+party|a\s+party"
+_FIRST_PARTY = re.compile(rf"(?P<any>{_ANY_PARTY})|(?P<customer>{CUSTOMER_ROLES})|(?P<vendor>{VENDOR_ROLES})", re.I)
+
+
+def _notice_giver_rank(norm: str) -> int:
+    """Where each side has its own termination notice, ours (the customer's right to leave) is the one proposed:
+    the party a sentence names first is the one that gives notice ("乙方需终止合作的，应提前60天通知甲方")."""
+    first = _FIRST_PARTY.search(norm)
+    if first is None or first.group("any") or first.group("customer"):
+        return 0
+    return 1
 
 
 def _first_hit(reader: _Reader, detector, with_category: bool = False) -> Extracted | None:
@@ -588,12 +616,14 @@ def _value_and_currency(reader: _Reader, fee_items: list[FeeItem]) -> tuple[Extr
     return None, None
 
 
+# A billing unit: a known two-character one (分钟, 坐席) or a single character (席, 月, 通), or an English word.
+_CN_UNIT = r"坐席|席位|分钟|小时|工作日|人天|人月|人次|工单|会话|[\u4e00-\u9fff]"
 _PER_UNIT = re.compile(
-    r"^\s*(?:/\s*(?P<u1>[^\s,;。/()]{1,6})(?:\s*/\s*(?P<u2>[^\s,;。/()]{1,6}))?|"
+    rf"^\s*(?:/\s*(?P<u1>{_CN_UNIT}|[A-Za-z]{{1,12}})(?:\s*/\s*(?P<u2>{_CN_UNIT}|[A-Za-z]{{1,12}}))?|"
     r"(?:per|a|each|/)\s+(?P<e1>[a-z-]+(?:\s+(?!per\b)[a-z-]+)?)(?:\s+per\s+(?P<e2>[a-z]+))?)",
     re.I,
 )
-_PER_BEFORE = re.compile(r"每(?P<p1>[\u4e00-\u9fff]{1,4}?)(?:每(?P<p2>[\u4e00-\u9fff]{1,2}))?\s*(?:为|:)?\s*$")
+_PER_BEFORE = re.compile(rf"每(?P<p1>{_CN_UNIT})[\u4e00-\u9fff]{{0,2}}?(?:每(?P<p2>{_CN_UNIT}))?")
 _FEE_KIND = re.compile(
     r"(?P<cn>[\u4e00-\u9fff]{2,12}?费(?:用)?)|(?P<en>\b[A-Za-z][A-Za-z-]*(?:\s+[A-Za-z-]+){0,3}\s+(?:fee|fees|charge|charges))\b"
 )
@@ -618,7 +648,7 @@ def _fee_kind(line: _Line, end: int) -> str:
         text = line.sentence.text[match.start() : match.end()].strip()
         if match.group("en"):
             return _EN_STOPWORDS.sub("", text)
-        text = re.sub(r"^.*?(?:其中|包括|为|按|:|的)", "", text)
+        text = re.sub(r"^.*?(?:其中|包括|为|按|:|的)|^每[\u4e00-\u9fff]", "", text)
         if not _CHARGING_VERB.search(normalize(text)) and len(text) >= 2:
             return text
     opening = re.match(r"^\s*(?:[(]?\d+[).、]|\d+(?:\.\d+)+)?\s*([\u4e00-\u9fff]{2,10}?)(?:按|以|为|:|每)", norm)
@@ -631,12 +661,14 @@ def _fee_items_from_text(reader: _Reader) -> list[FeeItem]:
         if line.category not in ("fees", "price_adjustment", None, "scope", "other"):
             continue
         norm = line.norm
-        if NOT_TOTAL.search(norm) or TOTAL_WORDS.search(norm):
-            continue
+        parts = comma_parts(norm, words=False)
         for found in find_amounts(norm):
+            part_start, part_end = next((s, e) for s, e in parts if s <= found.start <= e)
+            if TOTAL_WORDS.search(norm[part_start:part_end]) or NOT_TOTAL.search(norm[part_start:part_end]):
+                continue
             amount: Amount = found.value
             after = norm[found.end : found.end + 30]
-            before = norm[max(0, found.start - 20) : found.start]
+            before = norm[part_start : found.start]
             per_after, per_before = _PER_UNIT.match(after), _PER_BEFORE.search(before)
             if per_after:
                 parts = [per_after.group(g) for g in ("u1", "u2", "e1", "e2") if per_after.group(g)]

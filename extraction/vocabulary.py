@@ -31,6 +31,11 @@ CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
         "service description",
         "deliverables",
         "statement of work",
+        "功能",
+        "范围",
+        "合作范围",
+        "业务范围",
+        "工作范围",
     ),
     "sla": (
         "服务水平",
@@ -52,6 +57,15 @@ CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
         "performance standard",
         "key performance",
         "uptime",
+        "可用率",
+        "准确率",
+        "接通",
+        "故障",
+        "响应时间",
+        "恢复服务",
+        "在线率",
+        "满意度",
+        "质检",
     ),
     "staffing": (
         "人员配置",
@@ -89,6 +103,15 @@ CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
         "privacy",
         "personal information",
         "personal data",
+        "数据存储",
+        "存储",
+        "数据保存",
+        "保存在",
+        "保存于",
+        "存放",
+        "customer data",
+        "client data",
+        "buyer data",
     ),
     "fees": (
         "费用",
@@ -109,6 +132,10 @@ CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
         "pricing",
         "price",
         "charges",
+        "总额",
+        "合同总额",
+        "金额",
+        "rates",
     ),
     "price_adjustment": (
         "价格调整",
@@ -128,6 +155,10 @@ CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
         "fee changes",
         "fee change",
         "price changes",
+        "涨幅",
+        "价格保持不变",
+        "价格不变",
+        "rate increase",
     ),
     "term_renewal": (
         "合同期限",
@@ -211,6 +242,13 @@ CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     "force_majeure": ("不可抗力", "force majeure"),
 }
 
+# A title that names one of these is about none of the categories ("定义", "Notices"): its text must not decide.
+OTHER_TITLE_WORDS = re.compile(
+    r"定义|释义|通知|送达|附则|总则|其他|其它|一般条款|知识产权|生效|definitions?|interpretation|notices?|general|"
+    r"miscellaneous|intellectual\s+property|entire\s+agreement",
+    re.I,
+)
+
 CATEGORY_PATTERNS = {
     category: re.compile(
         "|".join(
@@ -241,7 +279,7 @@ SLA_KINDS: list[tuple[str, str]] = [
     ),
     ("aht", r"平均处理时|平均通话时|平均服务时|aht\b|average handl(?:e|ing) time"),
     ("answer_rate", r"接通率|应答率|接听率|接起率|服务水平|answer(?:ed)? rate|answer|service level|\basr\b"),
-    ("fix_time", r"修复|解决时|恢复时|故障处理|排除|fix|resolution|resolve|restor"),
+    ("fix_time", r"修复|解决时|恢复|故障处理|排除|fix|resolution|resolve|restor"),
     ("response_time", r"响应|回应|回复时|答复时|首响|response|respond"),
     ("availability", r"可用性|可用率|在线率|稳定性|正常运行|可用时间|uptime|availability|available"),
 ]
