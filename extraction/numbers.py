@@ -39,13 +39,15 @@ ENGLISH_TENS = {
 }
 _UNITS_RE = "|".join(sorted(ENGLISH_UNITS, key=len, reverse=True))
 _TENS_RE = "|".join(ENGLISH_TENS)
+# Word boundaries are written as lookarounds on Latin letters: `\b` fails between a Chinese character and a Latin
+# one ("于January 15, 2026", "30 days内"), since both count as word characters.
 ENGLISH_NUMBER = (
-    rf"(?:(?:{_UNITS_RE})\s+hundred(?:\s+(?:and\s+)?(?:(?:{_TENS_RE})(?:[-\s](?:{_UNITS_RE}))?|{_UNITS_RE}))?"
-    rf"|(?:{_TENS_RE})(?:[-\s](?:{_UNITS_RE}))?|{_UNITS_RE})"
+    rf"(?<![A-Za-z])(?:(?:{_UNITS_RE})\s+hundred(?:\s+(?:and\s+)?(?:(?:{_TENS_RE})(?:[-\s](?:{_UNITS_RE}))?|{_UNITS_RE}))?"
+    rf"|(?:{_TENS_RE})(?:[-\s](?:{_UNITS_RE}))?|{_UNITS_RE})(?![A-Za-z])"
 )
 
 # A number in any of the forms: Arabic, Chinese, English words (optionally followed by the same in digits, "two (2)").
-NUMBER = rf"(?:(?:{ENGLISH_NUMBER})\s*\(\s*(?:{ARABIC})\s*\)|\(?(?:{ARABIC})\)?|{CN_NUMERAL}|半|(?:{ENGLISH_NUMBER})\b)"
+NUMBER = rf"(?:(?:{ENGLISH_NUMBER})\s*\(\s*(?:{ARABIC})\s*\)|\(?(?:{ARABIC})\)?|{CN_NUMERAL}|半|(?:{ENGLISH_NUMBER}))"
 
 
 def parse_number(written: str) -> Decimal | None:
@@ -120,9 +122,12 @@ DATE_PATTERNS = [
     re.compile(r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
     re.compile(rf"(?P<y>[〇零一二三四五六七八九]{{4}})\s*年\s*(?P<m>{_CN_DAY})\s*月\s*(?P<d>{_CN_DAY})\s*[日号]"),
     re.compile(r"(?<![\d.])(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?![\d%])"),
-    re.compile(rf"\b(?P<mn>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{{4}})\b", re.IGNORECASE),
     re.compile(
-        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?(?P<mn>{_MONTH_RE})\.?\s*,?\s*(?P<y>\d{{4}})\b",
+        rf"(?<![A-Za-z])(?P<mn>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{{4}})(?!\d)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"(?<![\dA-Za-z])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?(?P<mn>{_MONTH_RE})\.?\s*,?\s*(?P<y>\d{{4}})(?!\d)",
         re.IGNORECASE,
     ),
 ]
@@ -211,7 +216,7 @@ _CN_DURATION = re.compile(rf"(?P<n>{ARABIC}|{CN_NUMERAL}|半)\s*(?P<u>{'|'.join(
 _EN_DURATION = re.compile(
     rf"(?P<n>(?:{ENGLISH_NUMBER})\s*\(\s*\d+\s*\)|(?:{ARABIC})|\((?:{ARABIC})\)|(?:{ENGLISH_NUMBER}))\s*-?\s*"
     r"(?P<kind>(?:calendar|working|business)\s+)?(?P<u>days?|months?|years?|weeks?|hours?|hrs?|minutes?|mins?|"
-    r"seconds?|secs?)\b",
+    r"seconds?|secs?)(?![A-Za-z])",
     re.IGNORECASE,
 )
 
@@ -250,8 +255,8 @@ def find_durations(norm: str) -> list[Found]:
 # --- percentages and amounts ----------------------------------------------------------------------------------------
 
 _PERCENT = re.compile(
-    rf"(?P<a>{ARABIC})\s*(?:%|percent\b|per\s+cent\b)|百分之(?P<c>{CN_NUMERAL})|"
-    rf"(?P<w>{ENGLISH_NUMBER})\s*(?:\(\s*(?P<wd>{ARABIC})\s*%?\s*\)\s*)?(?:percent|per\s+cent)\b",
+    rf"(?P<a>{ARABIC})\s*(?:%|percent(?![A-Za-z])|per\s+cent(?![A-Za-z]))|百分之(?P<c>{CN_NUMERAL})|"
+    rf"(?P<w>{ENGLISH_NUMBER})\s*(?:\(\s*(?P<wd>{ARABIC})\s*%?\s*\)\s*)?(?:percent|per\s+cent)(?![A-Za-z])",
     re.IGNORECASE,
 )
 

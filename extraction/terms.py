@@ -416,7 +416,9 @@ def _renewal(reader: _Reader, fields: dict) -> dict[str, Extracted | None]:
             continue
         if auto is not None and auto.value and renewal is None and re.search(r"续|renew", norm, re.I):
             renewal = _renewal_term(reader, line, 0, fields)
-        if auto is None and (NO_AUTO_RENEW.search(norm) and re.search(r"续|renew|extend|期满|届满|expir", norm, re.I)):
+        if auto is None and (
+            NO_AUTO_RENEW.search(norm) and re.search(r"续|renew|extend|extension|期满|届满|expir", norm, re.I)
+        ):
             explicit = any(_negated(norm, m.start()) for m in AUTO_RENEW.finditer(norm)) or EXPLICIT_NO_RENEW.search(
                 norm
             )
