@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import cn2an
 
@@ -142,8 +143,11 @@ class Found:
     end: int
 
 
-def find_dates(norm: str) -> list[Found]:
-    """Every valid calendar date in `norm`, in order (an impossible one such as 2月30日 is skipped)."""
+@lru_cache(maxsize=4096)
+def find_dates(norm: str) -> tuple[Found, ...]:
+    """Every valid calendar date in `norm`, in order (an impossible one such as 2月30日 is skipped).
+
+    Cached: each sentence is asked by several readers."""
     found = []
     taken: list[tuple[int, int]] = []
     for pattern in DATE_PATTERNS:
@@ -154,7 +158,7 @@ def find_dates(norm: str) -> list[Found]:
             if parsed is not None:
                 found.append(Found(parsed, match.start(), match.end()))
                 taken.append((match.start(), match.end()))
-    return sorted(found, key=lambda f: f.start)
+    return tuple(sorted(found, key=lambda f: f.start))
 
 
 def _date(match: re.Match) -> date | None:
@@ -221,7 +225,8 @@ _EN_DURATION = re.compile(
 )
 
 
-def find_durations(norm: str) -> list[Found]:
+@lru_cache(maxsize=4096)
+def find_durations(norm: str) -> tuple[Found, ...]:
     """Every length of time in `norm` (Found.value is a Duration); a year or day that belongs to a date is not one."""
     dates = [(f.start, f.end) for f in find_dates(norm)]
     found = []
@@ -249,7 +254,7 @@ def find_durations(norm: str) -> list[Found]:
             unit = "working_day"
         if amount is not None and amount > 0:
             found.append(Found(Duration(amount, unit), start, end))
-    return sorted(found, key=lambda f: f.start)
+    return tuple(sorted(found, key=lambda f: f.start))
 
 
 # --- percentages and amounts ----------------------------------------------------------------------------------------
