@@ -62,9 +62,13 @@ def fee_items_from_tables(document: Document) -> list[FeeItem]:
         roles = _header_roles(rows[0].cells, FEE_COLUMNS)
         if "unit_price" not in roles or "kind" not in roles:
             continue
-        header_currency = currency_of(normalize(rows[0].cells[roles["unit_price"]]))
+        price_header = normalize(rows[0].cells[roles["unit_price"]])
+        header_currency = currency_of(price_header)
+        # "单价（元/坐席/月）": the unit is written once, in the header.
+        in_brackets = re.search(r"\(([^)]*/[^)]*)\)", price_header)
+        header_unit = unit_name(in_brackets.group(1)) if in_brackets else ""
         for row in rows[1:]:
-            item = _fee_row(row, roles, header_currency)
+            item = _fee_row(row, roles, header_currency, header_unit)
             if item is not None:
                 items.append(item)
     return items
@@ -75,7 +79,7 @@ def _cell(row: Paragraph, roles: dict[str, int], role: str) -> str:
     return row.cells[position] if position is not None and position < len(row.cells) else ""
 
 
-def _fee_row(row: Paragraph, roles: dict[str, int], header_currency: str | None) -> FeeItem | None:
+def _fee_row(row: Paragraph, roles: dict[str, int], header_currency: str | None, header_unit: str) -> FeeItem | None:
     kind = _cell(row, roles, "kind").strip()
     if not kind or TOTAL_ROW.match(normalize(kind)):
         return None
@@ -89,7 +93,7 @@ def _fee_row(row: Paragraph, roles: dict[str, int], header_currency: str | None)
         if not number:
             return None
         price, currency, rest = Decimal(number.group().replace(",", "")), None, price_text[number.end() :]
-    unit = unit_name(_cell(row, roles, "unit")) or unit_name(rest)
+    unit = unit_name(_cell(row, roles, "unit")) or unit_name(rest) or header_unit
     quantity_text = normalize(_cell(row, roles, "quantity"))
     quantity_match = re.search(NUMBER, quantity_text)
     quantity = parse_number(quantity_match.group()) if quantity_text and quantity_match else None

@@ -140,7 +140,8 @@ _CODE_LABEL = re.compile(
     r"统一社会信用代码|社会信用代码|信用代码|unified social credit code|uscc|credit code|营业执照号", re.I
 )
 _ROLE_LINE = re.compile(
-    rf"^\s*(?P<roles>(?:(?:{VENDOR_ROLES}|{CUSTOMER_ROLES})\s*[(/]?\s*)+)\s*[)]?\s*(?:\([^)]{{0,20}}\))?\s*[:\t]\s*"
+    rf"^\s*(?P<roles>(?:(?:{VENDOR_ROLES}|{CUSTOMER_ROLES})\s*[(/]?\s*)+)\s*[)]?\s*(?:\([^)]{{0,20}}\))?\s*"
+    rf"(?:名称|全称|单位名称|公司名称|name)?\s*[:\t]\s*"
     rf"(?P<name>.*)$",
     re.I,
 )
@@ -263,7 +264,7 @@ NOT_TERM = re.compile(
     re.I,
 )
 _RANGE_LINK = re.compile(
-    r"^\s*(?:\(含\)|起|开始)?\s*(?:至|到|~|-|起至|止至|to|until|through|and\s+end(?:ing|s)?\s+on|till)\s*$", re.I
+    r"^\s*(?:\(含\)|起|开始)?\s*,?\s*(?:至|到|~|-|起至|止至|to|until|through|and\s+end(?:ing|s)?\s+on|till)\s*$", re.I
 )
 _EFFECTIVE_BEFORE = re.compile(
     r"(?:生效日期?|起始日期?|开始日期?|开始日|起算日|生效日|自|从|于|effective\s+(?:date|as\s+of|on|from)?|"

@@ -417,3 +417,23 @@ def test_nothing_stated_means_every_field_is_none_and_listed_as_not_found():
 
     assert all(proposal.fields[name] is None for name in FIELDS)
     assert proposal.not_found == [*FIELDS, "fee_items", "sla_targets"]
+
+
+def test_party_lines_that_name_the_field():
+    proposal, _ = propose("合同\n甲方名称：某甲有限公司\n乙方名称：某乙有限公司\n第一条 服务内容\n文字。\n")
+
+    assert (proposal.value("customer_name"), proposal.value("vendor_name")) == ("某甲有限公司", "某乙有限公司")
+
+
+def test_a_range_written_with_start_and_end_words():
+    proposal, _ = propose("第一条 期限\n服务期自2026年1月1日开始，至2026年12月31日结束。\n")
+
+    assert (proposal.value("effective_date"), proposal.value("end_date")) == (date(2026, 1, 1), date(2026, 12, 31))
+
+
+def test_a_fee_tables_unit_written_once_in_the_header():
+    proposal, _ = propose("第一条 费用\n项目\t单价（元/坐席/月）\t数量\n坐席费\t500\t20\n")
+
+    assert [(f.kind, f.unit_price, f.unit, f.quantity) for f in proposal.fee_items] == [
+        ("坐席费", Decimal(500), "坐席/月", Decimal(20))
+    ]
