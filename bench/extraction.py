@@ -203,7 +203,8 @@ def _time(path: Path) -> None:
     reads, pipelines = sorted(result["reads"]), sorted(result["pipelines"])
     p95 = lambda values: values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]  # noqa: E731
     peak_mb = result["peak_kb"] / 1024
-    print(f"  {path.name}: {result['pages']} pages, {result['chars']} characters, {result['clauses']} clauses")
+    pages = f"{result['pages']} pages" if result["pages"] else f"{PAGES} pages as an A4 PDF"
+    print(f"  {path.name}: {pages}, {result['chars']} characters, {result['clauses']} clauses")
     print(f"    read_document           median {statistics.median(reads):.3f} s, p95 {p95(reads):.3f} s")
     print(
         f"    read+segment+extract    median {statistics.median(pipelines):.3f} s, p95 {p95(pipelines):.3f} s, "
