@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from rules.sla import HIGHER_IS_BETTER, LOWER_IS_BETTER
+
 from .numbers import (
     ARABIC,
     CN_DIGIT,
@@ -283,12 +285,8 @@ def sla_targets(norm: str, original: str, *, in_sla_clause: bool = False) -> lis
     return hits
 
 
-# The direction each kind's target always has when the cell gives none.
-DEFAULT_COMPARATOR = {
-    "availability": ">=", "answer_rate": ">=", "fcr": ">=", "qa_score": ">=", "csat": ">=", "backup_pool": ">=",
-    "asa": "<=", "aht": "<=", "abandonment": "<=", "complaint_rate": "<=", "response_time": "<=", "fix_time": "<=",
-    "staff_turnover": "<=",
-}  # fmt: skip
+# A target written without a comparator ("可用性 99.9%") has the direction its kind always has (rules.sla).
+DEFAULT_COMPARATOR = dict.fromkeys(HIGHER_IS_BETTER, ">=") | dict.fromkeys(LOWER_IS_BETTER, "<=")
 TIME_UNITS = ("milliseconds", "seconds", "minutes", "hours", "days", "working_days")
 # Kinds whose target is a length of time; a rate kind stated in time is really one of these.
 TIME_KINDS = ("asa", "aht", "response_time", "fix_time", "other")

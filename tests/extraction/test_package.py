@@ -1,4 +1,5 @@
-"""The engine stands alone: it imports no Django and no app of clm, so it can run in a bare child process."""
+"""The engine stands alone: it imports no Django and no app of clm (the Django-free `rules` leaf is allowed), so it
+can run in a bare child process."""
 
 import json
 import subprocess
