@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from contracts.forms import apply_errors
+from core.forms import apply_errors
 from obligations.feeds import feed_url_for
 
 from .forms import PreferencesForm

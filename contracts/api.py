@@ -16,7 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clm.api import ACTION_NOT_ALLOWED_RESPONSE, STALE_VERSION_RESPONSE, rows_prefetch
+from core.api import ACTION_NOT_ALLOWED_RESPONSE, STALE_VERSION_RESPONSE, rows_prefetch
 
 from . import lifecycle
 from .documents import document_file_response, document_upload

@@ -16,15 +16,6 @@ from .services import CONTRACT_TERM_FIELDS
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's ValidationError next to the matching fields; anything else goes above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 class RegisterFilterForm(forms.Form):
     """The register's query string: search text, filters and the sort column."""
 
@@ -132,17 +123,6 @@ class FeeItemForm(forms.ModelForm):
 
 SLATargetFormSet = forms.formset_factory(SLATargetForm, extra=1, can_delete=True)
 FeeItemFormSet = forms.formset_factory(FeeItemForm, extra=1, can_delete=True)
-
-
-def formset_rows(formset: forms.BaseFormSet) -> list[dict]:
-    """The rows a user kept: filled-in forms that are not marked for deletion."""
-    rows = []
-    for form in formset.forms:
-        data = dict(form.cleaned_data or {})
-        if not data or data.pop("DELETE", False):
-            continue
-        rows.append(data)
-    return rows
 
 
 class DateActionForm(forms.Form):

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from clm.exceptions import ActionNotAllowed
+from core.exceptions import ActionNotAllowed
 from obligations import rules
 from obligations.calendar import WorkingDayCalendar
 from obligations.models import Obligation

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from clm.api import QuickReadSerializer, UsernameField
+from core.api import QuickReadSerializer, UsernameField
 from obligations.rules import price_change_issue_messages
 
 from .models import Clause, ClauseRevision, Contract, Document, FeeItem, PriceChangeNotice, SLATarget

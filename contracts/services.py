@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clm.exceptions import ActionNotAllowed, StaleVersionError
+from core.exceptions import ActionNotAllowed, StaleVersionError
 from obligations.rules import default_end_date
 
 from .models import Clause, ClauseRevision, Contract, Document, FeeItem, SLATarget

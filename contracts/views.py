@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from clm.exceptions import ActionNotAllowed, StaleVersionError
-from clm.flash import flash_form_errors
-from clm.history import reason_label
+from core.exceptions import ActionNotAllowed, StaleVersionError
+from core.flash import flash_form_errors
+from core.forms import apply_errors, formset_rows
+from core.history import reason_label
 from obligations.rules import price_change_issue_messages
 from obligations.selectors import obligations_visible_to
 
@@ -40,8 +41,6 @@ from .forms import (
     ShareForm,
     SLATargetFormSet,
     TerminateForm,
-    apply_errors,
-    formset_rows,
 )
 from .models import Clause, Contract
 from .redline import redline

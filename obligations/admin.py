@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from contracts.admin import ServiceAdminMixin, run_admin_action
 from contracts.selectors import user_can_change_contract
+from core.admin import ServiceAdminMixin, run_admin_action
 
 from .models import Obligation, Reminder, WorkingDayOverride
 from .reminders import reminder_retry

@@ -53,8 +53,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from clm.exceptions import ActionNotAllowed
 from contracts.selectors import contracts_visible_to
+from core.exceptions import ActionNotAllowed
 
 from .emails import build_digest_message, build_reminder_message
 from .models import Obligation, Reminder

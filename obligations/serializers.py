@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from clm.api import UsernameField
+from core.api import UsernameField
 
 from .models import Obligation
 

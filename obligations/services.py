@@ -21,8 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from clm.exceptions import ActionNotAllowed
 from contracts.models import Contract, PriceChangeNotice
+from core.exceptions import ActionNotAllowed
 from vendors.models import Certification
 
 from . import rules

@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from clm.dashboard import my_obligation_ids
-from clm.exceptions import ActionNotAllowed
-from clm.flash import flash_form_errors
-from clm.history import reason_label
-from contracts.forms import apply_errors
 from contracts.selectors import contracts_visible_to, user_can_change_contract
+from core.exceptions import ActionNotAllowed
+from core.flash import flash_form_errors
+from core.forms import apply_errors
+from core.history import reason_label
 
 from . import services
 from .forms import CustomObligationForm, MoveDateForm, ObligationFilterForm, ReassignForm, WaiveForm

@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import translation
 
-from clm.history import reason_label
 from contracts.services import clause_add_revision, clause_create, clause_update, contract_create, contract_update
 from contracts.sharing import contract_share
+from core.history import reason_label
 from obligations.models import Obligation
 from obligations.services import obligation_complete, obligation_create_custom, obligation_move_due_date
 from tests.factories import UserFactory, VendorFactory

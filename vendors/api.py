@@ -3,7 +3,7 @@ role's model permissions (staff and managers add and edit, only managers delete,
 
 from rest_framework import viewsets
 
-from clm.api import RoleModelPermissions
+from core.api import RoleModelPermissions
 
 from .filters import VendorFilter
 from .models import Vendor

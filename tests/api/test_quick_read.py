@@ -9,9 +9,9 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
-from clm.api import QuickReadSerializer, rows_prefetch
 from contracts.models import Contract
 from contracts.serializers import ContractSerializer, SLATargetSerializer
+from core.api import QuickReadSerializer, rows_prefetch
 from tests.factories import ContractFactory, FeeItemFactory, SLATargetFactory, UserFactory
 
 

@@ -6,11 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from clm.exceptions import ActionNotAllowed
 from contracts.documents import document_upload
 from contracts.lifecycle import contract_sign
 from contracts.models import Contract
 from contracts.services import contract_create, contract_delete
+from core.exceptions import ActionNotAllowed
 from tests.factories import UserFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db

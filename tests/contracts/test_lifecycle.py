@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from clm.exceptions import ActionNotAllowed
 from contracts.lifecycle import (
     contract_activate,
     contract_record_non_renewal_notice,
@@ -18,6 +17,7 @@ from contracts.lifecycle import (
     price_change_notice_record,
 )
 from contracts.models import Clause, Contract
+from core.exceptions import ActionNotAllowed
 from obligations.models import Obligation
 from obligations.services import derive_obligations
 from tests.factories import ClauseFactory, ContractFactory, FeeItemFactory, SLATargetFactory, UserFactory

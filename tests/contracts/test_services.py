@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from clm.exceptions import StaleVersionError
 from contracts.models import Clause, ClauseRevision, Contract, FeeItem, SLATarget
 from contracts.services import (
     clause_add_revision,
@@ -15,6 +14,7 @@ from contracts.services import (
     contract_create,
     contract_update,
 )
+from core.exceptions import StaleVersionError
 from tests.factories import UserFactory, VendorFactory
 from vendors.models import Vendor
 

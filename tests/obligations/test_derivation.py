@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from clm.exceptions import ActionNotAllowed
 from contracts.models import Contract
 from contracts.services import contract_update
+from core.exceptions import ActionNotAllowed
 from obligations.models import Obligation, WorkingDayOverride
 from obligations.services import (
     derive_obligations,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from accounts.models import Role
 from clm.celery import app as celery_app
-from clm.exceptions import ActionNotAllowed
+from core.exceptions import ActionNotAllowed
 from obligations import reminders
 from obligations.models import Obligation, Reminder
 from obligations.reminders import MAX_ATTEMPTS, due_points, latest_due_offset, reminder_retry, run_sweep

@@ -1,0 +1,24 @@
+"""Form helpers every app's pages use."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the matching fields; anything else goes above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def formset_rows(formset: forms.BaseFormSet) -> list[dict]:
+    """The rows a user kept: filled-in forms that are not marked for deletion."""
+    rows = []
+    for form in formset.forms:
+        data = dict(form.cleaned_data or {})
+        if not data or data.pop("DELETE", False):
+            continue
+        rows.append(data)
+    return rows
