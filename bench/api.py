@@ -30,8 +30,8 @@ from contracts.models import (
 )
 from contracts.selectors import contract_ids_visible_to, contracts_visible_to
 from obligations.models import Obligation
+from rules.credit_code import credit_code_check_char
 from vendors.models import Vendor
-from vendors.rules import credit_code_check_char
 
 CONTRACTS = 100_000
 USERS = 1_000

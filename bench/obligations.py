@@ -18,8 +18,8 @@ from contracts.models import Contract, ContractSearchText, PriceChangeNotice
 from obligations.calendar import load_calendar
 from obligations.models import Obligation
 from obligations.services import derive_obligations, derive_obligations_bulk
+from rules.credit_code import credit_code_check_char
 from vendors.models import Certification, Vendor
-from vendors.rules import credit_code_check_char
 
 CONTRACTS = 10_000
 BATCH = 500

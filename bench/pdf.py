@@ -32,8 +32,8 @@ from contracts.pdf import contract_document_html, pdf_static_assets, render_cont
 from contracts.pdf_sandbox import render_isolated
 from contracts.services import clause_create, clause_update, contract_create
 from obligations.services import obligation_create_custom
+from rules.credit_code import credit_code_check_char
 from vendors.models import Vendor
-from vendors.rules import credit_code_check_char
 
 PREFIX = "BENCH-PDF-"
 TARGET_SECONDS = 0.5

@@ -29,8 +29,8 @@ from bench._support import QueryCounter, delete_reminders
 from contracts.models import Contract, ContractSearchText
 from obligations.models import Obligation, Reminder
 from obligations.reminders import run_sweep
+from rules.credit_code import credit_code_check_char
 from vendors.models import Vendor
-from vendors.rules import credit_code_check_char
 
 PREFIX = "BENCH-REM-"
 USER_PREFIX = "bench-rem-"

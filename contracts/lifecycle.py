@@ -17,12 +17,21 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from core.exceptions import ActionNotAllowed
-from obligations import rules
-from obligations.calendar import WorkingDayCalendar
 from obligations.models import Obligation
 from obligations.services import derive_obligations, term_key
+from rules.pricing import price_change_issues
+from rules.terms import add_months, default_end_date, final_end_date
+from rules.workdays import WorkingDayCalendar
 
-from .models import Clause, ClauseRevision, Contract, FeeItem, PriceChangeNotice, SLATarget
+from .models import (
+    Clause,
+    ClauseRevision,
+    Contract,
+    FeeItem,
+    PriceChangeNotice,
+    SLATarget,
+    price_change_issue_message,
+)
 from .search import search_text_refresh
 
 Status = Contract.Status
@@ -154,7 +163,7 @@ def contract_record_non_renewal_notice(*, contract: Contract, by, date: date) ->
         raise ValidationError({"date": [_("The notice cannot be dated before the contract took effect.")]})
     locked.notice_given_on = given_on
     _commit(locked, contract, by=by, reason="non-renewal notice")
-    final_end = rules.final_end_date(
+    final_end = final_end_date(
         end_date=locked.end_date,
         auto_renew=locked.auto_renew,
         renewal_term_months=locked.renewal_term_months,
@@ -199,7 +208,7 @@ def contract_renew(*, contract: Contract, by, months: int | None = None, success
         raise ValidationError({"months": [_("Enter a number of months between 1 and 600.")]})
 
     if not successor:
-        locked.end_date = rules.add_months(locked.end_date + timedelta(days=1), months) - timedelta(days=1)
+        locked.end_date = add_months(locked.end_date + timedelta(days=1), months) - timedelta(days=1)
         return _commit(locked, contract, by=by, reason="renew")
     return _create_successor(locked, by=by, months=months)
 
@@ -222,7 +231,7 @@ def _create_successor(predecessor: Contract, *, by, months: int) -> Contract:
         ],
         effective_date=effective,
         initial_term_months=months,
-        end_date=rules.default_end_date(effective, months),
+        end_date=default_end_date(effective, months),
         trial_period_months=0,
         **{name: getattr(predecessor, name) for name in _SUCCESSOR_FIELDS},
     )
@@ -327,7 +336,7 @@ def price_change_notice_record(
         {Status.SIGNED, Status.ACTIVE},
         _("Price-change notices are recorded for signed or active contracts; this one is %(status)s."),
     )
-    issues = rules.price_change_issues(
+    issues = price_change_issues(
         received_on=received_on,
         effective_on=effective_on,
         increase_pct=increase,
@@ -335,7 +344,9 @@ def price_change_notice_record(
         price_increase_cap_pct=locked.price_increase_cap_pct,
     )
     with translation.override("en"):
-        stored_issues = [issue.as_dict() for issue in issues]
+        stored_issues = [
+            {**issue.as_dict(), "message": price_change_issue_message(issue.code, issue.params)} for issue in issues
+        ]
     notice = PriceChangeNotice(
         contract=locked,
         received_on=received_on,

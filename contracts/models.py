@@ -7,11 +7,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from obligations import rules
+from rules.pricing import PriceChangeIssue
+from rules.terms import Term, current_term
 
 
 class ClauseCategory(models.TextChoices):
@@ -208,9 +210,9 @@ class Contract(models.Model):
     def category_label(self) -> str:
         return str(self.Category(self.category).label)
 
-    def current_term(self, today: date) -> rules.Term | None:
-        """The term that contains `today` under these terms (obligations.rules.current_term); None without an end."""
-        return rules.current_term(
+    def current_term(self, today: date) -> Term | None:
+        """The term that contains `today` under these terms (rules.terms.current_term); None without an end."""
+        return current_term(
             effective_date=self.effective_date,
             end_date=self.end_date,
             auto_renew=self.auto_renew,
@@ -219,7 +221,7 @@ class Contract(models.Model):
             today=today,
         )
 
-    def renewal_term_on(self, today: date) -> rules.Term | None:
+    def renewal_term_on(self, today: date) -> Term | None:
         """The renewal term a signed or active contract is in on `today`, or None while it is in its initial term.
 
         The stored end date is the initial term's; an auto-renewing contract that has rolled over ends with its
@@ -435,6 +437,31 @@ class ClauseRevision(models.Model):
         return f"{self.clause} r{self.number}"
 
 
+def price_change_issue_message(code: str, params: dict) -> str:
+    """One reason a price-change notice breaks the contract (rules.pricing), in the active language; "" if unknown."""
+    if code == PriceChangeIssue.NOTICE_TOO_SHORT:
+        return (
+            ngettext(
+                "%(days)s day's notice, the contract requires %(required)s",
+                "%(days)s days' notice, the contract requires %(required)s",
+                params["days"],
+            )
+            % params
+        )
+    if code == PriceChangeIssue.INCREASE_OVER_CAP:
+        return gettext("An increase of %(increase)s%% exceeds the contract's cap of %(cap)s%%") % params
+    return ""
+
+
+def price_change_issue_messages(issues: list[dict]) -> list[str]:
+    """Stored issues (`PriceChangeNotice.issues`) in the active language; an unknown code shows its stored message."""
+    messages = []
+    for issue in issues:
+        params = {k: v for k, v in issue.items() if k not in ("code", "message")}
+        messages.append(price_change_issue_message(issue.get("code", ""), params) or issue.get("message", ""))
+    return messages
+
+
 class PriceChangeNotice(models.Model):
     """A vendor's notice that prices change; checked against the contract's notice period and cap."""
 
@@ -466,6 +493,11 @@ class PriceChangeNotice(models.Model):
 
     def __str__(self):
         return f"{self.contract.number} +{self.increase_pct}% @ {self.effective_on}"
+
+    @property
+    def issue_messages(self) -> list[str]:
+        """Why the notice breaks the contract, in the active language."""
+        return price_change_issue_messages(self.issues)
 
 
 class ContractUserObjectPermission(UserObjectPermissionBase):

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api import QuickReadSerializer, UsernameField
-from obligations.rules import price_change_issue_messages
 
 from .models import Clause, ClauseRevision, Contract, Document, FeeItem, PriceChangeNotice, SLATarget
 from .services import CONTRACT_TERM_FIELDS
@@ -193,7 +192,7 @@ class PriceChangeNoticeSerializer(serializers.ModelSerializer):
         extra_kwargs = {"note": {"required": False}}
 
     def get_issues(self, obj) -> list[str]:
-        return price_change_issue_messages(obj.issues)
+        return obj.issue_messages
 
 
 class DocumentSerializer(serializers.ModelSerializer):

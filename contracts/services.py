@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import ActionNotAllowed, StaleVersionError
-from obligations.rules import default_end_date
+from rules.terms import default_end_date
 
 from .models import Clause, ClauseRevision, Contract, Document, FeeItem, SLATarget
 from .search import search_text_refresh

@@ -19,8 +19,8 @@ from core.exceptions import ActionNotAllowed, StaleVersionError
 from core.flash import flash_form_errors
 from core.forms import apply_errors, formset_rows
 from core.history import reason_label
-from obligations.rules import price_change_issue_messages
 from obligations.selectors import obligations_visible_to
+from rules.redline import redline
 
 from . import lifecycle, services
 from .documents import document_file_response, document_upload
@@ -43,7 +43,6 @@ from .forms import (
     TerminateForm,
 )
 from .models import Clause, Contract
-from .redline import redline
 from .search import contract_register, register_page
 from .selectors import (
     clauses_visible_to,
@@ -245,8 +244,6 @@ def _tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict:
     user = request.user
     if tab == "terms":
         notices = list(price_change_notices_visible_to(user).filter(contract=contract))
-        for notice in notices:
-            notice.issue_messages = price_change_issue_messages(notice.issues)
         return {
             "sla_targets": contract.sla_targets.all(),
             "fee_items": contract.fee_items.all(),
@@ -373,7 +370,7 @@ def price_change_notice_create(request: HttpRequest, pk: int) -> HttpResponse:
     if notice.compliant:
         messages.success(request, _("The price-change notice was recorded. It complies with the contract."))
     else:
-        issues = "; ".join(price_change_issue_messages(notice.issues))
+        issues = "; ".join(notice.issue_messages)
         messages.warning(
             request,
             _("The price-change notice was recorded and does NOT comply with the contract: %(issues)s")

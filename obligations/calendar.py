@@ -1,88 +1,16 @@
-"""The Chinese working-day calendar: statutory holidays off, official make-up working days (调休) on.
+"""The working-day calendar as the admin corrected it: the `WorkingDayOverride` table loaded into
+rules.workdays.WorkingDayCalendar.
 
-The pure part (`WorkingDayCalendar`) takes plain data, the admin's overrides as a ``{date: is_working_day}`` mapping,
-and answers without touching the database. The module-level helpers (`is_working_day`, `add_working_days`,
-`is_provisional`) load the `WorkingDayOverride` rows once per call; code that asks many questions in a row (the
-obligation derivation, the daily roll) loads one calendar with `load_calendar()` and reuses it.
-
-The `holidays` package knows each year's official schedule (holidays and make-up days) up to
-`LAST_OFFICIAL_YEAR`. For later years it only estimates the festivals and knows no make-up days, so a date counted in
-such a year is *provisional*, unless an admin has entered that year's published schedule as overrides.
+The module-level helpers (`is_working_day`, `add_working_days`, `is_provisional`) load the overrides once per call;
+code that asks many questions in a row (the obligation derivation, the daily roll) loads one calendar with
+`load_calendar()` and reuses it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import date
 
-import holidays
-from holidays.countries.china import ChinaStaticHolidays
-
-LAST_OFFICIAL_YEAR: int = max(ChinaStaticHolidays.special_public_holidays)
-"""The last year whose official schedule (with its make-up working days) the installed `holidays` knows."""
-
-_LONGEST_RUN_OF_DAYS_OFF = 30
-"""No real schedule has a month without a working day; a longer run means corrupt overrides, not a long holiday."""
-
-
-@lru_cache(maxsize=1)
-def _china() -> holidays.HolidayBase:
-    """The official schedule, built once for the years contracts live in; other years are added on first use."""
-    return holidays.China(years=range(LAST_OFFICIAL_YEAR - 10, LAST_OFFICIAL_YEAR + 11))
-
-
-@lru_cache(maxsize=8192)
-def statutory_working_day(d: date) -> bool:
-    """Whether the official schedule (as the `holidays` package knows it) makes `d` a working day."""
-    return _china().is_working_day(d)
-
-
-class WorkingDayCalendar:
-    """Working days: the official schedule, corrected by the admin's overrides (plain data, no database).
-
-    A year counts as officially scheduled when the `holidays` package knows its make-up days, or when an admin
-    entered at least one override in it (the way a newly published State Council schedule is added).
-    """
-
-    __slots__ = ("_override_years", "_overrides")
-
-    def __init__(self, overrides: Mapping[date, bool] | None = None):
-        self._overrides: dict[date, bool] = dict(overrides or {})
-        self._override_years = frozenset(d.year for d in self._overrides)
-
-    def is_working_day(self, d: date) -> bool:
-        override = self._overrides.get(d)
-        return statutory_working_day(d) if override is None else override
-
-    def is_provisional(self, d: date) -> bool:
-        """True when `d` lies in a year with no official schedule: a date counted there may still move."""
-        return d.year > LAST_OFFICIAL_YEAR and d.year not in self._override_years
-
-    def add_working_days(self, d: date, n: int) -> date:
-        """The n-th working day after `d` (`d` itself excluded); `d` itself when n is 0."""
-        if n < 0:
-            raise ValueError("n must not be negative")
-        current = d
-        remaining = n
-        days_off_in_a_row = 0
-        while remaining:
-            current += timedelta(days=1)
-            if self.is_working_day(current):
-                remaining -= 1
-                days_off_in_a_row = 0
-            else:
-                days_off_in_a_row += 1
-                if days_off_in_a_row > _LONGEST_RUN_OF_DAYS_OFF:
-                    raise ValueError(f"no working day in the {_LONGEST_RUN_OF_DAYS_OFF} days after {current}")
-        return current
-
-    def add_working_days_marked(self, d: date, n: int) -> tuple[date, bool]:
-        """`add_working_days` plus whether the count crossed a year without an official schedule (provisional)."""
-        result = self.add_working_days(d, n)
-        first = d + timedelta(days=1) if n else d
-        provisional = any(self.is_provisional(date(year, 1, 1)) for year in range(first.year, result.year + 1))
-        return result, provisional
+from rules.workdays import WorkingDayCalendar
 
 
 def load_calendar() -> WorkingDayCalendar:
@@ -97,7 +25,7 @@ def is_working_day(d: date) -> bool:
 
 
 def add_working_days(d: date, n: int) -> date:
-    """The n-th Chinese working day after `d`, `d` itself excluded (spec section 5)."""
+    """The n-th Chinese working day after `d`, `d` itself excluded."""
     return load_calendar().add_working_days(d, n)
 
 

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Obligation, Reminder
-from .rules import price_change_issue_messages
 
 Kind = Obligation.Kind
 
@@ -66,7 +65,7 @@ def _item(reminder: Reminder) -> dict:
         "overdue_days": max(-reminder.offset, 0),
         "what_to_do": WHAT_TO_DO.get(obligation.kind, WHAT_TO_DO[Kind.CUSTOM]),
         "description": obligation.display_description,
-        "issues": price_change_issue_messages(notice.issues) if notice and not notice.compliant else [],
+        "issues": notice.issue_messages if notice and not notice.compliant else [],
         "link": obligation_link(obligation),
     }
 

@@ -38,12 +38,10 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from datetime import time as clock_time
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
@@ -55,6 +53,19 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from contracts.selectors import contracts_visible_to
 from core.exceptions import ActionNotAllowed
+from rules.reminders import (
+    DEFAULT_OFFSETS,
+    ESCALATION_LIMIT,
+    KINDS_REMINDED_ON_START,
+    MAX_ATTEMPTS,
+    is_escalation,
+    latest_due_offset,
+    point_day,
+    reminder_day,
+    reminder_recipients,
+    retry_delay,
+    scheduled_at,
+)
 
 from .emails import build_digest_message, build_reminder_message
 from .models import Obligation, Reminder
@@ -63,108 +74,12 @@ logger = logging.getLogger(__name__)
 
 Kind = Obligation.Kind
 
-# --- Pure rules ------------------------------------------------------------------------------------------------
-
-DEFAULT_OFFSETS: dict[str, tuple[int, ...]] = {
-    Kind.RENEWAL_WINDOW: (30, 14, 7, 3, 1, 0),
-    Kind.PRICE_CHANGE_NOTICE: (7, 3, 1, 0),
-    Kind.DATA_HANDOVER: (3, 1, 0),
-    Kind.TRIAL_REVIEW: (14, 3, 0),
-    Kind.CERTIFICATE_EXPIRY: (60, 30, 7, 0),
-    # The spec lists no defaults for hand-made obligations; a week ahead, the day before and the day itself.
-    Kind.CUSTOM: (7, 1, 0),
-}
-"""Days before the due date (spec section 6). An obligation's own `reminder_offsets` replace its kind's list."""
-
-KINDS_REMINDED_ON_START: frozenset[str] = frozenset({Kind.RENEWAL_WINDOW})
-"""Kinds that also get a reminder on `starts_on` (the renewal review opens), whatever their offsets list."""
-
-ESCALATION_LIMIT = 14
-"""At most this many daily overdue escalations; offsets -1 ... -14 name them."""
-
-SEND_AT = clock_time(9, 0)
-"""Reminders of a day go out from this time, in the company time zone."""
-
-MAX_ATTEMPTS = 10
-BACKOFF_BASE = timedelta(minutes=2)
-BACKOFF_CAP = timedelta(hours=1)
 SENDING_LEASE = timedelta(minutes=10)
 """A row claimed longer ago than this (and not renewed) belongs to a dead worker and is claimed again."""
 
 CLAIM_BATCH = 500
 VISIBILITY_UNION_SIZE = 400
 """Per-user visibility checks combined in one statement (SQLite allows at most 500 terms in a compound SELECT)."""
-
-
-def reminder_offsets(kind: str, override: Iterable[object] | None = None) -> tuple[int, ...]:
-    """The offsets (days before due) of an obligation, largest first; junk in a hand-edited override is ignored."""
-    if override is None:
-        values: Iterable[object] = DEFAULT_OFFSETS.get(kind, DEFAULT_OFFSETS[Kind.CUSTOM])
-    else:
-        values = override
-    clean = {v for v in values if isinstance(v, int) and not isinstance(v, bool) and v >= 0}
-    return tuple(sorted(clean, reverse=True))
-
-
-def reminder_points(
-    *, kind: str, due_date: date, starts_on: date | None, override: Iterable[object] | None = None
-) -> tuple[int, ...]:
-    """Every offset at which this obligation reminds someone, latest-day last: before due, on start, escalations."""
-    points = set(reminder_offsets(kind, override))
-    if kind in KINDS_REMINDED_ON_START and starts_on is not None and starts_on <= due_date:
-        points.add((due_date - starts_on).days)
-    points.update(range(-1, -ESCALATION_LIMIT - 1, -1))
-    return tuple(sorted(points, reverse=True))
-
-
-def point_day(due_date: date, offset: int) -> date:
-    """The calendar day of a reminder point (an escalation -n falls n days after the due date)."""
-    return due_date - timedelta(days=offset)
-
-
-def reminder_day(now: datetime, tz: ZoneInfo) -> date:
-    """The latest day whose reminders are due at `now`: today from 09:00 company time, yesterday before that."""
-    local = now.astimezone(tz)
-    return local.date() if local.time() >= SEND_AT else local.date() - timedelta(days=1)
-
-
-def scheduled_at(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, SEND_AT, tzinfo=tz)
-
-
-def latest_due_offset(
-    *, kind: str, due_date: date, starts_on: date | None, override: Iterable[object] | None, day: date
-) -> int | None:
-    """The one point to send on reminder day `day`: the latest point whose day has come (catch-up, never a burst).
-
-    None before the first point, and after the last escalation day.
-    """
-    days_left = (due_date - day).days
-    if days_left < -ESCALATION_LIMIT:
-        return None
-    points = reminder_points(kind=kind, due_date=due_date, starts_on=starts_on, override=override)
-    reached = [p for p in points if p >= days_left]
-    return min(reached) if reached else None
-
-
-def is_escalation(offset: int) -> bool:
-    return offset < 0
-
-
-def reminder_recipients(
-    *, offset: int, owner: int | None, watchers: Iterable[int], managers: Iterable[int]
-) -> set[int]:
-    """Who a point goes to, before anyone's access is checked: the owner and watchers; when overdue, the owner and
-    the contract's managers."""
-    people = set(managers) if is_escalation(offset) else set(watchers)
-    if owner is not None:
-        people.add(owner)
-    return people
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff after the n-th failed attempt: 2, 4, 8 ... minutes, at most an hour."""
-    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
 
 
 # --- Planning ---------------------------------------------------------------------------------------------------

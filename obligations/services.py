@@ -23,10 +23,12 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from contracts.models import Contract, PriceChangeNotice
 from core.exceptions import ActionNotAllowed
+from rules.obligation_dates import data_handover_window, price_change_window, renewal_window, trial_review_window
+from rules.terms import final_end_date
+from rules.workdays import WorkingDayCalendar
 from vendors.models import Certification
 
-from . import rules
-from .calendar import WorkingDayCalendar, load_calendar
+from .calendar import load_calendar
 from .models import TERM_KEY_PREFIX, Obligation, term_end_from_key
 
 Kind = Obligation.Kind
@@ -155,13 +157,13 @@ def plan_obligations(
     if status in RENEWAL_STATUSES:
         term = contract.current_term(today)
         if term is not None:
-            window = rules.renewal_window(term.end, contract.non_renewal_notice_days, contract.renewal_review_lead_days)
+            window = renewal_window(term.end, contract.non_renewal_notice_days, contract.renewal_review_lead_days)
             planned.append(
                 PlannedObligation(Kind.RENEWAL_WINDOW, term_key(term.end), window.due_date, window.starts_on)
             )
 
     if status in RUNNING_STATUSES and contract.trial_period_months and contract.effective_date:
-        window = rules.trial_review_window(contract.effective_date, contract.trial_period_months)
+        window = trial_review_window(contract.effective_date, contract.trial_period_months)
         planned.append(PlannedObligation(Kind.TRIAL_REVIEW, TRIAL_KEY, window.due_date))
 
     if status in RUNNING_STATUSES:
@@ -179,7 +181,7 @@ def plan_obligations(
 
     if status not in ENDED_STATUSES:
         for notice in notices:
-            window = rules.price_change_window(notice.received_on, notice.effective_on)
+            window = price_change_window(notice.received_on, notice.effective_on)
             planned.append(
                 PlannedObligation(
                     Kind.PRICE_CHANGE_NOTICE,
@@ -192,7 +194,7 @@ def plan_obligations(
 
     end = contract.terminated_on if status == Status.TERMINATED else contract.expired_on
     if status in ENDED_STATUSES and end:
-        window = rules.data_handover_window(end, contract.data_handover_business_days, calendar.get())
+        window = data_handover_window(end, contract.data_handover_business_days, calendar.get())
         planned.append(
             PlannedObligation(
                 Kind.DATA_HANDOVER,
@@ -444,7 +446,7 @@ def roll_contracts(*, today: date, batch_size: int = 500, contract_ids: Sequence
             contract = Contract.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
             if contract is None or contract.status not in RENEWAL_STATUSES:
                 continue
-            end = rules.final_end_date(
+            end = final_end_date(
                 end_date=contract.end_date,
                 auto_renew=contract.auto_renew,
                 renewal_term_months=contract.renewal_term_months,

@@ -29,7 +29,6 @@ from core.history import reason_label
 from . import services
 from .forms import CustomObligationForm, MoveDateForm, ObligationFilterForm, ReassignForm, WaiveForm
 from .models import Obligation
-from .rules import price_change_issue_messages
 from .selectors import obligations_visible_to
 
 PAGE_SIZE = 50
@@ -130,7 +129,7 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contract": obligation.contract,
         "today": timezone.localdate(),
         "can_act": _can_act(request.user, obligation),
-        "notice_issues": price_change_issue_messages(notice.issues) if notice else [],
+        "notice_issues": notice.issue_messages if notice else [],
         "waive_form": WaiveForm(),
         "reassign_form": ReassignForm(initial={"owner": obligation.owner_id}),
         "move_form": MoveDateForm(initial={"due_date": obligation.due_date}),

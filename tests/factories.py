@@ -9,8 +9,8 @@ from accounts.models import User
 from contracts.models import Clause, ClauseRevision, Contract, FeeItem, PriceChangeNotice, SLATarget
 from contracts.search import search_text_refresh
 from obligations.models import Obligation
+from rules.credit_code import CREDIT_CODE_CHARSET, credit_code_check_char
 from vendors.models import Certification, Vendor, VendorContact
-from vendors.rules import CREDIT_CODE_CHARSET, credit_code_check_char
 
 
 def make_credit_code(n: int) -> str:

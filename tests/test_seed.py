@@ -9,8 +9,8 @@ from django.test import RequestFactory
 from accounts.models import Role, User
 from contracts.models import Clause, ClauseRevision, Contract, PriceChangeNotice
 from obligations.models import Obligation
+from rules.credit_code import credit_code_problem
 from vendors.models import Certification, Vendor, VendorContact
-from vendors.rules import credit_code_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from .rules import normalize_credit_code
+from rules.credit_code import normalize_credit_code
+
 from .validators import validate_credit_code
 
 

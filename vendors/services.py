@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from contracts.search import search_text_refresh
 from obligations.services import derive_obligations_bulk
+from rules.credit_code import normalize_credit_code
 
 from .models import Certification, Vendor, VendorContact
-from .rules import normalize_credit_code
 
 VENDOR_FIELDS = (
     "name",

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .rules import credit_code_problem
+from rules.credit_code import credit_code_problem
 
 _MESSAGES = {
     "length": _("A unified social credit code has exactly 18 characters."),

@@ -4,7 +4,7 @@ from datetime import date
 
 from django import template
 
-from obligations import rules
+from rules.terms import Term
 
 from ..models import Contract
 
@@ -12,6 +12,6 @@ register = template.Library()
 
 
 @register.filter
-def running_term(contract: Contract, today: date) -> rules.Term | None:
+def running_term(contract: Contract, today: date) -> Term | None:
     """The renewal term a signed or active contract is in on `today` (Contract.renewal_term_on)."""
     return contract.renewal_term_on(today)

@@ -12,8 +12,8 @@ from contracts import services
 from contracts.lifecycle import contract_renew
 from contracts.models import Clause, ClauseRevision, ClauseTemplate, Contract, ContractSearchText
 from contracts.search import RegisterQuery, contract_register, search_document, search_needle
+from rules.credit_code import credit_code_check_char
 from tests.factories import ContractFactory
-from vendors.rules import credit_code_check_char
 from vendors.services import vendor_create, vendor_update
 
 pytestmark = pytest.mark.django_db

@@ -30,10 +30,10 @@ from contracts.lifecycle import (
 from contracts.models import Clause, ClauseRevision, ClauseTemplate, Contract
 from contracts.services import clause_add_revision, clause_update, contract_create
 from contracts.sharing import contract_share
-from obligations.rules import add_months
 from obligations.services import obligation_create_custom, roll_contracts
+from rules.credit_code import credit_code_check_char
+from rules.terms import add_months
 from vendors.models import Certification, Vendor, VendorContact
-from vendors.rules import credit_code_check_char
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password, refused outside DEBUG
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from obligations.models import Obligation
-from obligations.reminders import (
+from rules.reminders import (
     ESCALATION_LIMIT,
     latest_due_offset,
     reminder_day,

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contracts.redline import Segment, redline, tokenize
+from rules.redline import Segment, redline, tokenize
 
 
 def old_text(segments):

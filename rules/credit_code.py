@@ -1,4 +1,4 @@
-"""Pure rules about vendors: the unified social credit code (统一社会信用代码) of GB 32100-2015."""
+"""The unified social credit code (统一社会信用代码) of GB 32100-2015: its check character, what is wrong with one."""
 
 CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)

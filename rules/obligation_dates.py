@@ -1,0 +1,50 @@
+"""The dates of each obligation kind: from when to work on it and by when it must be done.
+
+Plain values in, plain values out. Working days come from a `WorkingDayCalendar`, which is plain data too. Only a
+working-day count depends on the holiday schedule, so only such a date (the data handover) can be provisional; dates
+counted in calendar days or months are exact whatever the schedule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .terms import add_months
+from .workdays import WorkingDayCalendar
+
+
+@dataclass(frozen=True)
+class Window:
+    """Dates of one obligation: work on it from `starts_on`, finish by `due_date`."""
+
+    due_date: date
+    starts_on: date | None = None
+    provisional: bool = False
+
+
+def renewal_window(term_end_date: date, non_renewal_notice_days: int, renewal_review_lead_days: int) -> Window:
+    """Review from term_end - lead days, decide (send a non-renewal notice) by term_end - notice days.
+
+    A lead time shorter than the notice period would open the window after it closed; it then opens on the due date.
+    """
+    due = term_end_date - timedelta(days=non_renewal_notice_days)
+    starts = term_end_date - timedelta(days=renewal_review_lead_days)
+    return Window(due_date=due, starts_on=min(starts, due))
+
+
+def price_change_window(received_on: date, effective_on: date) -> Window:
+    """The last day to accept, object or leave without liability is the day before the new prices apply."""
+    due = max(effective_on - timedelta(days=1), received_on)
+    return Window(due_date=due, starts_on=received_on)
+
+
+def data_handover_window(end: date, business_days: int, working_days: WorkingDayCalendar) -> Window:
+    """The vendor hands back (and deletes) our data within N working days after the contract ended."""
+    due, provisional = working_days.add_working_days_marked(end, business_days)
+    return Window(due_date=due, starts_on=min(end + timedelta(days=1), due), provisional=provisional)
+
+
+def trial_review_window(effective_date: date, trial_period_months: int) -> Window:
+    """The trial ends the day before effective_date + trial months; review it by then."""
+    return Window(due_date=add_months(effective_date, trial_period_months) - timedelta(days=1))
