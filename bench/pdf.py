@@ -28,10 +28,11 @@ from django.utils.html import escape, strip_tags
 from accounts.models import User
 from contracts.lifecycle import contract_activate, contract_sign, contract_start_negotiation
 from contracts.models import Clause, ClauseCategory, ClauseTemplate, Contract
-from contracts.pdf import contract_document_html, pdf_static_assets, render_contract_pdf
-from contracts.pdf_sandbox import render_isolated
 from contracts.services import clause_create, clause_update, contract_create
 from obligations.services import obligation_create_custom
+from pdf.document import contract_document_html
+from pdf.rendering import pdf_static_assets, render_contract_pdf
+from pdfrender.sandbox import render_isolated
 from rules.credit_code import credit_code_check_char
 from vendors.models import Vendor
 
@@ -141,7 +142,7 @@ def _median(fn, runs: int) -> float:
 # carries it across exec, so a child started by a large parent reports the parent's size until it outgrows it.
 PEAK_SCRIPT = """
 import json, sys
-from contracts.pdf_sandbox import render_in_process
+from pdfrender.sandbox import render_in_process
 
 def peak_kb():
     with open("/proc/self/status") as status:

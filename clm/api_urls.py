@@ -1,4 +1,4 @@
-"""The REST API under /api/v1/ (spec section 10)."""
+"""The REST API under /api/v1/: the routes outside clients rely on."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -6,7 +6,9 @@ from rest_framework.routers import SimpleRouter
 
 from accounts.api import ObtainTokenView
 from contracts import api as contracts_api
+from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
 from obligations.api import ObligationViewSet
+from pdf.api import ContractPdfView
 from vendors.api import VendorViewSet
 
 app_name = "api"
@@ -36,6 +38,9 @@ urlpatterns = [
     path("documents/<int:pk>/download/", contracts_api.DocumentDownload.as_view(), name="document-download"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("", include("contracts.api_pdf")),
+    path("contracts/<int:pk>/pdf/", ContractPdfView.as_view(), name="contract-pdf"),
+    path("exports/", ExportJobCreateView.as_view(), name="export-create"),
+    path("exports/<int:pk>/", ExportJobDetailView.as_view(), name="export-detail"),
+    path("exports/<int:pk>/download/", ExportJobDownloadView.as_view(), name="export-download"),
     path("", include(router.urls)),
 ]

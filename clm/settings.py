@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "vendors",
     "contracts",
     "obligations",
+    "pdf",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -213,7 +215,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 3000},
     },
 }
-CELERY_IMPORTS = ("contracts.export_tasks",)
+CELERY_IMPORTS = ("exports.tasks",)
 
 REST_FRAMEWORK = {
     # Token first: an anonymous API call then gets 401 with `WWW-Authenticate: Token`, not a bare 403.

@@ -561,7 +561,7 @@ class ExportJob(models.Model):
         return f"export {self.pk} ({self.status})"
 
     def get_absolute_url(self):
-        return reverse("contracts:pdf_export", args=[self.pk])
+        return reverse("exports:detail", args=[self.pk])
 
     @staticmethod
     def kept_since(now: datetime) -> datetime:

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views, views_pdf_export
+from . import views
 
 app_name = "contracts"
 
@@ -9,11 +9,6 @@ ACTIONS = "|".join(views.ACTION_FORMS)
 urlpatterns = [
     path("", views.contract_list, name="list"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.contract_export, name="export"),
-    path("pdf-exports/", views_pdf_export.pdf_export_list, name="pdf_exports"),
-    path("pdf-exports/new/", views_pdf_export.pdf_export_create, name="pdf_export_create"),
-    path("pdf-exports/<int:pk>/", views_pdf_export.pdf_export_detail, name="pdf_export"),
-    path("pdf-exports/<int:pk>/progress/", views_pdf_export.pdf_export_progress, name="pdf_export_progress"),
-    path("pdf-exports/<int:pk>/download/", views_pdf_export.pdf_export_download, name="pdf_export_download"),
     path("new/", views.contract_create, name="create"),
     path("<int:pk>/", views.contract_detail, name="detail"),
     path("<int:pk>/edit/", views.contract_edit, name="edit"),

@@ -6,8 +6,7 @@ import pytest
 
 from contracts.models import Clause, Contract
 from obligations.models import Obligation
-
-from .conftest import World
+from tests.fixtures.api import World
 
 
 def url(world: World, suffix: str = "") -> str:

@@ -2,8 +2,7 @@
 
 from contracts.models import Contract
 from tests.factories import ContractFactory, FeeItemFactory, SLATargetFactory
-
-from .conftest import World
+from tests.fixtures.api import World
 
 
 def _three_more(world: World) -> None:

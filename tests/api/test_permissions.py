@@ -22,9 +22,8 @@ from contracts.models import (
 )
 from obligations.models import Obligation
 from tests.factories import make_credit_code
+from tests.fixtures.api import ROLES, World
 from vendors.models import Vendor
-
-from .conftest import ROLES, World
 
 AUTHENTICATED = frozenset(ROLES) - {"anonymous"}
 VIEWERS = frozenset({"owner", "viewer", "editor", "manager", "legal", "auditor"})

@@ -20,8 +20,7 @@ from tests.factories import (
     SLATargetFactory,
     VendorFactory,
 )
-
-from .conftest import World
+from tests.fixtures.api import World
 
 
 def _contracts(world: World, n: int):

@@ -10,8 +10,7 @@ from contracts.selectors import (
 )
 from contracts.sharing import contract_share
 from tests.factories import ContractFactory
-
-from .conftest import ROLES, World
+from tests.fixtures.api import ROLES, World
 
 
 @pytest.fixture

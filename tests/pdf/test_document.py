@@ -9,10 +9,10 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 
 from contracts.lifecycle import contract_activate, contract_sign, contract_start_negotiation, contract_terminate
-from contracts.pdf import contract_fingerprint, render_contract_pdf
+from pdf.fingerprint import contract_fingerprint
+from pdf.rendering import render_contract_pdf
 from tests.factories import ObligationFactory, VendorFactory
-
-from .conftest import AGREED_MARKER_TEXT, VENDOR_NAME, make_contract, page_count, pdf_text, poppler, squeeze
+from tests.fixtures.pdf import AGREED_MARKER_TEXT, VENDOR_NAME, make_contract, page_count, pdf_text, poppler, squeeze
 
 CJK_FONT = re.compile(r"(Noto-?Sans-?CJK|Noto-?Serif-?CJK|WenQuanYi|wqy)", re.IGNORECASE)
 

@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 
 from contracts.lifecycle import contract_sign
-from contracts.pdf import contract_fingerprint, fingerprint_payload, render_contract_pdf
 from contracts.services import clause_add_revision, contract_update
+from pdf.fingerprint import contract_fingerprint, fingerprint_payload
+from pdf.rendering import render_contract_pdf
 from tests.factories import VendorFactory
+from tests.fixtures.pdf import AGREED_MARKER_TEXT, make_contract, pdf_text, squeeze
 from vendors.services import vendor_update
-
-from .conftest import AGREED_MARKER_TEXT, make_contract, pdf_text, squeeze
 
 
 def test_fingerprint_is_the_sha256_of_the_canonical_terms_independent_of_language_and_render_time(contract, tmp_path):

@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
-from contracts.pdf import pdf_static_assets
-from contracts.pdf_sandbox import render_in_process
+from pdf.rendering import pdf_static_assets
+from pdfrender.sandbox import render_in_process
 
 # Rare characters in people's and companies' names (CJK extension A and B), and the symbols, units and punctuation
 # that contract text uses. "℃" is the reason for this test: WenQuanYi Micro Hei maps it to an empty glyph.

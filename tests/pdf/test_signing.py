@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from contracts.pdf import render_contract_pdf
+from pdf.rendering import render_contract_pdf
 
 
 @pytest.fixture

@@ -1,9 +1,0 @@
-"""Imported by the PDF renderer's fork server only (see contracts.pdf_sandbox), never by the app.
-
-Importing it warms WeasyPrint in the fork server, so that every child forked to render a document inherits filled
-caches. The fork server imports its preload modules before it serves its first request.
-"""
-
-from contracts.pdf_sandbox import warm_up
-
-warm_up()

@@ -1,0 +1,1 @@
+from tests.fixtures.pdf import contract, owner  # noqa: F401
