@@ -3,7 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from clm.views import dashboard
+from dashboard.views import dashboard
 from obligations.feeds import obligation_feed
 
 urlpatterns = [

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from clm.dashboard import my_obligation_ids
 from contracts.selectors import contracts_visible_to, user_can_change_contract
 from core.exceptions import ActionNotAllowed
 from core.flash import flash_form_errors
@@ -29,7 +28,7 @@ from core.history import reason_label
 from . import services
 from .forms import CustomObligationForm, MoveDateForm, ObligationFilterForm, ReassignForm, WaiveForm
 from .models import Obligation
-from .selectors import obligations_visible_to
+from .selectors import my_obligation_ids, obligations_visible_to
 
 PAGE_SIZE = 50
 

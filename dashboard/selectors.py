@@ -20,9 +20,9 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Query
 
 from contracts.models import Contract
 from contracts.search import expiring_filter
-from contracts.selectors import contract_ids_visible_to, contracts_visible_to, user_sees_all_contracts
+from contracts.selectors import contracts_visible_to, user_sees_all_contracts
 from obligations.models import Obligation
-from obligations.selectors import obligations_visible_to
+from obligations.selectors import my_obligations, obligations_visible_to
 
 SECTION_SIZE = 8
 COUNT_CAP = 500
@@ -39,23 +39,6 @@ class Section:
     @property
     def shown_total(self) -> str:
         return f"{COUNT_CAP}+" if self.total > COUNT_CAP else str(self.total)
-
-
-def my_obligation_ids(user) -> QuerySet:
-    """Ids of the obligations the user owns: assigned to them, or unassigned on a contract they own.
-
-    A UNION of two small index scans. The owner of a contract always sees it (contracts.selectors), so the
-    unassigned ones need no further check; an obligation assigned to the user counts only while its contract is
-    visible to them.
-    """
-    own_contracts = contracts_visible_to(user).filter(owner=user).order_by().values("pk")
-    inherited = Obligation.objects.filter(owner__isnull=True, contract__in=own_contracts).order_by().values("pk")
-    assigned = Obligation.objects.filter(owner=user, contract__in=contract_ids_visible_to(user)).order_by().values("pk")
-    return inherited.union(assigned)
-
-
-def my_obligations(user) -> QuerySet[Obligation]:
-    return Obligation.objects.filter(pk__in=my_obligation_ids(user))
 
 
 def _first(qs: QuerySet, *ordering: str) -> list:

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .dashboard import dashboard_for
+from .selectors import dashboard_for
 
 
 @login_required
