@@ -16,8 +16,8 @@ from accounts.models import User
 from bench._support import QueryCounter, delete_reminders
 from contracts.models import Contract, ContractSearchText, PriceChangeNotice
 from obligations.calendar import load_calendar
+from obligations.derivation import derive_obligations, derive_obligations_bulk
 from obligations.models import Obligation
-from obligations.services import derive_obligations, derive_obligations_bulk
 from rules.credit_code import credit_code_check_char
 from vendors.models import Certification, Vendor
 

@@ -26,10 +26,11 @@ from html import unescape
 from django.utils.html import escape, strip_tags
 
 from accounts.models import User
-from contracts.lifecycle import contract_activate, contract_sign, contract_start_negotiation
+from contracts.lifecycle.actions import contract_activate, contract_sign, contract_start_negotiation
 from contracts.models import Clause, ClauseCategory, ClauseTemplate, Contract
-from contracts.services import clause_create, clause_update, contract_create
-from obligations.services import obligation_create_custom
+from contracts.services.clauses import clause_create, clause_update
+from contracts.services.terms import contract_create
+from obligations.actions import obligation_create_custom
 from pdf.document import contract_document_html
 from pdf.rendering import pdf_static_assets, render_contract_pdf
 from pdfrender.sandbox import render_isolated

@@ -28,7 +28,7 @@ from accounts.models import Role, User
 from bench._support import QueryCounter, delete_reminders
 from contracts.models import Contract, ContractSearchText
 from obligations.models import Obligation, Reminder
-from obligations.reminders import run_sweep
+from obligations.reminders.delivery import run_sweep
 from rules.credit_code import credit_code_check_char
 from vendors.models import Vendor
 

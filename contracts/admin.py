@@ -12,13 +12,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from contracts.lifecycle.actions import (
+    contract_activate,
+    contract_record_non_renewal_notice,
+    contract_renew,
+    contract_sign,
+    contract_start_negotiation,
+    price_change_notice_record,
+)
+from contracts.services.clauses import clause_add_revision, clause_create, clause_update
+from contracts.services.documents import document_upload
+from contracts.services.terms import CONTRACT_TERM_FIELDS, contract_create, contract_update
 from core.admin import ReadOnlyInline, ServiceAdminMixin, adopt, run_admin_action
+from obligations.derivation import derive_obligations
 from obligations.models import Obligation
-from obligations.services import derive_obligations
 
-from . import lifecycle
-from .documents import document_upload
-from .lifecycle import price_change_notice_record
 from .models import (
     Clause,
     ClauseRevision,
@@ -36,14 +44,6 @@ from .selectors import (
     price_change_notices_visible_to,
     user_can_change_contract,
     user_can_edit_clauses,
-)
-from .services import (
-    CONTRACT_TERM_FIELDS,
-    clause_add_revision,
-    clause_create,
-    clause_update,
-    contract_create,
-    contract_update,
 )
 
 # Contracts --------------------------------------------------------------------------------------------------------
@@ -239,30 +239,30 @@ class ContractAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Start negotiation"), permissions=["change"])
     def start_negotiation(self, request, queryset):
-        self._lifecycle(request, queryset, lifecycle.contract_start_negotiation)
+        self._lifecycle(request, queryset, contract_start_negotiation)
 
     @admin.action(description=_("Sign today"), permissions=["change"])
     def sign_today(self, request, queryset):
         today = timezone.localdate()
-        self._lifecycle(request, queryset, partial(lifecycle.contract_sign, date=today))
+        self._lifecycle(request, queryset, partial(contract_sign, date=today))
 
     @admin.action(description=_("Put into force today"), permissions=["change"])
     def activate_today(self, request, queryset):
         today = timezone.localdate()
-        self._lifecycle(request, queryset, partial(lifecycle.contract_activate, date=today))
+        self._lifecycle(request, queryset, partial(contract_activate, date=today))
 
     @admin.action(description=_("Record a non-renewal notice given today"), permissions=["change"])
     def non_renewal_notice_today(self, request, queryset):
         today = timezone.localdate()
-        self._lifecycle(request, queryset, partial(lifecycle.contract_record_non_renewal_notice, date=today))
+        self._lifecycle(request, queryset, partial(contract_record_non_renewal_notice, date=today))
 
     @admin.action(description=_("Renew: extend by the renewal term"), permissions=["change"])
     def renew_extend(self, request, queryset):
-        self._lifecycle(request, queryset, lifecycle.contract_renew)
+        self._lifecycle(request, queryset, contract_renew)
 
     @admin.action(description=_("Renew: create a successor contract"), permissions=["change"])
     def renew_successor(self, request, queryset):
-        self._lifecycle(request, queryset, partial(lifecycle.contract_renew, successor=True))
+        self._lifecycle(request, queryset, partial(contract_renew, successor=True))
 
     @admin.action(description=_("Recompute obligations"), permissions=["change"])
     def recompute_obligations(self, request, queryset):

@@ -16,10 +16,21 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from contracts.lifecycle.actions import (
+    contract_activate,
+    contract_record_non_renewal_notice,
+    contract_renew,
+    contract_sign,
+    contract_start_negotiation,
+    contract_terminate,
+    price_change_notice_record,
+)
+from contracts.services.clauses import clause_add_revision, clause_create, clause_update
+from contracts.services.documents import document_file_response, document_upload
+from contracts.services.sharing import contract_share
+from contracts.services.terms import contract_create, contract_delete, contract_update
 from core.api import ACTION_NOT_ALLOWED_RESPONSE, STALE_VERSION_RESPONSE, rows_prefetch
 
-from . import lifecycle
-from .documents import document_file_response, document_upload
 from .filters import ContractFilter
 from .models import Clause, ClauseRevision, Contract, Document, PriceChangeNotice
 from .selectors import (
@@ -52,15 +63,6 @@ from .serializers import (
     SharesSerializer,
     TerminateSerializer,
 )
-from .services import (
-    clause_add_revision,
-    clause_create,
-    clause_update,
-    contract_create,
-    contract_delete,
-    contract_update,
-)
-from .sharing import contract_share
 
 _CONTRACT_COLUMNS = tuple(field.name for field in Contract._meta.concrete_fields)
 
@@ -171,7 +173,7 @@ class ContractViewSet(viewsets.ModelViewSet):
     @_lifecycle_schema(None, "Open negotiation on a draft contract")
     @action(detail=True, methods=["post"], url_path="start-negotiation")
     def start_negotiation(self, request, pk=None):
-        contract = lifecycle.contract_start_negotiation(contract=self._action_target(), by=request.user)
+        contract = contract_start_negotiation(contract=self._action_target(), by=request.user)
         return self._render(contract)
 
     def _dated_action(self, request, service) -> Response:
@@ -183,17 +185,17 @@ class ContractViewSet(viewsets.ModelViewSet):
     @_lifecycle_schema(DateActionSerializer, "Record the signature (every clause agreed or waived)")
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        return self._dated_action(request, lifecycle.contract_sign)
+        return self._dated_action(request, contract_sign)
 
     @_lifecycle_schema(DateActionSerializer, "Put a signed contract into force")
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
-        return self._dated_action(request, lifecycle.contract_activate)
+        return self._dated_action(request, contract_activate)
 
     @_lifecycle_schema(DateActionSerializer, "Record that non-renewal notice was given")
     @action(detail=True, methods=["post"], url_path="non-renewal-notice")
     def non_renewal_notice(self, request, pk=None):
-        return self._dated_action(request, lifecycle.contract_record_non_renewal_notice)
+        return self._dated_action(request, contract_record_non_renewal_notice)
 
     @_lifecycle_schema(RenewSerializer, "Renew: extend the term, or create a linked successor contract")
     @action(detail=True, methods=["post"])
@@ -201,7 +203,7 @@ class ContractViewSet(viewsets.ModelViewSet):
         contract = self._action_target()
         serializer = RenewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        renewed = lifecycle.contract_renew(contract=contract, by=request.user, **serializer.validated_data)
+        renewed = contract_renew(contract=contract, by=request.user, **serializer.validated_data)
         return self._render(renewed)
 
     @_lifecycle_schema(TerminateSerializer, "Terminate the contract on a date, with the reason")
@@ -210,7 +212,7 @@ class ContractViewSet(viewsets.ModelViewSet):
         contract = self._action_target()
         serializer = TerminateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        terminated = lifecycle.contract_terminate(contract=contract, by=request.user, **serializer.validated_data)
+        terminated = contract_terminate(contract=contract, by=request.user, **serializer.validated_data)
         return self._render(terminated)
 
 
@@ -322,9 +324,7 @@ class PriceChangeNoticeList(ContractChildMixin, generics.ListCreateAPIView):
         require_change(request.user, self.contract)
         serializer = PriceChangeNoticeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        notice = lifecycle.price_change_notice_record(
-            contract=self.contract, by=request.user, **serializer.validated_data
-        )
+        notice = price_change_notice_record(contract=self.contract, by=request.user, **serializer.validated_data)
         return Response(PriceChangeNoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 

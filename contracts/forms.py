@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from contracts.services.terms import CONTRACT_TERM_FIELDS
 from vendors.models import Vendor
 
 from .models import Clause, ClauseRevision, ClauseTemplate, Contract, Document, FeeItem, SLATarget
 from .search import DEFAULT_SORT, RegisterQuery, normalize_sort
-from .services import CONTRACT_TERM_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from contracts.services.terms import CONTRACT_TERM_FIELDS
 from core.api import QuickReadSerializer, UsernameField
 
 from .models import Clause, ClauseRevision, Contract, Document, FeeItem, PriceChangeNotice, SLATarget
-from .services import CONTRACT_TERM_FIELDS
 
 
 class SLATargetSerializer(QuickReadSerializer):

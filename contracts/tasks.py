@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from obligations.services import roll_contracts
+from contracts.lifecycle.roll import roll_contracts
 
 
 @shared_task(name="contracts.roll_contracts_daily", acks_late=True, ignore_result=True)

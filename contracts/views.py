@@ -15,6 +15,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from contracts.lifecycle.actions import (
+    contract_activate,
+    contract_record_non_renewal_notice,
+    contract_renew,
+    contract_sign,
+    contract_start_negotiation,
+    contract_terminate,
+    price_change_notice_record,
+)
+from contracts.services import clauses, terms
+from contracts.services.documents import document_file_response, document_upload
+from contracts.services.sharing import contract_share
 from core.exceptions import ActionNotAllowed, StaleVersionError
 from core.flash import flash_form_errors
 from core.forms import apply_errors, formset_rows
@@ -22,8 +34,6 @@ from core.history import reason_label
 from obligations.selectors import obligations_visible_to
 from rules.redline import redline
 
-from . import lifecycle, services
-from .documents import document_file_response, document_upload
 from .exports import register_csv_lines, register_xlsx
 from .forms import (
     ClauseForm,
@@ -54,7 +64,6 @@ from .selectors import (
     user_can_edit_clauses,
     user_can_share_contract,
 )
-from .sharing import contract_share
 
 PAGE_SIZE = 25
 TABS = ("terms", "clauses", "obligations", "documents", "history")
@@ -170,7 +179,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
     sla, fees = _formsets(request)
     if request.method == "POST" and all([form.is_valid(), sla.is_valid(), fees.is_valid()]):
         try:
-            contract = services.contract_create(
+            contract = terms.contract_create(
                 by=request.user,
                 sla_targets=formset_rows(sla),
                 fee_items=formset_rows(fees),
@@ -194,7 +203,7 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = False
     if request.method == "POST" and all([form.is_valid(), sla.is_valid(), fees.is_valid()]):
         try:
-            contract = services.contract_update(
+            contract = terms.contract_update(
                 contract=contract,
                 by=request.user,
                 version=form.cleaned_data.get("version"),
@@ -319,18 +328,18 @@ ACTION_DONE = {
 
 def _run_action(action: str, contract: Contract, by, data: dict) -> Contract:
     if action == "start_negotiation":
-        return lifecycle.contract_start_negotiation(contract=contract, by=by)
+        return contract_start_negotiation(contract=contract, by=by)
     if action == "sign":
-        return lifecycle.contract_sign(contract=contract, by=by, date=data["date"])
+        return contract_sign(contract=contract, by=by, date=data["date"])
     if action == "activate":
-        return lifecycle.contract_activate(contract=contract, by=by, date=data["date"])
+        return contract_activate(contract=contract, by=by, date=data["date"])
     if action == "non_renewal_notice":
-        return lifecycle.contract_record_non_renewal_notice(contract=contract, by=by, date=data["date"])
+        return contract_record_non_renewal_notice(contract=contract, by=by, date=data["date"])
     if action == "renew":
-        return lifecycle.contract_renew(
+        return contract_renew(
             contract=contract, by=by, months=data.get("months"), successor=data.get("successor", False)
         )
-    return lifecycle.contract_terminate(contract=contract, by=by, date=data["date"], reason=data["reason"])
+    return contract_terminate(contract=contract, by=by, date=data["date"], reason=data["reason"])
 
 
 @login_required
@@ -363,7 +372,7 @@ def price_change_notice_create(request: HttpRequest, pk: int) -> HttpResponse:
         flash_form_errors(request, form)
         return redirect(contract)
     try:
-        notice = lifecycle.price_change_notice_record(contract=contract, by=request.user, **form.cleaned_data)
+        notice = price_change_notice_record(contract=contract, by=request.user, **form.cleaned_data)
     except (ActionNotAllowed, ValidationError) as exc:
         messages.error(request, _error_message(exc))
         return redirect(contract)
@@ -450,7 +459,7 @@ def clause_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClauseForm(request.POST)
     if form.is_valid():
         try:
-            clause = services.clause_create(contract=contract, by=request.user, **form.cleaned_data)
+            clause = clauses.clause_create(contract=contract, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, _error_message(exc))
         else:
@@ -525,7 +534,7 @@ def _save_revision(request: HttpRequest, clause: Clause, form: RevisionForm) -> 
     if not form.is_valid():
         return False
     try:
-        services.clause_add_revision(
+        clauses.clause_add_revision(
             clause=clause,
             by=request.user,
             text=form.cleaned_data["text"],
@@ -554,7 +563,7 @@ def _save_clause_status(request: HttpRequest, clause: Clause, form: ClauseStatus
     if not form.is_valid():
         return False
     try:
-        services.clause_update(
+        clauses.clause_update(
             clause=clause, by=request.user, version=form.cleaned_data.get("version"), status=form.cleaned_data["status"]
         )
     except StaleVersionError as exc:

@@ -1,6 +1,6 @@
 """Admin for obligations, the working-day overrides and the reminder log.
 
-Obligation edits go through obligations.services so a moved date is marked as set by hand (re-derivation keeps it),
+Obligation edits go through obligations.actions so a moved date is marked as set by hand (re-derivation keeps it),
 completions are stamped, and every change is in the history with the user who made it.
 """
 
@@ -14,19 +14,19 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from contracts.selectors import user_can_change_contract
 from core.admin import ServiceAdminMixin, run_admin_action
-
-from .models import Obligation, Reminder, WorkingDayOverride
-from .reminders import reminder_retry
-from .selectors import obligations_visible_to
-from .services import (
+from obligations.actions import (
     obligation_complete,
     obligation_create_custom,
     obligation_move_due_date,
     obligation_reassign,
     obligation_reopen,
     obligation_waive,
-    obligations_recompute_for_calendar,
 )
+from obligations.derivation import obligations_recompute_for_calendar
+from obligations.reminders.delivery import reminder_retry
+
+from .models import Obligation, Reminder, WorkingDayOverride
+from .selectors import obligations_visible_to
 
 # Editable in place only on obligations added by hand; derived ones follow the contract's terms.
 MANUAL_TEXT_FIELDS = ("title", "description", "starts_on", "responsible")

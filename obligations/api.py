@@ -10,8 +10,14 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from contracts.selectors import user_can_change_contract
+from obligations.actions import (
+    obligation_complete,
+    obligation_move_due_date,
+    obligation_reassign,
+    obligation_reopen,
+    obligation_waive,
+)
 
-from . import services
 from .filters import ObligationFilter
 from .models import Obligation
 from .selectors import obligations_visible_to
@@ -52,11 +58,11 @@ class ObligationViewSet(
         serializer = ObligationUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if "owner" in serializer.validated_data:
-            obligation = services.obligation_reassign(
+            obligation = obligation_reassign(
                 obligation=obligation, by=request.user, owner=serializer.validated_data["owner"]
             )
         if "due_date" in serializer.validated_data:
-            obligation = services.obligation_move_due_date(
+            obligation = obligation_move_due_date(
                 obligation=obligation, by=request.user, due_date=serializer.validated_data["due_date"]
             )
         return self._render(obligation)
@@ -64,7 +70,7 @@ class ObligationViewSet(
     @extend_schema(request=None, responses=ObligationSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        return self._render(services.obligation_complete(obligation=self._target(), by=request.user))
+        return self._render(obligation_complete(obligation=self._target(), by=request.user))
 
     @extend_schema(request=WaiveSerializer, responses=ObligationSerializer)
     @action(detail=True, methods=["post"])
@@ -72,11 +78,9 @@ class ObligationViewSet(
         obligation = self._target()
         serializer = WaiveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self._render(
-            services.obligation_waive(obligation=obligation, by=request.user, **serializer.validated_data)
-        )
+        return self._render(obligation_waive(obligation=obligation, by=request.user, **serializer.validated_data))
 
     @extend_schema(request=None, responses=ObligationSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        return self._render(services.obligation_reopen(obligation=self._target(), by=request.user))
+        return self._render(obligation_reopen(obligation=self._target(), by=request.user))

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
-from .emails import WHAT_TO_DO, obligation_link, site_host
+from obligations.reminders.emails import WHAT_TO_DO, obligation_link, site_host
+
 from .models import Obligation
 from .selectors import obligations_visible_to
 

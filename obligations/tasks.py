@@ -8,7 +8,7 @@ its visibility timeout), and a lost task costs at most one sweep interval.
 from celery import shared_task
 from django.conf import settings
 
-from .reminders import deliver_reminder, run_sweep
+from obligations.reminders.delivery import deliver_reminder, run_sweep
 
 
 def _time_budget() -> float:

@@ -24,8 +24,15 @@ from core.exceptions import ActionNotAllowed
 from core.flash import flash_form_errors
 from core.forms import apply_errors
 from core.history import reason_label
+from obligations.actions import (
+    obligation_complete,
+    obligation_create_custom,
+    obligation_move_due_date,
+    obligation_reassign,
+    obligation_reopen,
+    obligation_waive,
+)
 
-from . import services
 from .forms import CustomObligationForm, MoveDateForm, ObligationFilterForm, ReassignForm, WaiveForm
 from .models import Obligation
 from .selectors import my_obligation_ids, obligations_visible_to
@@ -165,15 +172,15 @@ def obligation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         data = form.cleaned_data
     try:
         if action == "complete":
-            services.obligation_complete(obligation=obligation, by=request.user)
+            obligation_complete(obligation=obligation, by=request.user)
         elif action == "waive":
-            services.obligation_waive(obligation=obligation, by=request.user, reason=data["reason"])
+            obligation_waive(obligation=obligation, by=request.user, reason=data["reason"])
         elif action == "reopen":
-            services.obligation_reopen(obligation=obligation, by=request.user)
+            obligation_reopen(obligation=obligation, by=request.user)
         elif action == "reassign":
-            services.obligation_reassign(obligation=obligation, by=request.user, owner=data["owner"])
+            obligation_reassign(obligation=obligation, by=request.user, owner=data["owner"])
         else:
-            services.obligation_move_due_date(obligation=obligation, by=request.user, due_date=data["due_date"])
+            obligation_move_due_date(obligation=obligation, by=request.user, due_date=data["due_date"])
     except (ActionNotAllowed, ValidationError) as exc:
         messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc.message))
     else:
@@ -192,7 +199,7 @@ def obligation_create(request: HttpRequest, contract_pk: int) -> HttpResponse:
     form = CustomObligationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            obligation = services.obligation_create_custom(contract=contract, by=request.user, **form.cleaned_data)
+            obligation = obligation_create_custom(contract=contract, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

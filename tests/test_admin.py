@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from contracts.documents import document_upload
 from contracts.models import Clause, Contract, FeeItem, SLATarget
-from contracts.services import clause_create, contract_create
+from contracts.services.clauses import clause_create
+from contracts.services.documents import document_upload
+from contracts.services.terms import contract_create
 from obligations.models import Reminder, WorkingDayOverride
 from tests.factories import CertificationFactory, ObligationFactory, UserFactory, VendorContactFactory, VendorFactory
 
@@ -244,7 +245,7 @@ def test_a_new_wording_in_the_clause_admin_becomes_a_revision(admin_client, supe
 
 def active_contract(owner):
     """An active one-year contract that started a month ago, so its renewal window lies ahead."""
-    from contracts.lifecycle import contract_activate, contract_sign
+    from contracts.lifecycle.actions import contract_activate, contract_sign
 
     start = timezone.localdate() - timedelta(days=30)
     contract = contract_create(by=owner, title="外包合同", vendor=VendorFactory(), effective_date=start)

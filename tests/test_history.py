@@ -6,11 +6,12 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import translation
 
-from contracts.services import clause_add_revision, clause_create, clause_update, contract_create, contract_update
-from contracts.sharing import contract_share
+from contracts.services.clauses import clause_add_revision, clause_create, clause_update
+from contracts.services.sharing import contract_share
+from contracts.services.terms import contract_create, contract_update
 from core.history import reason_label
+from obligations.actions import obligation_complete, obligation_create_custom, obligation_move_due_date
 from obligations.models import Obligation
-from obligations.services import obligation_complete, obligation_create_custom, obligation_move_due_date
 from tests.factories import UserFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db

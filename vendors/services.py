@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from contracts.search import search_text_refresh
-from obligations.services import derive_obligations_bulk
+from obligations.derivation import derive_obligations_bulk
 from rules.credit_code import normalize_credit_code
 
 from .models import Certification, Vendor, VendorContact

@@ -225,7 +225,7 @@ def test_each_role_gets_the_expected_answer_and_a_denied_write_changes_nothing(w
 
 def test_the_contract_list_shows_a_staff_user_only_what_they_own_or_was_shared(world):
     # Given a second contract that only the manager's team knows about
-    from contracts.services import contract_create
+    from contracts.services.terms import contract_create
 
     contract_create(by=world.users["manager"], title="保密项目", vendor=world.contract.vendor)
 

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from contracts.documents import document_upload
-from contracts.sharing import contract_share
+from contracts.services.documents import document_upload
+from contracts.services.sharing import contract_share
 from tests.factories import (
     CertificationFactory,
     ClauseFactory,

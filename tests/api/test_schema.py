@@ -12,8 +12,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from accounts.models import Role
-from contracts.services import clause_create, contract_create
-from contracts.sharing import contract_share
+from contracts.services.clauses import clause_create
+from contracts.services.sharing import contract_share
+from contracts.services.terms import contract_create
 from tests.factories import ObligationFactory, UserFactory, VendorFactory
 
 # Loaded over WSGI from the running app, exactly as clients get it (serving the schema needs no database).

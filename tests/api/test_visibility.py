@@ -8,7 +8,7 @@ from contracts.selectors import (
     contracts_visible_to,
     contracts_visible_to_for_counting,
 )
-from contracts.sharing import contract_share
+from contracts.services.sharing import contract_share
 from tests.factories import ContractFactory
 from tests.fixtures.api import ROLES, World
 

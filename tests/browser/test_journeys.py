@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from contracts import lifecycle, services
+from contracts.lifecycle.actions import contract_activate, contract_sign
 from contracts.models import ClauseTemplate, Contract
+from contracts.services.terms import contract_create
 from obligations.calendar import add_working_days
 from tests.factories import UserFactory, VendorFactory, make_credit_code
 
@@ -34,7 +35,7 @@ def buyer2():
 def active_contract(buyer1):
     """An active, auto-renewing contract of buyer1's, set up through the services."""
     vendor = VendorFactory(name="上海云呼客服外包有限公司", short_name="云呼客服")
-    contract = services.contract_create(
+    contract = contract_create(
         by=buyer1,
         title="云呼客服外包服务合同",
         vendor=vendor,
@@ -45,8 +46,8 @@ def active_contract(buyer1):
         price_increase_cap_pct=5,
         data_handover_business_days=7,
     )
-    lifecycle.contract_sign(contract=contract, by=buyer1, date=date(2024, 12, 20))
-    return lifecycle.contract_activate(contract=contract, by=buyer1, date=date(2025, 1, 1))
+    contract_sign(contract=contract, by=buyer1, date=date(2024, 12, 20))
+    return contract_activate(contract=contract, by=buyer1, date=date(2025, 1, 1))
 
 
 def confirm_in_dialog(page, opener: str, fields: dict[str, str]):
@@ -209,7 +210,7 @@ def test_another_buyer_can_neither_find_nor_open_the_contract(page, login, live_
 def test_register_csv_link_follows_the_search_typed_without_a_page_reload(
     page, login, live_server, active_contract, buyer1
 ):
-    other = services.contract_create(
+    other = contract_create(
         by=buyer1, title="机房托管服务合同", vendor=VendorFactory(name="北京数据港机房服务有限公司")
     )
     login("buyer1")

@@ -6,10 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from contracts.documents import document_upload
-from contracts.lifecycle import contract_sign
+from contracts.lifecycle.actions import contract_sign
 from contracts.models import Contract
-from contracts.services import contract_create, contract_delete
+from contracts.services.documents import document_upload
+from contracts.services.terms import contract_create, contract_delete
 from core.exceptions import ActionNotAllowed
 from tests.factories import UserFactory, VendorFactory
 

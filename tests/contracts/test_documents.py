@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from contracts.documents import document_upload, sanitize_filename
 from contracts.models import Document
+from contracts.services.documents import document_upload, sanitize_filename
 from tests.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from contracts.lifecycle import (
+from contracts.lifecycle.actions import (
     contract_activate,
     contract_record_non_renewal_notice,
     contract_renew,
@@ -18,8 +18,8 @@ from contracts.lifecycle import (
 )
 from contracts.models import Clause, Contract
 from core.exceptions import ActionNotAllowed
+from obligations.derivation import derive_obligations
 from obligations.models import Obligation
-from obligations.services import derive_obligations
 from tests.factories import ClauseFactory, ContractFactory, FeeItemFactory, SLATargetFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

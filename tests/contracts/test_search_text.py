@@ -8,10 +8,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from accounts.models import Role, User
-from contracts import services
-from contracts.lifecycle import contract_renew
+from contracts.lifecycle.actions import contract_renew
 from contracts.models import Clause, ClauseRevision, ClauseTemplate, Contract, ContractSearchText
 from contracts.search import RegisterQuery, contract_register, search_document, search_needle
+from contracts.services.clauses import clause_add_revision, clause_create
+from contracts.services.terms import contract_create, contract_update
 from rules.credit_code import credit_code_check_char
 from tests.factories import ContractFactory
 from vendors.services import vendor_create, vendor_update
@@ -35,7 +36,7 @@ def vendor(buyer):
 
 @pytest.fixture
 def contract(buyer, vendor):
-    return services.contract_create(
+    return contract_create(
         by=buyer,
         title="Call centre outsourcing agreement",
         vendor=vendor,
@@ -70,7 +71,7 @@ def test_the_stored_text_is_what_the_contract_says(contract):
 
 
 def test_a_new_title_is_found_and_the_old_one_no_longer(buyer, contract):
-    services.contract_update(contract=contract, by=buyer, version=contract.version, title="客服热线外包合同")
+    contract_update(contract=contract, by=buyer, version=contract.version, title="客服热线外包合同")
 
     assert found(buyer, "热线外包") == [contract.number]
     assert found(buyer, "call centre") == []
@@ -80,7 +81,7 @@ def test_a_new_revision_replaces_the_clause_text_that_is_searched(buyer, contrac
     clause = contract.clauses.get()
     old_words = clause.text[:6]
 
-    services.clause_add_revision(
+    clause_add_revision(
         clause=clause, by=buyer, text="乙方应在十个工作日内移交全部录音。", side=ClauseRevision.Side.VENDOR
     )
 
@@ -89,9 +90,7 @@ def test_a_new_revision_replaces_the_clause_text_that_is_searched(buyer, contrac
 
 
 def test_an_added_clause_is_searchable(buyer, contract):
-    services.clause_create(
-        contract=contract, by=buyer, category="other", title="培训", text="乙方每季度组织一次坐席培训。"
-    )
+    clause_create(contract=contract, by=buyer, category="other", title="培训", text="乙方每季度组织一次坐席培训。")
 
     assert found(buyer, "坐席培训") == [contract.number]
 

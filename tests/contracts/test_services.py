@@ -7,13 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from contracts.models import Clause, ClauseRevision, Contract, FeeItem, SLATarget
-from contracts.services import (
-    clause_add_revision,
-    clause_create,
-    clause_update,
-    contract_create,
-    contract_update,
-)
+from contracts.services.clauses import clause_add_revision, clause_create, clause_update
+from contracts.services.terms import contract_create, contract_update
 from core.exceptions import StaleVersionError
 from tests.factories import UserFactory, VendorFactory
 from vendors.models import Vendor

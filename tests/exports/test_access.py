@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from contracts.models import ExportJob
-from contracts.sharing import contract_share
+from contracts.services.sharing import contract_share
 from exports.services import export_job_create
 from exports.tasks import export_contracts_pdf
 from tests.factories import UserFactory

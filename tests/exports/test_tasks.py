@@ -14,7 +14,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from contracts.models import ExportJob
-from contracts.sharing import contract_share
+from contracts.services.sharing import contract_share
 from tests.celery_worker import celery_worker
 from tests.fixtures.pdf import make_contract
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from contracts.models import Contract
 from obligations import calendar as cal
+from obligations.derivation import derive_obligations
 from obligations.models import WorkingDayOverride
-from obligations.services import derive_obligations
 from rules.workdays import LAST_OFFICIAL_YEAR, WorkingDayCalendar
 from tests.factories import ContractFactory, UserFactory
 

@@ -9,20 +9,18 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from contracts.models import Contract
-from contracts.services import contract_update
+from contracts.services.terms import contract_update
 from core.exceptions import ActionNotAllowed
-from obligations.models import Obligation, WorkingDayOverride
-from obligations.services import (
-    derive_obligations,
-    derive_obligations_bulk,
+from obligations.actions import (
     obligation_complete,
     obligation_create_custom,
     obligation_move_due_date,
     obligation_reassign,
     obligation_reopen,
     obligation_waive,
-    obligations_recompute_for_calendar,
 )
+from obligations.derivation import derive_obligations, derive_obligations_bulk, obligations_recompute_for_calendar
+from obligations.models import Obligation, WorkingDayOverride
 from tests.factories import CertificationFactory, ContractFactory, PriceChangeNoticeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contracts.models import Contract
+from obligations.derivation import derive_obligations
 from obligations.models import Obligation
-from obligations.services import derive_obligations
 from rules.workdays import WorkingDayCalendar
 from tests.factories import CertificationFactory, ContractFactory, PriceChangeNoticeFactory, UserFactory, VendorFactory
 

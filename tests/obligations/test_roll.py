@@ -8,10 +8,12 @@ from celery.schedules import crontab
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from contracts.lifecycle.roll import roll_contracts
 from contracts.models import Contract
 from contracts.tasks import roll_contracts_daily
+from obligations.actions import obligation_complete
+from obligations.derivation import derive_obligations
 from obligations.models import Obligation
-from obligations.services import derive_obligations, obligation_complete, roll_contracts
 from tests.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from contracts.sharing import contract_share
+from contracts.services.sharing import contract_share
 from tests.factories import UserFactory
 from tests.fixtures.pdf import pdf_text
 

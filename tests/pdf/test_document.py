@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 
-from contracts.lifecycle import contract_activate, contract_sign, contract_start_negotiation, contract_terminate
+from contracts.lifecycle.actions import contract_activate, contract_sign, contract_start_negotiation, contract_terminate
 from pdf.fingerprint import contract_fingerprint
 from pdf.rendering import render_contract_pdf
 from tests.factories import ObligationFactory, VendorFactory

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from contracts.lifecycle import contract_sign
-from contracts.services import clause_add_revision, contract_update
+from contracts.lifecycle.actions import contract_sign
+from contracts.services.clauses import clause_add_revision
+from contracts.services.terms import contract_update
 from pdf.fingerprint import contract_fingerprint, fingerprint_payload
 from pdf.rendering import render_contract_pdf
 from tests.factories import VendorFactory

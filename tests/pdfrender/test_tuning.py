@@ -11,7 +11,7 @@ import zlib
 import pytest
 from weasyprint.pdf.fonts import Font
 
-from contracts.services import clause_create
+from contracts.services.clauses import clause_create
 from pdf.document import contract_document_html
 from pdf.rendering import pdf_static_assets
 from pdfrender.sandbox import render_in_process

@@ -8,7 +8,8 @@ from django.utils import translation
 
 from clm.celery import app as celery_app
 from obligations.models import Reminder
-from obligations.reminders import MAX_ATTEMPTS, run_sweep
+from obligations.reminders.delivery import run_sweep
+from rules.reminders import MAX_ATTEMPTS
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

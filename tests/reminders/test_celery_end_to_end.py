@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from obligations.models import Reminder
-from obligations.reminders import reminder_day
+from rules.reminders import reminder_day
 from tests.factories import UserFactory
 
 pytestmark = [

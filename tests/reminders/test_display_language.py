@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from accounts.models import Role
 from obligations.models import Obligation
-from obligations.reminders import run_sweep
+from obligations.reminders.delivery import run_sweep
 from tests.factories import CertificationFactory, ContractFactory, ObligationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from django.db import connections
 
 from accounts.models import Role
 from obligations.models import Reminder
-from obligations.reminders import SENDING_LEASE, run_sweep
+from obligations.reminders.delivery import SENDING_LEASE, run_sweep
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

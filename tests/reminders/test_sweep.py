@@ -12,10 +12,12 @@ from django.utils.translation import gettext
 from accounts.models import Role
 from clm.celery import app as celery_app
 from core.exceptions import ActionNotAllowed
-from obligations import reminders
+from obligations.actions import obligation_complete
 from obligations.models import Obligation, Reminder
-from obligations.reminders import MAX_ATTEMPTS, due_points, latest_due_offset, reminder_retry, run_sweep
-from obligations.services import obligation_complete
+from obligations.reminders import delivery
+from obligations.reminders.delivery import reminder_retry, run_sweep
+from obligations.reminders.planning import due_points
+from rules.reminders import MAX_ATTEMPTS, latest_due_offset
 from tests.factories import ContractFactory, ObligationFactory, PriceChangeNoticeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -299,7 +301,7 @@ def test_a_digest_reader_gets_one_email_even_when_a_claim_batch_would_split_thei
     smtp, make_obligation, monkeypatch
 ):
     # Given claim batches of three rows, two reminders for an immediate reader and two for a digest reader after them
-    monkeypatch.setattr(reminders, "CLAIM_BATCH", 3)
+    monkeypatch.setattr(delivery, "CLAIM_BATCH", 3)
     first = UserFactory(username="first", role=Role.PROCUREMENT_STAFF)
     reader = UserFactory(username="dig", role=Role.PROCUREMENT_STAFF, email_mode="digest")
     for owner in (first, first, reader, reader):
@@ -318,7 +320,7 @@ def test_a_sweep_out_of_time_hands_its_unsent_reminders_back_for_the_next_sweep(
     for _ in range(3):
         make_obligation(due_date=date(2026, 12, 15))
     checks = iter([False, False, True])
-    monkeypatch.setattr(reminders, "_out_of_time", lambda deadline: next(checks, True))
+    monkeypatch.setattr(delivery, "_out_of_time", lambda deadline: next(checks, True))
 
     first = run_sweep(now=at(date(2026, 12, 8)), time_budget=60)
 

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from contracts import lifecycle, services
+from contracts.lifecycle.actions import contract_sign
+from contracts.services.terms import contract_create
 from obligations.models import Obligation
 from tests.factories import VendorFactory
 
@@ -15,10 +16,10 @@ EN_TITLE = "Renewal decision for the term ending December 31, 2026"
 
 @pytest.fixture
 def renewal_window(owner):
-    contract = services.contract_create(
+    contract = contract_create(
         by=owner, title="云客服平台订阅", vendor=VendorFactory(), effective_date=date(2026, 1, 1), auto_renew=True
     )
-    lifecycle.contract_sign(contract=contract, by=owner, date=date(2025, 12, 20))
+    contract_sign(contract=contract, by=owner, date=date(2025, 12, 20))
     return Obligation.objects.get(contract=contract, kind=Obligation.Kind.RENEWAL_WINDOW)
 
 

@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from contracts import search, services
+from contracts import search
 from contracts.models import ClauseTemplate, Contract
 from contracts.search import RegisterQuery, contract_register, register_page
+from contracts.services.terms import contract_update
 from tests.factories import ClauseFactory, ContractFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -221,7 +222,7 @@ def test_version_conflict_keeps_the_users_input_and_says_why(client, people, con
         }
     )
     data.pop("end_date", None)
-    services.contract_update(contract=contract, by=people["manager"], version=contract.version, title="经理先保存")
+    contract_update(contract=contract, by=people["manager"], version=contract.version, title="经理先保存")
 
     response = client.post(reverse("contracts:edit", args=[contract.pk]), data)
 

@@ -8,7 +8,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts import lifecycle
+from contracts.lifecycle.actions import (
+    contract_activate,
+    contract_sign,
+    contract_start_negotiation,
+    price_change_notice_record,
+)
 from obligations.models import Obligation
 from tests.factories import CertificationFactory, ContractFactory, ObligationFactory, UserFactory, VendorFactory
 from vendors.models import Vendor
@@ -134,10 +139,10 @@ def test_obligation_list_and_calendar_show_only_visible_obligations(client, peop
 def test_dashboard_flags_a_non_compliant_price_change_notice(client, people, contract):
     owner = people["owner"]
     contract.clauses.update(status="agreed")
-    lifecycle.contract_sign(contract=contract, by=owner, date=date(2025, 12, 20))
-    lifecycle.contract_activate(contract=contract, by=owner, date=date(2026, 1, 1))
+    contract_sign(contract=contract, by=owner, date=date(2025, 12, 20))
+    contract_activate(contract=contract, by=owner, date=date(2026, 1, 1))
     today = timezone.localdate()
-    lifecycle.price_change_notice_record(
+    price_change_notice_record(
         contract=contract, by=owner, received_on=today, effective_on=today + timedelta(days=20), increase_pct=8
     )
     client.force_login(owner)
@@ -266,7 +271,7 @@ def test_open_obligation_status_filter_excludes_closed_ones(client, people, cont
 
 
 def test_a_certificate_added_and_removed_on_the_vendor_page_moves_the_contracts_deadlines(client, people, contract):
-    lifecycle.contract_start_negotiation(contract=contract, by=people["owner"])
+    contract_start_negotiation(contract=contract, by=people["owner"])
     vendor = contract.vendor
     form = {
         "name": vendor.name,

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from contracts.lifecycle import contract_activate, contract_sign
-from contracts.services import contract_create
+from contracts.lifecycle.actions import contract_activate, contract_sign
+from contracts.services.terms import contract_create
 from obligations.models import Obligation
 from tests.factories import CertificationFactory, UserFactory, VendorFactory, make_credit_code
 from vendors.models import Certification, Vendor

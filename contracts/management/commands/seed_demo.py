@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from contracts.lifecycle import (
+from contracts.lifecycle.actions import (
     contract_activate,
     contract_record_non_renewal_notice,
     contract_sign,
@@ -27,10 +27,12 @@ from contracts.lifecycle import (
     contract_terminate,
     price_change_notice_record,
 )
+from contracts.lifecycle.roll import roll_contracts
 from contracts.models import Clause, ClauseRevision, ClauseTemplate, Contract
-from contracts.services import clause_add_revision, clause_update, contract_create
-from contracts.sharing import contract_share
-from obligations.services import obligation_create_custom, roll_contracts
+from contracts.services.clauses import clause_add_revision, clause_update
+from contracts.services.sharing import contract_share
+from contracts.services.terms import contract_create
+from obligations.actions import obligation_create_custom
 from rules.credit_code import credit_code_check_char
 from rules.terms import add_months
 from vendors.models import Certification, Vendor, VendorContact

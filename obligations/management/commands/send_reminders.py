@@ -3,7 +3,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from obligations.reminders import run_sweep
+from obligations.reminders.delivery import run_sweep
 
 
 def _moment(value: str) -> datetime:

@@ -24,7 +24,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from .models import Contract, Document
+from contracts.models import Contract, Document
 
 SNIFF_BYTES = 8192
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

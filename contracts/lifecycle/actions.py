@@ -16,14 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from core.exceptions import ActionNotAllowed
-from obligations.models import Obligation
-from obligations.services import derive_obligations, term_key
-from rules.pricing import price_change_issues
-from rules.terms import add_months, default_end_date, final_end_date
-from rules.workdays import WorkingDayCalendar
-
-from .models import (
+from contracts.models import (
     Clause,
     ClauseRevision,
     Contract,
@@ -32,7 +25,14 @@ from .models import (
     SLATarget,
     price_change_issue_message,
 )
-from .search import search_text_refresh
+from contracts.search import search_text_refresh
+from contracts.services.terms import contract_create
+from core.exceptions import ActionNotAllowed
+from obligations.derivation import derive_obligations, term_key
+from obligations.models import Obligation
+from rules.pricing import price_change_issues
+from rules.terms import add_months, default_end_date, final_end_date
+from rules.workdays import WorkingDayCalendar
 
 Status = Contract.Status
 
@@ -214,8 +214,6 @@ def contract_renew(*, contract: Contract, by, months: int | None = None, success
 
 
 def _create_successor(predecessor: Contract, *, by, months: int) -> Contract:
-    from .services import contract_create
-
     if Contract.objects.filter(predecessor=predecessor).exists():
         raise ActionNotAllowed(_("This contract already has a successor."))
     effective = predecessor.end_date + timedelta(days=1)

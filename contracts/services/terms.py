@@ -1,4 +1,5 @@
-"""Services that write contracts. Each runs in one transaction, validates, and leaves a history row."""
+"""Services that write a contract's terms: create, edit and delete a draft. Each runs in one transaction, validates,
+and leaves a history row."""
 
 import re
 from typing import Any
@@ -8,13 +9,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contracts.models import Contract, Document, FeeItem, SLATarget
+from contracts.search import search_text_refresh
 from core.exceptions import ActionNotAllowed, StaleVersionError
 from rules.terms import default_end_date
 
-from .models import Clause, ClauseRevision, Contract, Document, FeeItem, SLATarget
-from .search import search_text_refresh
-
-NUMBER_RE = re.compile(r"^CLM-(\d{4})-(\d{4,})$")
+from .clauses import add_clause
+from .numbering import next_contract_number
 
 # Fields a user may set directly; status, version and lifecycle dates change only through lifecycle actions.
 CONTRACT_TERM_FIELDS = (
@@ -43,13 +44,6 @@ CONTRACT_TERM_FIELDS = (
     "confidentiality_years_after_end",
     "notes",
 )
-
-
-def next_contract_number(year: int) -> str:
-    prefix = f"CLM-{year}-"
-    numbers = Contract.objects.filter(number__startswith=prefix).values_list("number", flat=True)
-    highest = max((int(m.group(2)) for n in numbers if (m := NUMBER_RE.match(n))), default=0)
-    return f"{prefix}{highest + 1:04d}"
 
 
 def _validate_contract(contract: Contract) -> None:
@@ -98,7 +92,7 @@ def _replace_rows(contract: Contract, model, rows: list[dict] | None) -> None:
 
 def _after_terms_changed(contract: Contract) -> None:
     """Re-derive the contract's obligations from its new terms (the obligation engine owns the rules)."""
-    from obligations.services import derive_obligations
+    from obligations.derivation import derive_obligations
 
     derive_obligations(contract)
 
@@ -136,7 +130,7 @@ def contract_create(
     _replace_rows(contract, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
     _replace_rows(contract, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
     for i, template in enumerate(clause_templates or []):
-        _clause_create(
+        add_clause(
             contract=contract,
             by=by,
             category=template.category,
@@ -212,120 +206,3 @@ def _delete_stored_files(names: list[str]) -> None:
     storage = Document._meta.get_field("file").storage
     for name in names:
         storage.delete(name)
-
-
-@transaction.atomic
-def clause_create(
-    *,
-    contract: Contract,
-    by,
-    category: str,
-    title: str,
-    text: str,
-    order: int | None = None,
-    template=None,
-    status: str = Clause.Status.DRAFT,
-    side: str = ClauseRevision.Side.OURS,
-    comment: str = "",
-) -> Clause:
-    """Add a clause; its text is revision 1."""
-    clause = _clause_create(
-        contract=contract,
-        by=by,
-        category=category,
-        title=title,
-        text=text,
-        order=order,
-        template=template,
-        status=status,
-        side=side,
-        comment=comment,
-    )
-    search_text_refresh([contract.pk])
-    return clause
-
-
-def _clause_create(
-    *,
-    contract: Contract,
-    by,
-    category: str,
-    title: str,
-    text: str,
-    order: int | None,
-    template,
-    status: str = Clause.Status.DRAFT,
-    side: str = ClauseRevision.Side.OURS,
-    comment: str = "",
-) -> Clause:
-    if order is None:
-        order = (contract.clauses.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-    clause = Clause(
-        contract=contract, category=category, title=title, text=text, order=order, template=template, status=status
-    )
-    clause.full_clean()
-    clause._history_user = by
-    clause.save()
-    ClauseRevision.objects.create(clause=clause, number=1, text=text, author=by, side=side, comment=comment)
-    return clause
-
-
-@transaction.atomic
-def clause_update(*, clause: Clause, by, version: int | None, **fields: Any) -> Clause:
-    """Change a clause's title, category, status or order (text changes go through revisions)."""
-    allowed = {"title", "category", "status", "order"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"unknown clause fields: {sorted(unknown)}")
-    locked = Clause.objects.select_for_update().get(pk=clause.pk)
-    if version is not None and int(version) != locked.version:
-        raise StaleVersionError(locked.version)
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    locked.full_clean()
-    locked.version += 1
-    locked._history_user = by
-    locked.save()
-    return locked
-
-
-@transaction.atomic
-def clause_add_revision(
-    *,
-    clause: Clause,
-    by,
-    text: str,
-    side: str,
-    comment: str = "",
-    status: str | None = None,
-    version: int | None = None,
-) -> ClauseRevision:
-    """Record a new wording from our side or the vendor's; the clause text follows the latest revision.
-
-    A vendor's wording marks the clause `countered`, ours `proposed`, unless a status is given.
-    """
-    locked = Clause.objects.select_for_update().get(pk=clause.pk)
-    if version is not None and int(version) != locked.version:
-        raise StaleVersionError(locked.version)
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": [_("The clause text cannot be empty.")]})
-    if side not in ClauseRevision.Side.values:
-        raise ValidationError({"side": [_("Choose our side or the vendor's.")]})
-    if status is None:
-        status = Clause.Status.COUNTERED if side == ClauseRevision.Side.VENDOR else Clause.Status.PROPOSED
-    if status not in Clause.Status.values:
-        raise ValidationError({"status": [_("Unknown clause status.")]})
-    number = (locked.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    revision = ClauseRevision.objects.create(
-        clause=locked, number=number, text=text, author=by, side=side, comment=comment
-    )
-    locked.text = text
-    locked.status = status
-    locked.version += 1
-    locked._history_user = by
-    locked._change_reason = "revision"
-    locked.save()
-    search_text_refresh([locked.contract_id])
-    clause.refresh_from_db()
-    return revision

@@ -5,8 +5,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from contracts.lifecycle.roll import obligations_recompute
 from contracts.models import Contract
-from obligations.services import obligations_recompute
 
 
 def _iso_date(value: str) -> date:

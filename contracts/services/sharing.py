@@ -12,9 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-
-from .models import Contract, ContractGroupObjectPermission, ContractUserObjectPermission
-from .selectors import CHANGE, VIEW, user_can_share_contract
+from contracts.models import Contract, ContractGroupObjectPermission, ContractUserObjectPermission
+from contracts.selectors import CHANGE, VIEW, user_can_share_contract
 
 logger = logging.getLogger(__name__)
 

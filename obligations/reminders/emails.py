@@ -13,7 +13,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .models import Obligation, Reminder
+from obligations.models import Obligation, Reminder
 
 Kind = Obligation.Kind
 

@@ -1,0 +1,129 @@
+"""What happens to contracts as the days pass: the daily roll into the next term, expiry at the end, and the
+on-demand recompute that does the same and re-derives every contract."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+
+from contracts.models import Contract
+from obligations.calendar import load_calendar
+from obligations.derivation import RENEWAL_STATUSES, DerivationResult, derive_obligations_bulk, term_key
+from obligations.models import Obligation
+from rules.terms import final_end_date
+
+from .actions import contract_expire
+
+Kind = Obligation.Kind
+
+
+@dataclass
+class RollResult:
+    rolled: int = 0
+    expired: int = 0
+
+
+def _contracts_needing_a_new_term(today: date):
+    """Auto-renewing contracts past their initial end whose current term has no renewal window yet (set-based)."""
+    current_window = Obligation.objects.filter(
+        contract=OuterRef("pk"),
+        kind=Kind.RENEWAL_WINDOW,
+        source=Obligation.Source.DERIVED,
+        key__gte=term_key(today),
+    )
+    return (
+        Contract.objects.filter(
+            status__in=RENEWAL_STATUSES, auto_renew=True, notice_given_on__isnull=True, end_date__lt=today
+        )
+        .filter(~Exists(current_window))
+        .order_by("pk")
+    )
+
+
+def _contracts_past_their_end(today: date):
+    """Signed or active contracts that will not renew by themselves and whose initial end date has passed."""
+    return Contract.objects.filter(status__in=RENEWAL_STATUSES, end_date__lt=today).filter(
+        Q(auto_renew=False) | Q(notice_given_on__isnull=False)
+    )
+
+
+def roll_contracts(*, today: date, batch_size: int = 500, contract_ids: Sequence[int] | None = None) -> RollResult:
+    """The daily roll: move auto-renewing contracts into their next term and expire those that reached their end.
+
+    Terms are computed from the original end date, so rolling changes no contract field: it derives the new
+    term's renewal window (and removes the open window of the term that ended). Contracts that will not renew
+    become `expired` on their last term's end, with a `data_handover` obligation. Running it twice on one day
+    finds nothing left to do the second time. Rows are claimed with SKIP LOCKED, so two workers never collide.
+    """
+    result = RollResult()
+    calendar = load_calendar()
+    scope = Q() if contract_ids is None else Q(pk__in=list(contract_ids))
+
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                _contracts_needing_a_new_term(today)
+                .filter(scope, pk__gt=last_pk)
+                .select_for_update(skip_locked=True, of=("self",))[:batch_size]
+            )
+            if batch:
+                derive_obligations_bulk(batch, today=today, reason="roll into next term", calendar=calendar)
+        if not batch:
+            break
+        result.rolled += len(batch)
+        last_pk = batch[-1].pk
+
+    for pk in list(_contracts_past_their_end(today).filter(scope).order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            contract = Contract.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if contract is None or contract.status not in RENEWAL_STATUSES:
+                continue
+            end = final_end_date(
+                end_date=contract.end_date,
+                auto_renew=contract.auto_renew,
+                renewal_term_months=contract.renewal_term_months,
+                notice_given_on=contract.notice_given_on,
+            )
+            if end is not None and end < today:
+                contract_expire(contract=contract, on=end, calendar=calendar, today=today)
+                result.expired += 1
+    return result
+
+
+@dataclass
+class RecomputeResult:
+    contracts: int = 0
+    rolled: int = 0
+    expired: int = 0
+    derivation: DerivationResult | None = None
+
+
+def obligations_recompute(*, today: date, number: str | None = None, batch_size: int = 500) -> RecomputeResult:
+    """On demand, what the daily roll does, then re-derive every contract (or the one with this number).
+
+    Raises `Contract.DoesNotExist` for an unknown number.
+    """
+    contract_ids = None
+    if number is not None:
+        contract_ids = [Contract.objects.values_list("pk", flat=True).get(number=number)]
+    roll = roll_contracts(today=today, batch_size=batch_size, contract_ids=contract_ids)
+    result = RecomputeResult(rolled=roll.rolled, expired=roll.expired, derivation=DerivationResult())
+    calendar = load_calendar()
+    queryset = Contract.objects.order_by("pk")
+    if contract_ids is not None:
+        queryset = queryset.filter(pk__in=contract_ids)
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(queryset.filter(pk__gt=last_pk).select_for_update(of=("self",))[:batch_size])
+            if not batch:
+                break
+            result.derivation += derive_obligations_bulk(batch, today=today, reason="recompute", calendar=calendar)
+        result.contracts += len(batch)
+        last_pk = batch[-1].pk
+    return result

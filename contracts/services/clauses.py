@@ -1,0 +1,129 @@
+"""Services that write clauses: a new clause, its title, category, status or order, and each new wording."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from contracts.models import Clause, ClauseRevision, Contract
+from contracts.search import search_text_refresh
+from core.exceptions import StaleVersionError
+
+
+@transaction.atomic
+def clause_create(
+    *,
+    contract: Contract,
+    by,
+    category: str,
+    title: str,
+    text: str,
+    order: int | None = None,
+    template=None,
+    status: str = Clause.Status.DRAFT,
+    side: str = ClauseRevision.Side.OURS,
+    comment: str = "",
+) -> Clause:
+    """Add a clause; its text is revision 1."""
+    clause = add_clause(
+        contract=contract,
+        by=by,
+        category=category,
+        title=title,
+        text=text,
+        order=order,
+        template=template,
+        status=status,
+        side=side,
+        comment=comment,
+    )
+    search_text_refresh([contract.pk])
+    return clause
+
+
+def add_clause(
+    *,
+    contract: Contract,
+    by,
+    category: str,
+    title: str,
+    text: str,
+    order: int | None,
+    template,
+    status: str = Clause.Status.DRAFT,
+    side: str = ClauseRevision.Side.OURS,
+    comment: str = "",
+) -> Clause:
+    """Create a clause and its revision 1 without rebuilding the search text: the caller does that once."""
+    if order is None:
+        order = (contract.clauses.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    clause = Clause(
+        contract=contract, category=category, title=title, text=text, order=order, template=template, status=status
+    )
+    clause.full_clean()
+    clause._history_user = by
+    clause.save()
+    ClauseRevision.objects.create(clause=clause, number=1, text=text, author=by, side=side, comment=comment)
+    return clause
+
+
+@transaction.atomic
+def clause_update(*, clause: Clause, by, version: int | None, **fields: Any) -> Clause:
+    """Change a clause's title, category, status or order (text changes go through revisions)."""
+    allowed = {"title", "category", "status", "order"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown clause fields: {sorted(unknown)}")
+    locked = Clause.objects.select_for_update().get(pk=clause.pk)
+    if version is not None and int(version) != locked.version:
+        raise StaleVersionError(locked.version)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.version += 1
+    locked._history_user = by
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def clause_add_revision(
+    *,
+    clause: Clause,
+    by,
+    text: str,
+    side: str,
+    comment: str = "",
+    status: str | None = None,
+    version: int | None = None,
+) -> ClauseRevision:
+    """Record a new wording from our side or the vendor's; the clause text follows the latest revision.
+
+    A vendor's wording marks the clause `countered`, ours `proposed`, unless a status is given.
+    """
+    locked = Clause.objects.select_for_update().get(pk=clause.pk)
+    if version is not None and int(version) != locked.version:
+        raise StaleVersionError(locked.version)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("The clause text cannot be empty.")]})
+    if side not in ClauseRevision.Side.values:
+        raise ValidationError({"side": [_("Choose our side or the vendor's.")]})
+    if status is None:
+        status = Clause.Status.COUNTERED if side == ClauseRevision.Side.VENDOR else Clause.Status.PROPOSED
+    if status not in Clause.Status.values:
+        raise ValidationError({"status": [_("Unknown clause status.")]})
+    number = (locked.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    revision = ClauseRevision.objects.create(
+        clause=locked, number=number, text=text, author=by, side=side, comment=comment
+    )
+    locked.text = text
+    locked.status = status
+    locked.version += 1
+    locked._history_user = by
+    locked._change_reason = "revision"
+    locked.save()
+    search_text_refresh([locked.contract_id])
+    clause.refresh_from_db()
+    return revision

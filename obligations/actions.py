@@ -1,0 +1,142 @@
+"""The actions a person takes on one obligation: complete, waive, reopen, reassign, move its due date, add one by hand.
+
+Each runs in one transaction on a locked row and leaves a history row naming who did it and why.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contracts.models import Contract
+from core.exceptions import ActionNotAllowed
+
+from .models import Obligation
+
+Kind = Obligation.Kind
+
+
+def _lock(obligation: Obligation) -> Obligation:
+    return Obligation.objects.select_for_update().get(pk=obligation.pk)
+
+
+def _save(obligation: Obligation, original: Obligation, *, by, reason: str) -> Obligation:
+    obligation._history_user = by
+    obligation._change_reason = reason
+    obligation.save()
+    original.refresh_from_db()
+    return obligation
+
+
+def _require_open(obligation: Obligation) -> None:
+    if obligation.status != Obligation.Status.OPEN:
+        raise ActionNotAllowed(
+            _("This obligation is already %(status)s.") % {"status": obligation.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def obligation_complete(*, obligation: Obligation, by) -> Obligation:
+    """Mark an open obligation done; reminders stop and re-deriving keeps it."""
+    locked = _lock(obligation)
+    _require_open(locked)
+    locked.status = Obligation.Status.DONE
+    locked.completed_at = timezone.now()
+    locked.completed_by = by
+    return _save(locked, obligation, by=by, reason="complete")
+
+
+@transaction.atomic
+def obligation_waive(*, obligation: Obligation, by, reason: str = "") -> Obligation:
+    """Decide that an open obligation needs no action; the reason goes into the history."""
+    locked = _lock(obligation)
+    _require_open(locked)
+    locked.status = Obligation.Status.WAIVED
+    locked.completed_at = timezone.now()
+    locked.completed_by = by
+    reason = (reason or "").strip()
+    return _save(locked, obligation, by=by, reason=f"waive: {reason}" if reason else "waive")
+
+
+@transaction.atomic
+def obligation_reopen(*, obligation: Obligation, by) -> Obligation:
+    locked = _lock(obligation)
+    if locked.status == Obligation.Status.OPEN:
+        raise ActionNotAllowed(_("This obligation is already open."))
+    locked.status = Obligation.Status.OPEN
+    locked.completed_at = None
+    locked.completed_by = None
+    return _save(locked, obligation, by=by, reason="reopen")
+
+
+@transaction.atomic
+def obligation_reassign(*, obligation: Obligation, by, owner) -> Obligation:
+    """Give the obligation to another person (None: back to the contract owner)."""
+    if owner is not None and not owner.is_active:
+        raise ValidationError({"owner": [_("This user is inactive and cannot own an obligation.")]})
+    locked = _lock(obligation)
+    locked.owner = owner
+    return _save(locked, obligation, by=by, reason="reassign")
+
+
+@transaction.atomic
+def obligation_move_due_date(*, obligation: Obligation, by, due_date: date) -> Obligation:
+    """Set the due date by hand; re-deriving keeps it from now on."""
+    if not isinstance(due_date, date):
+        raise ValidationError({"due_date": [_("Enter a valid date.")]})
+    locked = _lock(obligation)
+    _require_open(locked)
+    locked.due_date = due_date
+    locked.due_date_edited = True
+    if locked.starts_on and locked.starts_on > due_date:
+        locked.starts_on = due_date
+    return _save(locked, obligation, by=by, reason="move due date")
+
+
+@transaction.atomic
+def obligation_create_custom(
+    *,
+    contract: Contract,
+    by,
+    title: str,
+    due_date: date,
+    description: str = "",
+    starts_on: date | None = None,
+    owner=None,
+    responsible: str = Obligation.Responsible.US,
+) -> Obligation:
+    """Add an obligation by hand; derivation never touches it."""
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = [_("Enter a title.")]
+    if not isinstance(due_date, date):
+        errors["due_date"] = [_("Enter a valid date.")]
+    elif starts_on is not None and starts_on > due_date:
+        errors["starts_on"] = [_("The start cannot be after the due date.")]
+    if responsible not in Obligation.Responsible.values:
+        errors["responsible"] = [_("Choose who is responsible.")]
+    if owner is not None and not owner.is_active:
+        errors["owner"] = [_("This user is inactive and cannot own an obligation.")]
+    if errors:
+        raise ValidationError(errors)
+    obligation = Obligation(
+        contract=contract,
+        kind=Kind.CUSTOM,
+        source=Obligation.Source.MANUAL,
+        title=title,
+        description=description or "",
+        due_date=due_date,
+        starts_on=starts_on,
+        owner=owner,
+        responsible=responsible,
+    )
+    obligation.full_clean()
+    obligation._history_user = by
+    obligation._change_reason = "create"
+    obligation.save()
+    return obligation
