@@ -1,21 +1,19 @@
-"""Contracts over the API: terms, lifecycle actions, clauses and revisions, price-change notices, documents, sharing.
+"""Contracts over the API: terms, lifecycle actions and price-change notices.
 
 Every object is looked up through contracts.selectors, so what a user may not see answers 404 (for reads and writes
 alike) and what they may see but not change answers 403. The views parse input, call one service, and render.
 """
 
 from django.shortcuts import get_object_or_404
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from contracts.filters import ContractFilter
 from contracts.lifecycle.actions import (
     contract_activate,
     contract_record_non_renewal_notice,
@@ -25,56 +23,28 @@ from contracts.lifecycle.actions import (
     contract_terminate,
     price_change_notice_record,
 )
-from contracts.services.clauses import clause_add_revision, clause_create, clause_update
-from contracts.services.documents import document_file_response, document_upload
-from contracts.services.sharing import contract_share
-from contracts.services.terms import contract_create, contract_delete, contract_update
-from core.api import ACTION_NOT_ALLOWED_RESPONSE, STALE_VERSION_RESPONSE, rows_prefetch
-
-from .filters import ContractFilter
-from .models import Clause, ClauseRevision, Contract, Document, PriceChangeNotice
-from .selectors import (
-    clause_revisions_visible_to,
-    clauses_visible_to,
+from contracts.models import Contract, PriceChangeNotice
+from contracts.selectors import (
     contract_ids_visible_to,
-    contract_shares,
     contracts_visible_to,
     contracts_visible_to_for_counting,
-    documents_visible_to,
     price_change_notices_visible_to,
-    user_can_change_contract,
-    user_can_edit_clauses,
     user_can_share_contract,
 )
-from .serializers import (
-    ClauseCreateSerializer,
-    ClauseRevisionCreateSerializer,
-    ClauseRevisionSerializer,
-    ClauseSerializer,
-    ClauseUpdateSerializer,
+from contracts.serializers import (
     ContractSerializer,
     ContractWriteSerializer,
     DateActionSerializer,
-    DocumentSerializer,
-    DocumentUploadSerializer,
     PriceChangeNoticeSerializer,
     RenewSerializer,
-    ShareSerializer,
-    SharesSerializer,
     TerminateSerializer,
 )
+from contracts.services.terms import contract_create, contract_delete, contract_update
+from core.api import ACTION_NOT_ALLOWED_RESPONSE, STALE_VERSION_RESPONSE, rows_prefetch
+
+from .common import ContractChildMixin, require_change
 
 _CONTRACT_COLUMNS = tuple(field.name for field in Contract._meta.concrete_fields)
-
-
-def require_change(user, contract: Contract) -> None:
-    if not user_can_change_contract(user, contract):
-        raise PermissionDenied(_("You can see this contract but not change it."))
-
-
-def require_clause_editing(user, contract: Contract) -> None:
-    if not user_can_edit_clauses(user, contract):
-        raise PermissionDenied(_("You can see this contract but not edit its clauses."))
 
 
 def _lifecycle_schema(request, summary: str):
@@ -216,93 +186,6 @@ class ContractViewSet(viewsets.ModelViewSet):
         return self._render(terminated)
 
 
-class ContractChildMixin:
-    """Views under contracts/{contract_pk}/: the contract must be visible (else 404) before anything else happens."""
-
-    @cached_property
-    def contract(self) -> Contract:
-        return get_object_or_404(contracts_visible_to(self.request.user), pk=self.kwargs["contract_pk"])
-
-
-@extend_schema_view(post=extend_schema(request=ClauseCreateSerializer, responses={201: ClauseSerializer}))
-class ContractClauseList(ContractChildMixin, generics.ListCreateAPIView):
-    """The contract's clauses in order; legal and those who may change the contract add new ones."""
-
-    queryset = Clause.objects.none()  # names the model for the schema; get_queryset() picks the rows
-    serializer_class = ClauseSerializer
-    filterset_class = None
-    ordering_fields = ["order", "category", "status", "updated_at"]
-
-    def get_queryset(self):
-        return clauses_visible_to(self.request.user).filter(contract=self.contract).order_by("order", "id")
-
-    def create(self, request, *args, **kwargs):
-        require_clause_editing(request.user, self.contract)
-        serializer = ClauseCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        clause = clause_create(contract=self.contract, by=request.user, **serializer.validated_data)
-        return Response(ClauseSerializer(clause).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema_view(
-    patch=extend_schema(request=ClauseUpdateSerializer, responses={200: ClauseSerializer, 409: STALE_VERSION_RESPONSE})
-)
-class ClauseDetail(generics.RetrieveUpdateAPIView):
-    """One clause. PATCH changes title, category, status or order and must carry the version last read."""
-
-    serializer_class = ClauseSerializer
-    http_method_names = ["get", "patch", "head", "options"]
-
-    def get_queryset(self):
-        return clauses_visible_to(self.request.user).select_related("contract")
-
-    def update(self, request, *args, **kwargs):
-        clause = self.get_object()
-        require_clause_editing(request.user, clause.contract)
-        serializer = ClauseUpdateSerializer(clause, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        if "version" not in data:
-            return Response({"version": [_("Send the version you last read.")]}, status=status.HTTP_400_BAD_REQUEST)
-        clause = clause_update(clause=clause, by=request.user, version=data.pop("version"), **data)
-        return Response(ClauseSerializer(clause).data)
-
-
-@extend_schema_view(
-    post=extend_schema(
-        request=ClauseRevisionCreateSerializer, responses={201: ClauseRevisionSerializer, 409: STALE_VERSION_RESPONSE}
-    )
-)
-class ClauseRevisionList(generics.ListCreateAPIView):
-    """Every wording a clause went through, oldest first; a new revision becomes the clause's text."""
-
-    queryset = ClauseRevision.objects.none()  # names the model for the schema; get_queryset() picks the rows
-    serializer_class = ClauseRevisionSerializer
-    filterset_class = None
-    ordering_fields = ["number", "created_at"]
-
-    @cached_property
-    def clause(self) -> Clause:
-        return get_object_or_404(
-            clauses_visible_to(self.request.user).select_related("contract"), pk=self.kwargs["clause_pk"]
-        )
-
-    def get_queryset(self):
-        return (
-            clause_revisions_visible_to(self.request.user)
-            .filter(clause=self.clause)
-            .select_related("author")
-            .order_by("number")
-        )
-
-    def create(self, request, *args, **kwargs):
-        require_clause_editing(request.user, self.clause.contract)
-        serializer = ClauseRevisionCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        revision = clause_add_revision(clause=self.clause, by=request.user, **serializer.validated_data)
-        return Response(ClauseRevisionSerializer(revision).data, status=status.HTTP_201_CREATED)
-
-
 @extend_schema_view(post=extend_schema(responses={201: PriceChangeNoticeSerializer}))
 class PriceChangeNoticeList(ContractChildMixin, generics.ListCreateAPIView):
     """Price-change notices from the vendor, each checked against the contract's notice period and cap."""
@@ -326,64 +209,3 @@ class PriceChangeNoticeList(ContractChildMixin, generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         notice = price_change_notice_record(contract=self.contract, by=request.user, **serializer.validated_data)
         return Response(PriceChangeNoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema_view(post=extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer}))
-class ContractDocumentList(ContractChildMixin, generics.ListCreateAPIView):
-    """Signed scans, annexes and amendments; an upload is checked and fingerprinted (SHA-256) before it is kept."""
-
-    queryset = Document.objects.none()  # names the model for the schema; get_queryset() picks the rows
-    serializer_class = DocumentSerializer
-    parser_classes = [MultiPartParser, FormParser]
-    filterset_class = None
-    ordering_fields = ["uploaded_at", "original_name", "kind"]
-
-    def get_queryset(self):
-        return (
-            documents_visible_to(self.request.user)
-            .filter(contract=self.contract)
-            .select_related("uploaded_by")
-            .order_by("-uploaded_at", "-id")
-        )
-
-    def create(self, request, *args, **kwargs):
-        require_change(request.user, self.contract)
-        serializer = DocumentUploadSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        document = document_upload(
-            contract=self.contract,
-            by=request.user,
-            uploaded_file=serializer.validated_data["file"],
-            kind=serializer.validated_data["kind"],
-        )
-        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
-
-
-class DocumentDetail(generics.RetrieveAPIView):
-    serializer_class = DocumentSerializer
-
-    def get_queryset(self):
-        return documents_visible_to(self.request.user).select_related("uploaded_by")
-
-
-class DocumentDownload(APIView):
-    """The stored file itself, byte for byte as uploaded."""
-
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The file.")})
-    def get(self, request, pk: int):
-        return document_file_response(get_object_or_404(documents_visible_to(request.user), pk=pk))
-
-
-class ContractShareView(ContractChildMixin, APIView):
-    """Who else may see or change the contract. The owner or a manager shares it with a user or a group."""
-
-    @extend_schema(responses={200: SharesSerializer})
-    def get(self, request, contract_pk: int):
-        return Response(SharesSerializer(contract_shares(self.contract)).data)
-
-    @extend_schema(request=ShareSerializer, responses={200: SharesSerializer})
-    def post(self, request, contract_pk: int):
-        serializer = ShareSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        contract_share(contract=self.contract, by=request.user, **serializer.validated_data)
-        return Response(SharesSerializer(contract_shares(self.contract)).data)

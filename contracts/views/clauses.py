@@ -1,0 +1,154 @@
+"""Clauses and negotiation: add a clause, one clause's revisions, its status, and a redline of any two revisions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contracts.forms import (
+    ClauseForm,
+    ClauseStatusForm,
+    CompareForm,
+    RevisionForm,
+)
+from contracts.models import Clause
+from contracts.selectors import (
+    clauses_visible_to,
+    user_can_edit_clauses,
+)
+from contracts.services import clauses
+from core.exceptions import StaleVersionError
+from core.forms import apply_errors
+from rules.redline import redline
+
+from .common import clause_editable_contract, error_message
+
+
+@login_required
+@require_POST
+def clause_create(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = clause_editable_contract(request, pk)
+    form = ClauseForm(request.POST)
+    if form.is_valid():
+        try:
+            clause = clauses.clause_create(contract=contract, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, error_message(exc))
+        else:
+            messages.success(request, _("Clause “%(title)s” was added.") % {"title": clause.title})
+            return redirect("contracts:clause", pk=contract.pk, clause_pk=clause.pk)
+    else:
+        messages.error(request, _("The clause was not added: fill in its category, title and text."))
+    return redirect(f"{reverse('contracts:detail', args=[contract.pk])}?tab=clauses")
+
+
+def _visible_clause(request: HttpRequest, pk: int, clause_pk: int) -> Clause:
+    return get_object_or_404(
+        clauses_visible_to(request.user).select_related("contract", "contract__vendor"), pk=clause_pk, contract_id=pk
+    )
+
+
+@login_required
+def clause_detail(request: HttpRequest, pk: int, clause_pk: int) -> HttpResponse:
+    """One clause's negotiation: its revisions, a new revision, its status, and a redline of any two revisions."""
+    clause = _visible_clause(request, pk, clause_pk)
+    contract = clause.contract
+    can_edit = user_can_edit_clauses(request.user, contract)
+    revision_form = RevisionForm(initial={"text": clause.text, "version": clause.version})
+    status_form = ClauseStatusForm(initial={"status": clause.status, "version": clause.version})
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("You can view this contract's clauses but not change them."))
+        if "status" in request.POST:
+            status_form = ClauseStatusForm(request.POST)
+            if _save_clause_status(request, clause, status_form):
+                return redirect("contracts:clause", pk=contract.pk, clause_pk=clause.pk)
+        else:
+            revision_form = RevisionForm(request.POST)
+            if _save_revision(request, clause, revision_form):
+                return redirect("contracts:clause", pk=contract.pk, clause_pk=clause.pk)
+        clause.refresh_from_db()
+
+    revisions = list(clause.revisions.select_related("author").order_by("number"))
+    compare = CompareForm(request.GET or None, revisions=revisions)
+    diff = None
+    if len(revisions) >= 2:
+        if not compare.is_bound:
+            compare = CompareForm({"a": revisions[-2].number, "b": revisions[-1].number}, revisions=revisions)
+        if compare.is_valid():
+            by_number = {r.number: r for r in revisions}
+            older, newer = by_number[compare.cleaned_data["a"]], by_number[compare.cleaned_data["b"]]
+            diff = {"a": older, "b": newer, "segments": redline(older.text, newer.text)}
+    context = {
+        "contract": contract,
+        "clause": clause,
+        "revisions": revisions,
+        "can_edit": can_edit,
+        "revision_form": revision_form,
+        "status_form": status_form,
+        "compare_form": compare,
+        "diff": diff,
+    }
+    if request.htmx and request.htmx.target == "redline":
+        return render(request, "contracts/_redline.html", context)
+    return render(request, "contracts/clause.html", context)
+
+
+def _keep_input_after_conflict(form, current_version: int, message: str) -> None:
+    """Show the conflict and keep what the user typed; saving again applies it on top of the stored version."""
+    form.add_error(None, message)
+    data = form.data.copy()
+    data["version"] = current_version
+    form.data = data
+
+
+def _save_revision(request: HttpRequest, clause: Clause, form: RevisionForm) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        clauses.clause_add_revision(
+            clause=clause,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            side=form.cleaned_data["side"],
+            comment=form.cleaned_data["comment"],
+            version=form.cleaned_data.get("version"),
+        )
+    except StaleVersionError as exc:
+        _keep_input_after_conflict(
+            form,
+            exc.current_version,
+            _(
+                "Someone else changed this clause first. Your wording was not saved and is kept below: "
+                "check the latest revision, then add yours again."
+            ),
+        )
+        return False
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return False
+    messages.success(request, _("The new revision was added."))
+    return True
+
+
+def _save_clause_status(request: HttpRequest, clause: Clause, form: ClauseStatusForm) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        clauses.clause_update(
+            clause=clause, by=request.user, version=form.cleaned_data.get("version"), status=form.cleaned_data["status"]
+        )
+    except StaleVersionError as exc:
+        _keep_input_after_conflict(
+            form, exc.current_version, _("Someone else changed this clause first. Check its status and try again.")
+        )
+        return False
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return False
+    messages.success(request, _("The clause status was changed."))
+    return True

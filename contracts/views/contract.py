@@ -1,0 +1,308 @@
+"""One contract on the pages: create and edit its terms, the contract with its tabs, lifecycle actions, price-change
+notices.
+
+Views parse input, call one service or selector and render. Every contract is fetched through
+contracts.selectors, so a contract the user may not see answers 404 wherever it is addressed.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from contracts.forms import (
+    ClauseForm,
+    ContractCreateForm,
+    ContractForm,
+    DateActionForm,
+    DocumentForm,
+    FeeItemFormSet,
+    PriceChangeNoticeForm,
+    RenewForm,
+    SLATargetFormSet,
+    TerminateForm,
+)
+from contracts.lifecycle.actions import (
+    contract_activate,
+    contract_record_non_renewal_notice,
+    contract_renew,
+    contract_sign,
+    contract_start_negotiation,
+    contract_terminate,
+    price_change_notice_record,
+)
+from contracts.models import Contract
+from contracts.selectors import (
+    clauses_visible_to,
+    documents_visible_to,
+    price_change_notices_visible_to,
+    user_can_change_contract,
+    user_can_edit_clauses,
+    user_can_share_contract,
+)
+from contracts.services import terms
+from core.exceptions import ActionNotAllowed, StaleVersionError
+from core.flash import flash_form_errors
+from core.forms import apply_errors, formset_rows
+from core.history import reason_label
+from obligations.selectors import obligations_visible_to
+
+from .common import changeable_contract, error_message, visible_contract
+
+TABS = ("terms", "clauses", "obligations", "documents", "history")
+
+# Which lifecycle buttons the page offers in each status. The lifecycle services remain the authority: an action
+# they refuse comes back as a message saying why.
+ACTIONS_BY_STATUS = {
+    Contract.Status.DRAFT: ("start_negotiation", "sign"),
+    Contract.Status.NEGOTIATING: ("sign",),
+    Contract.Status.SIGNED: ("activate", "terminate"),
+    Contract.Status.ACTIVE: ("non_renewal_notice", "renew", "price_change_notice", "terminate"),
+    Contract.Status.EXPIRED: ("renew",),
+    Contract.Status.TERMINATED: (),
+}
+
+
+def _offered_actions(contract: Contract) -> tuple[str, ...]:
+    """The lifecycle buttons worth showing: a notice only stops an auto-renewal, and such a contract renews itself."""
+    offered = []
+    for action in ACTIONS_BY_STATUS.get(contract.status, ()):
+        if action == "non_renewal_notice" and (not contract.auto_renew or contract.notice_given_on):
+            continue
+        if action == "renew" and contract.auto_renew and contract.status == Contract.Status.ACTIVE:
+            continue
+        offered.append(action)
+    return tuple(offered)
+
+
+def _formsets(request: HttpRequest, contract: Contract | None = None):
+    data = request.POST if request.method == "POST" else None
+    sla_initial = fee_initial = None
+    if contract is not None:
+        sla_initial = list(contract.sla_targets.values("metric", "comparator", "target", "unit", "period"))
+        fee_initial = list(contract.fee_items.values("kind", "unit_price", "unit", "quantity", "note"))
+    return (
+        SLATargetFormSet(data, prefix="sla", initial=sla_initial),
+        FeeItemFormSet(data, prefix="fee", initial=fee_initial),
+    )
+
+
+@login_required
+def contract_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("contracts.add_contract"):
+        raise PermissionDenied(_("Your role cannot create contracts."))
+    initial = {"clause_language": request.LANGUAGE_CODE, "vendor": request.GET.get("vendor")}
+    form = ContractCreateForm(request.POST or None, initial=initial)
+    sla, fees = _formsets(request)
+    if request.method == "POST" and all([form.is_valid(), sla.is_valid(), fees.is_valid()]):
+        try:
+            contract = terms.contract_create(
+                by=request.user,
+                sla_targets=formset_rows(sla),
+                fee_items=formset_rows(fees),
+                clause_templates=list(form.cleaned_data["clause_templates"]),
+                language=form.cleaned_data["clause_language"],
+                **form.terms(),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Contract %(number)s was created.") % {"number": contract.number})
+            return redirect(contract)
+    return render(request, "contracts/form.html", {"form": form, "sla_formset": sla, "fee_formset": fees})
+
+
+@login_required
+def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = changeable_contract(request, pk)
+    form = ContractForm(request.POST or None, instance=contract)
+    sla, fees = _formsets(request, contract)
+    conflict = False
+    if request.method == "POST" and all([form.is_valid(), sla.is_valid(), fees.is_valid()]):
+        try:
+            contract = terms.contract_update(
+                contract=contract,
+                by=request.user,
+                version=form.cleaned_data.get("version"),
+                sla_targets=formset_rows(sla),
+                fee_items=formset_rows(fees),
+                **form.terms(),
+            )
+        except StaleVersionError as exc:
+            # Keep everything the user typed; the next save is made against the version now stored.
+            conflict = True
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this contract while you were editing it. Your changes are kept below "
+                    "and were not saved: check the current version (opens in a new tab), then save again to "
+                    "replace it with yours."
+                ),
+            )
+            data = request.POST.copy()
+            data["version"] = exc.current_version
+            form.data = data
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect(contract)
+    context = {"form": form, "contract": contract, "sla_formset": sla, "fee_formset": fees, "conflict": conflict}
+    return render(request, "contracts/form.html", context)
+
+
+def _history(contract: Contract) -> list[dict]:
+    records = list(contract.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
+    labels = {f.name: f.verbose_name for f in Contract._meta.concrete_fields}
+    rows = []
+    for record, older in zip(records, [*records[1:], None], strict=True):
+        changed = []
+        if older is not None:
+            changed = [str(labels.get(c.field, c.field)) for c in record.diff_against(older).changes]
+        rows.append({"record": record, "changed": changed, "reason": reason_label(record.history_change_reason)})
+    return rows
+
+
+def _tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict:
+    user = request.user
+    if tab == "terms":
+        notices = list(price_change_notices_visible_to(user).filter(contract=contract))
+        return {
+            "sla_targets": contract.sla_targets.all(),
+            "fee_items": contract.fee_items.all(),
+            "price_change_notices": notices,
+        }
+    if tab == "clauses":
+        return {"clauses": clauses_visible_to(user).filter(contract=contract).order_by("order", "id")}
+    if tab == "obligations":
+        obligations = (
+            obligations_visible_to(user)
+            .filter(contract=contract)
+            .select_related("owner", "price_change_notice", "certification")
+            .order_by("due_date", "id")
+        )
+        return {"obligations": obligations, "today": timezone.localdate()}
+    if tab == "documents":
+        return {
+            "documents": documents_visible_to(user).filter(contract=contract).select_related("uploaded_by"),
+            "document_form": DocumentForm(),
+        }
+    return {"history": _history(contract)}
+
+
+@login_required
+@require_GET
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = visible_contract(request, pk)
+    tab = request.GET.get("tab", "terms")
+    if tab not in TABS:
+        tab = "terms"
+    user = request.user
+    can_change = user_can_change_contract(user, contract)
+    context = {
+        "contract": contract,
+        "tab": tab,
+        "tabs": TABS,
+        "can_change": can_change,
+        "can_edit_clauses": user_can_edit_clauses(user, contract),
+        "can_share": user_can_share_contract(user, contract),
+        "actions": _offered_actions(contract) if can_change else (),
+        "today": timezone.localdate(),
+        "date_form": DateActionForm(initial={"date": timezone.localdate()}),
+        "terminate_form": TerminateForm(initial={"date": timezone.localdate()}),
+        "renew_form": RenewForm(),
+        "notice_form": PriceChangeNoticeForm(initial={"received_on": timezone.localdate()}),
+        "clause_form": ClauseForm(),
+        **_tab_context(request, contract, tab),
+    }
+    if request.htmx and request.htmx.target == "tab-panel":
+        return render(request, f"contracts/tabs/{tab}.html", context)
+    return render(request, "contracts/detail.html", context)
+
+
+ACTION_FORMS = {
+    "start_negotiation": None,
+    "sign": DateActionForm,
+    "activate": DateActionForm,
+    "non_renewal_notice": DateActionForm,
+    "renew": RenewForm,
+    "terminate": TerminateForm,
+}
+
+
+ACTION_DONE = {
+    "start_negotiation": gettext_lazy("Negotiation started."),
+    "sign": gettext_lazy("The contract is signed."),
+    "activate": gettext_lazy("The contract is active."),
+    "non_renewal_notice": gettext_lazy("The non-renewal notice was recorded."),
+    "renew": gettext_lazy("The contract was renewed."),
+    "terminate": gettext_lazy("The contract was terminated."),
+}
+
+
+def _run_action(action: str, contract: Contract, by, data: dict) -> Contract:
+    if action == "start_negotiation":
+        return contract_start_negotiation(contract=contract, by=by)
+    if action == "sign":
+        return contract_sign(contract=contract, by=by, date=data["date"])
+    if action == "activate":
+        return contract_activate(contract=contract, by=by, date=data["date"])
+    if action == "non_renewal_notice":
+        return contract_record_non_renewal_notice(contract=contract, by=by, date=data["date"])
+    if action == "renew":
+        return contract_renew(
+            contract=contract, by=by, months=data.get("months"), successor=data.get("successor", False)
+        )
+    return contract_terminate(contract=contract, by=by, date=data["date"], reason=data["reason"])
+
+
+@login_required
+@require_POST
+def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    contract = changeable_contract(request, pk)
+    form_class = ACTION_FORMS[action]
+    data: dict = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            flash_form_errors(request, form)
+            return redirect(contract)
+        data = form.cleaned_data
+    try:
+        result = _run_action(action, contract, request.user, data)
+    except (ActionNotAllowed, ValidationError) as exc:
+        messages.error(request, error_message(exc))
+        return redirect(contract)
+    messages.success(request, ACTION_DONE[action])
+    return redirect(result if isinstance(result, Contract) else contract)
+
+
+@login_required
+@require_POST
+def price_change_notice_create(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = changeable_contract(request, pk)
+    form = PriceChangeNoticeForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect(contract)
+    try:
+        notice = price_change_notice_record(contract=contract, by=request.user, **form.cleaned_data)
+    except (ActionNotAllowed, ValidationError) as exc:
+        messages.error(request, error_message(exc))
+        return redirect(contract)
+    if notice.compliant:
+        messages.success(request, _("The price-change notice was recorded. It complies with the contract."))
+    else:
+        issues = "; ".join(notice.issue_messages)
+        messages.warning(
+            request,
+            _("The price-change notice was recorded and does NOT comply with the contract: %(issues)s")
+            % {"issues": issues},
+        )
+    return redirect(f"{reverse('contracts:detail', args=[contract.pk])}?tab=obligations")

@@ -1,0 +1,47 @@
+"""Sharing a contract with a user or a group, on its own page or in the contract page's dialog."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from contracts.forms import (
+    ShareForm,
+)
+from contracts.selectors import (
+    contract_shares,
+    user_can_share_contract,
+)
+from contracts.services.sharing import contract_share
+from core.forms import apply_errors
+
+from .common import visible_contract
+
+
+@login_required
+def contract_share_view(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = visible_contract(request, pk)
+    if not user_can_share_contract(request.user, contract):
+        raise PermissionDenied(_("Only the owner or a procurement manager can share this contract."))
+    form = ShareForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        group = form.cleaned_data.get("group")
+        try:
+            contract_share(
+                contract=contract,
+                by=request.user,
+                user=form.cleaned_data.get("user") or None,
+                group=group.name if group else None,
+                permission=form.cleaned_data["permission"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Sharing was updated."))
+            if not request.htmx:
+                return redirect(contract)
+            form = ShareForm()
+    template = "contracts/_share.html" if request.htmx else "contracts/share.html"
+    return render(request, template, {"contract": contract, "form": form, "shares": contract_shares(contract)})
