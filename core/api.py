@@ -6,6 +6,7 @@ from functools import partial
 from operator import attrgetter
 from typing import NamedTuple
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Prefetch, ProtectedError
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import fields, relations, serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
@@ -250,6 +251,9 @@ def exception_handler(exc, context):
             {"detail": _("Other records still refer to this one, so it cannot be deleted."), "code": "protected"},
             status=status.HTTP_400_BAD_REQUEST,
         )
+    if isinstance(exc, DjangoPermissionDenied) and exc.args:
+        # The access functions and services say why (DRF's own handler would answer a generic sentence).
+        exc = PermissionDenied(exc.args[0])
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = ValidationError(detail)

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +14,7 @@ from contracts.models import ExportJob
 from pdf.api import request_language
 from pdf.language import LANGUAGES
 
-from .selectors import export_jobs_visible_to
+from .access import access_export_job
 from .services import export_job_create
 
 
@@ -89,7 +88,7 @@ class ExportJobCreateView(APIView):
 class ExportJobDetailView(APIView):
     @extend_schema(summary="A PDF export's status and progress", responses={200: ExportJobSerializer})
     def get(self, request, pk: int):
-        job = get_object_or_404(export_jobs_visible_to(request.user), pk=pk)
+        job = access_export_job(request.user, pk)
         return Response(ExportJobSerializer(job, context={"request": request}).data)
 
 
@@ -106,7 +105,7 @@ class ExportJobDownloadView(APIView):
         },
     )
     def get(self, request, pk: int):
-        job = get_object_or_404(export_jobs_visible_to(request.user), pk=pk)
+        job = access_export_job(request.user, pk)
         if job.expired:
             return Response(
                 {

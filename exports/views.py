@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,14 +21,11 @@ from contracts.models import ExportJob
 from contracts.search import contract_register
 from pdf.language import interface_document_language
 
+from .access import access_export_job
 from .selectors import export_jobs_visible_to
 from .services import export_job_create
 
 EXPORTS_PER_PAGE = 20
-
-
-def _job(request: HttpRequest, pk: int) -> ExportJob:
-    return get_object_or_404(export_jobs_visible_to(request.user), pk=pk)
 
 
 def _job_context(job: ExportJob) -> dict:
@@ -65,14 +62,14 @@ def pdf_export_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def pdf_export_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "exports/detail.html", _job_context(_job(request, pk)))
+    return render(request, "exports/detail.html", _job_context(access_export_job(request.user, pk)))
 
 
 @login_required
 @require_GET
 def pdf_export_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The job page's progress part, polled by htmx until the export has finished."""
-    job = _job(request, pk)
+    job = access_export_job(request.user, pk)
     if not request.htmx:
         return redirect(job)
     return render(request, "exports/_progress.html", _job_context(job))
@@ -93,7 +90,7 @@ def pdf_export_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def pdf_export_download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
+    job = access_export_job(request.user, pk)
     if job.downloadable:
         try:
             return FileResponse(

@@ -2,14 +2,11 @@
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from contracts.selectors import user_can_change_contract
 from obligations.actions import (
     obligation_complete,
     obligation_move_due_date,
@@ -18,6 +15,7 @@ from obligations.actions import (
     obligation_waive,
 )
 
+from .access import access_obligation
 from .filters import ObligationFilter
 from .models import Obligation
 from .selectors import obligations_visible_to
@@ -36,17 +34,16 @@ class ObligationViewSet(
     ordering_fields = ["due_date", "starts_on", "kind", "status", "updated_at"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    RELATED = ("contract__owner", "owner", "certification")
+
     def get_queryset(self):
-        return obligations_visible_to(self.request.user).select_related("contract__owner", "owner", "certification")
+        return obligations_visible_to(self.request.user).select_related(*self.RELATED)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
     def _target(self) -> Obligation:
-        obligation = self.get_object()
-        if not user_can_change_contract(self.request.user, obligation.contract):
-            raise PermissionDenied(_("You can see this obligation but not change it."))
-        return obligation
+        return access_obligation(self.request.user, self.kwargs["pk"], to="change", related=self.RELATED)
 
     def _render(self, obligation: Obligation) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=obligation.pk)).data)

@@ -8,18 +8,18 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from contracts.selectors import contracts_visible_to, user_can_change_contract
+from contracts.access import access_contract
 from core.exceptions import ActionNotAllowed
 from core.flash import flash_form_errors
 from core.forms import apply_errors
@@ -33,11 +33,21 @@ from obligations.actions import (
     obligation_waive,
 )
 
+from .access import access_obligation, user_can_handle_obligation
 from .forms import CustomObligationForm, MoveDateForm, ObligationFilterForm, ReassignForm, WaiveForm
 from .models import Obligation
 from .selectors import my_obligation_ids, obligations_visible_to
 
 PAGE_SIZE = 50
+DETAIL_RELATED = (
+    "contract",
+    "contract__vendor",
+    "contract__owner",
+    "owner",
+    "price_change_notice",
+    "completed_by",
+    "certification",
+)
 
 
 def _filtered(request: HttpRequest, form: ObligationFilterForm, today: date) -> QuerySet[Obligation]:
@@ -105,36 +115,16 @@ def obligation_calendar(request: HttpRequest) -> HttpResponse:
     return render(request, "obligations/calendar.html", context)
 
 
-def _visible_obligation(request: HttpRequest, pk: int) -> Obligation:
-    return get_object_or_404(
-        obligations_visible_to(request.user).select_related(
-            "contract",
-            "contract__vendor",
-            "contract__owner",
-            "owner",
-            "price_change_notice",
-            "completed_by",
-            "certification",
-        ),
-        pk=pk,
-    )
-
-
-def _can_act(user, obligation: Obligation) -> bool:
-    """Those who may change the contract, and the obligation's own owner, handle it."""
-    return obligation.owner_id == user.pk or user_can_change_contract(user, obligation.contract)
-
-
 @login_required
 @require_GET
 def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    obligation = _visible_obligation(request, pk)
+    obligation = access_obligation(request.user, pk, related=DETAIL_RELATED)
     notice = obligation.price_change_notice
     context = {
         "obligation": obligation,
         "contract": obligation.contract,
         "today": timezone.localdate(),
-        "can_act": _can_act(request.user, obligation),
+        "can_act": user_can_handle_obligation(request.user, obligation),
         "notice_issues": notice.issue_messages if notice else [],
         "waive_form": WaiveForm(),
         "reassign_form": ReassignForm(initial={"owner": obligation.owner_id}),
@@ -159,9 +149,7 @@ ACTIONS = {
 @login_required
 @require_POST
 def obligation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    obligation = _visible_obligation(request, pk)
-    if not _can_act(request.user, obligation):
-        raise PermissionDenied(_("You can view this obligation but not change it."))
+    obligation = access_obligation(request.user, pk, to="handle", related=DETAIL_RELATED)
     form_class, done = ACTIONS[action]
     data = {}
     if form_class is not None:
@@ -193,9 +181,7 @@ def obligation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 @login_required
 def obligation_create(request: HttpRequest, contract_pk: int) -> HttpResponse:
-    contract = get_object_or_404(contracts_visible_to(request.user).select_related("vendor"), pk=contract_pk)
-    if not user_can_change_contract(request.user, contract):
-        raise PermissionDenied(_("You can view this contract but not change it."))
+    contract = access_contract(request.user, contract_pk, to="change", related=("vendor",))
     form = CustomObligationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,7 +5,6 @@ limit answers 503 with a reason, never a 500.
 """
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contracts.selectors import contracts_visible_to
+from contracts.access import access_contract
 
 from .language import LANGUAGES, document_language, interface_document_language
 from .rendering import RenderError, RenderTimeout, render_contract_pdf
@@ -51,7 +50,7 @@ class ContractPdfView(APIView):
         },
     )
     def get(self, request, pk: int):
-        contract = get_object_or_404(contracts_visible_to(request.user).select_related("vendor"), pk=pk)
+        contract = access_contract(request.user, pk, related=("vendor",))
         language = request_language(request, request.query_params.get("lang"))
         try:
             pdf = render_contract_pdf(contract, language=language)

@@ -7,12 +7,12 @@ it under its file name (number and language).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from contracts.selectors import contracts_visible_to
+from contracts.access import access_contract
 
 from .language import document_language, interface_document_language
 from .rendering import RenderError, RenderTimeout, render_contract_pdf
@@ -21,7 +21,7 @@ from .rendering import RenderError, RenderTimeout, render_contract_pdf
 @login_required
 @require_GET
 def contract_pdf(request, pk: int):
-    contract = get_object_or_404(contracts_visible_to(request.user).select_related("vendor"), pk=pk)
+    contract = access_contract(request.user, pk, related=("vendor",))
     requested = request.GET.get("lang", "")
     language = document_language(requested)
     if language is None:

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from contracts.selectors import contracts_visible_to
 
 from . import services
+from .access import access_vendor
 from .forms import CertificationFormSet, ContactFormSet, VendorFilterForm, VendorForm
 from .models import Vendor
 
@@ -45,7 +46,7 @@ def vendor_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def vendor_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    vendor = get_object_or_404(Vendor, pk=pk)
+    vendor = access_vendor(request.user, pk)
     today = timezone.localdate()
     contracts = contracts_visible_to(request.user).filter(vendor=vendor).select_related("owner").order_by("-created_at")
     context = {
@@ -109,6 +110,4 @@ def vendor_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def vendor_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm("vendors.change_vendor"):
-        raise PermissionDenied(_("Your role cannot change vendors."))
-    return _edit(request, get_object_or_404(Vendor, pk=pk))
+    return _edit(request, access_vendor(request.user, pk, to="change"))

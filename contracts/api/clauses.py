@@ -1,12 +1,12 @@
 """A contract's clauses and their revisions over the API."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from contracts.access import access_clause
 from contracts.models import Clause, ClauseRevision
 from contracts.selectors import (
     clause_revisions_visible_to,
@@ -22,7 +22,7 @@ from contracts.serializers import (
 from contracts.services.clauses import clause_add_revision, clause_create, clause_update
 from core.api import STALE_VERSION_RESPONSE
 
-from .common import ContractChildMixin, require_clause_editing
+from .common import ContractChildMixin
 
 
 @extend_schema_view(post=extend_schema(request=ClauseCreateSerializer, responses={201: ClauseSerializer}))
@@ -38,7 +38,7 @@ class ContractClauseList(ContractChildMixin, generics.ListCreateAPIView):
         return clauses_visible_to(self.request.user).filter(contract=self.contract).order_by("order", "id")
 
     def create(self, request, *args, **kwargs):
-        require_clause_editing(request.user, self.contract)
+        self.contract_to("edit_clauses")
         serializer = ClauseCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         clause = clause_create(contract=self.contract, by=request.user, **serializer.validated_data)
@@ -58,8 +58,7 @@ class ClauseDetail(generics.RetrieveUpdateAPIView):
         return clauses_visible_to(self.request.user).select_related("contract")
 
     def update(self, request, *args, **kwargs):
-        clause = self.get_object()
-        require_clause_editing(request.user, clause.contract)
+        clause = access_clause(request.user, kwargs["pk"], to="edit")
         serializer = ClauseUpdateSerializer(clause, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -84,9 +83,7 @@ class ClauseRevisionList(generics.ListCreateAPIView):
 
     @cached_property
     def clause(self) -> Clause:
-        return get_object_or_404(
-            clauses_visible_to(self.request.user).select_related("contract"), pk=self.kwargs["clause_pk"]
-        )
+        return access_clause(self.request.user, self.kwargs["clause_pk"])
 
     def get_queryset(self):
         return (
@@ -97,7 +94,7 @@ class ClauseRevisionList(generics.ListCreateAPIView):
         )
 
     def create(self, request, *args, **kwargs):
-        require_clause_editing(request.user, self.clause.contract)
+        self.__dict__["clause"] = access_clause(request.user, self.kwargs["clause_pk"], to="edit")
         serializer = ClauseRevisionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         revision = clause_add_revision(clause=self.clause, by=request.user, **serializer.validated_data)

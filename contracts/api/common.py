@@ -1,31 +1,19 @@
-"""What every contract API view does first: fetch the contract the caller may see, and check they may change it."""
+"""What every contract API view under contracts/{contract_pk}/ does first: fetch the contract through
+contracts.access, so a hidden one answers 404 before anything else happens and one the caller may only read 403."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
-from django.utils.translation import gettext as _
-from rest_framework.exceptions import PermissionDenied
 
+from contracts.access import ContractUse, access_contract
 from contracts.models import Contract
-from contracts.selectors import (
-    contracts_visible_to,
-    user_can_change_contract,
-    user_can_edit_clauses,
-)
-
-
-def require_change(user, contract: Contract) -> None:
-    if not user_can_change_contract(user, contract):
-        raise PermissionDenied(_("You can see this contract but not change it."))
-
-
-def require_clause_editing(user, contract: Contract) -> None:
-    if not user_can_edit_clauses(user, contract):
-        raise PermissionDenied(_("You can see this contract but not edit its clauses."))
 
 
 class ContractChildMixin:
-    """Views under contracts/{contract_pk}/: the contract must be visible (else 404) before anything else happens."""
-
     @cached_property
     def contract(self) -> Contract:
-        return get_object_or_404(contracts_visible_to(self.request.user), pk=self.kwargs["contract_pk"])
+        return access_contract(self.request.user, self.kwargs["contract_pk"])
+
+    def contract_to(self, to: ContractUse) -> Contract:
+        """The contract, if the caller may use it `to` change it, edit its clauses..."""
+        contract = access_contract(self.request.user, self.kwargs["contract_pk"], to=to)
+        self.__dict__["contract"] = contract
+        return contract

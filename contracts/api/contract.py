@@ -4,7 +4,6 @@ Every object is looked up through contracts.selectors, so what a user may not se
 alike) and what they may see but not change answers 403. The views parse input, call one service, and render.
 """
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -13,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from contracts.access import access_contract
 from contracts.filters import ContractFilter
 from contracts.lifecycle.actions import (
     contract_activate,
@@ -42,7 +42,7 @@ from contracts.serializers import (
 from contracts.services.terms import contract_create, contract_delete, contract_update
 from core.api import ACTION_NOT_ALLOWED_RESPONSE, STALE_VERSION_RESPONSE, rows_prefetch
 
-from .common import ContractChildMixin, require_change
+from .common import ContractChildMixin
 
 _CONTRACT_COLUMNS = tuple(field.name for field in Contract._meta.concrete_fields)
 
@@ -117,8 +117,7 @@ class ContractViewSet(viewsets.ModelViewSet):
         return self._render(contract, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
-        contract = self.get_object()
-        require_change(request.user, contract)
+        contract = access_contract(request.user, kwargs["pk"], to="change", related=("owner", "vendor"))
         serializer = ContractWriteSerializer(
             contract, data=request.data, partial=kwargs.get("partial", False), context=self.get_serializer_context()
         )
@@ -130,15 +129,12 @@ class ContractViewSet(viewsets.ModelViewSet):
         return self._render(contract)
 
     def destroy(self, request, *args, **kwargs):
-        contract = self.get_object()
-        require_change(request.user, contract)
+        contract = access_contract(request.user, kwargs["pk"], to="change")
         contract_delete(contract=contract, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _action_target(self) -> Contract:
-        contract = get_object_or_404(contracts_visible_to(self.request.user), pk=self.kwargs["pk"])
-        require_change(self.request.user, contract)
-        return contract
+        return access_contract(self.request.user, self.kwargs["pk"], to="change")
 
     @_lifecycle_schema(None, "Open negotiation on a draft contract")
     @action(detail=True, methods=["post"], url_path="start-negotiation")
@@ -204,7 +200,7 @@ class PriceChangeNoticeList(ContractChildMixin, generics.ListCreateAPIView):
         )
 
     def create(self, request, *args, **kwargs):
-        require_change(request.user, self.contract)
+        self.contract_to("change")
         serializer = PriceChangeNoticeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         notice = price_change_notice_record(contract=self.contract, by=request.user, **serializer.validated_data)

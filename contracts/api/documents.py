@@ -1,12 +1,12 @@
 """A contract's documents over the API: list, upload (checked and fingerprinted), detail, download."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from contracts.access import access_document
 from contracts.models import Document
 from contracts.selectors import (
     documents_visible_to,
@@ -17,7 +17,7 @@ from contracts.serializers import (
 )
 from contracts.services.documents import document_file_response, document_upload
 
-from .common import ContractChildMixin, require_change
+from .common import ContractChildMixin
 
 
 @extend_schema_view(post=extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer}))
@@ -39,7 +39,7 @@ class ContractDocumentList(ContractChildMixin, generics.ListCreateAPIView):
         )
 
     def create(self, request, *args, **kwargs):
-        require_change(request.user, self.contract)
+        self.contract_to("change")
         serializer = DocumentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = document_upload(
@@ -63,4 +63,4 @@ class DocumentDownload(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The file.")})
     def get(self, request, pk: int):
-        return document_file_response(get_object_or_404(documents_visible_to(request.user), pk=pk))
+        return document_file_response(access_document(request.user, pk))

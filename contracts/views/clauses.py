@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from contracts.access import PAGE_RELATED, access_clause, access_contract
 from contracts.forms import (
     ClauseForm,
     ClauseStatusForm,
@@ -17,7 +18,6 @@ from contracts.forms import (
 )
 from contracts.models import Clause
 from contracts.selectors import (
-    clauses_visible_to,
     user_can_edit_clauses,
 )
 from contracts.services import clauses
@@ -25,13 +25,13 @@ from core.exceptions import StaleVersionError
 from core.forms import apply_errors
 from rules.redline import redline
 
-from .common import clause_editable_contract, error_message
+from .common import error_message
 
 
 @login_required
 @require_POST
 def clause_create(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = clause_editable_contract(request, pk)
+    contract = access_contract(request.user, pk, to="edit_clauses", related=PAGE_RELATED)
     form = ClauseForm(request.POST)
     if form.is_valid():
         try:
@@ -46,23 +46,18 @@ def clause_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('contracts:detail', args=[contract.pk])}?tab=clauses")
 
 
-def _visible_clause(request: HttpRequest, pk: int, clause_pk: int) -> Clause:
-    return get_object_or_404(
-        clauses_visible_to(request.user).select_related("contract", "contract__vendor"), pk=clause_pk, contract_id=pk
-    )
-
-
 @login_required
 def clause_detail(request: HttpRequest, pk: int, clause_pk: int) -> HttpResponse:
     """One clause's negotiation: its revisions, a new revision, its status, and a redline of any two revisions."""
-    clause = _visible_clause(request, pk, clause_pk)
+    editing = request.method == "POST"
+    clause = access_clause(
+        request.user, clause_pk, contract_pk=pk, to="edit" if editing else "view", related=("contract__vendor",)
+    )
     contract = clause.contract
-    can_edit = user_can_edit_clauses(request.user, contract)
+    can_edit = editing or user_can_edit_clauses(request.user, contract)
     revision_form = RevisionForm(initial={"text": clause.text, "version": clause.version})
     status_form = ClauseStatusForm(initial={"status": clause.status, "version": clause.version})
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(_("You can view this contract's clauses but not change them."))
+    if editing:
         if "status" in request.POST:
             status_form = ClauseStatusForm(request.POST)
             if _save_clause_status(request, clause, status_form):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from contracts.access import PAGE_RELATED, access_contract
 from contracts.forms import (
     ClauseForm,
     ContractCreateForm,
@@ -53,7 +54,7 @@ from core.forms import apply_errors, formset_rows
 from core.history import reason_label
 from obligations.selectors import obligations_visible_to
 
-from .common import changeable_contract, error_message, visible_contract
+from .common import error_message
 
 TABS = ("terms", "clauses", "obligations", "documents", "history")
 
@@ -120,7 +121,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = changeable_contract(request, pk)
+    contract = access_contract(request.user, pk, to="change", related=PAGE_RELATED)
     form = ContractForm(request.POST or None, instance=contract)
     sla, fees = _formsets(request, contract)
     conflict = False
@@ -199,7 +200,7 @@ def _tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict:
 @login_required
 @require_GET
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = visible_contract(request, pk)
+    contract = access_contract(request.user, pk, related=PAGE_RELATED)
     tab = request.GET.get("tab", "terms")
     if tab not in TABS:
         tab = "terms"
@@ -265,7 +266,7 @@ def _run_action(action: str, contract: Contract, by, data: dict) -> Contract:
 @login_required
 @require_POST
 def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    contract = changeable_contract(request, pk)
+    contract = access_contract(request.user, pk, to="change", related=PAGE_RELATED)
     form_class = ACTION_FORMS[action]
     data: dict = {}
     if form_class is not None:
@@ -286,7 +287,7 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def price_change_notice_create(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = changeable_contract(request, pk)
+    contract = access_contract(request.user, pk, to="change", related=PAGE_RELATED)
     form = PriceChangeNoticeForm(request.POST)
     if not form.is_valid():
         flash_form_errors(request, form)

@@ -4,27 +4,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from contracts.access import PAGE_RELATED, access_contract, access_document
 from contracts.forms import (
     DocumentForm,
-)
-from contracts.selectors import (
-    documents_visible_to,
 )
 from contracts.services.documents import document_file_response, document_upload
 from core.flash import flash_form_errors
 
-from .common import changeable_contract, error_message
+from .common import error_message
 
 
 @login_required
 @require_POST
 def document_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = changeable_contract(request, pk)
+    contract = access_contract(request.user, pk, to="change", related=PAGE_RELATED)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -46,4 +44,4 @@ def document_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    return document_file_response(get_object_or_404(documents_visible_to(request.user), pk=pk))
+    return document_file_response(access_document(request.user, pk))

@@ -2,29 +2,25 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from contracts.access import PAGE_RELATED, access_contract
 from contracts.forms import (
     ShareForm,
 )
 from contracts.selectors import (
     contract_shares,
-    user_can_share_contract,
 )
 from contracts.services.sharing import contract_share
 from core.forms import apply_errors
 
-from .common import visible_contract
-
 
 @login_required
 def contract_share_view(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = visible_contract(request, pk)
-    if not user_can_share_contract(request.user, contract):
-        raise PermissionDenied(_("Only the owner or a procurement manager can share this contract."))
+    contract = access_contract(request.user, pk, to="share", related=PAGE_RELATED)
     form = ShareForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         group = form.cleaned_data.get("group")
