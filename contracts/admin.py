@@ -22,9 +22,9 @@ from contracts.lifecycle.actions import (
 )
 from contracts.services.clauses import clause_add_revision, clause_create, clause_update
 from contracts.services.documents import document_upload
+from contracts.services.follow_up import terms_changed
 from contracts.services.terms import CONTRACT_TERM_FIELDS, contract_create, contract_update
 from core.admin import ReadOnlyInline, ServiceAdminMixin, adopt, run_admin_action
-from obligations.derivation import derive_obligations
 from obligations.models import Obligation
 
 from .models import (
@@ -266,7 +266,7 @@ class ContractAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Recompute obligations"), permissions=["change"])
     def recompute_obligations(self, request, queryset):
-        self._lifecycle(request, queryset, lambda contract, by: derive_obligations(contract, by=by, reason="recompute"))
+        self._lifecycle(request, queryset, lambda contract, by: terms_changed([contract], by=by, reason="recompute"))
 
     def save_model(self, request, obj, form, change):
         """Nothing here: save_related writes the terms and the SLA/fee rows in one service call."""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from contracts.models import Contract
 from core.exceptions import ActionNotAllowed
 
+from .derivation import term_key
 from .models import Obligation
 
 Kind = Obligation.Kind
@@ -140,3 +141,18 @@ def obligation_create_custom(
     obligation._change_reason = "create"
     obligation.save()
     return obligation
+
+
+def renewal_window_settle(*, contract: Contract, term_end: date, by, reason: str) -> None:
+    """Mark the open renewal window of the term ending `term_end` done: the decision it asked for was taken (a
+    non-renewal notice was given), so nobody is reminded of it again. Runs in the caller's transaction."""
+    now = timezone.now()
+    for obligation in contract.obligations.select_for_update().filter(
+        kind=Kind.RENEWAL_WINDOW, key=term_key(term_end), status=Obligation.Status.OPEN
+    ):
+        obligation.status = Obligation.Status.DONE
+        obligation.completed_at = now
+        obligation.completed_by = by
+        obligation._history_user = by
+        obligation._change_reason = reason
+        obligation.save()

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -26,10 +26,10 @@ from contracts.models import (
     price_change_issue_message,
 )
 from contracts.search import search_text_refresh
+from contracts.services.follow_up import terms_changed
 from contracts.services.terms import contract_create
 from core.exceptions import ActionNotAllowed
-from obligations.derivation import derive_obligations, term_key
-from obligations.models import Obligation
+from obligations.actions import renewal_window_settle
 from rules.pricing import price_change_issues
 from rules.terms import add_months, default_end_date, final_end_date
 from rules.workdays import WorkingDayCalendar
@@ -89,7 +89,7 @@ def _commit(
     locked._history_user = by
     locked._change_reason = reason
     locked.save()
-    derive_obligations(locked, today=today, by=by, reason=reason, calendar=calendar)
+    terms_changed([locked], today=today, by=by, reason=reason, calendar=calendar)
     if original is not locked:
         original.refresh_from_db()
     return locked
@@ -170,16 +170,7 @@ def contract_record_non_renewal_notice(*, contract: Contract, by, date: date) ->
         notice_given_on=given_on,
     )
     if final_end is not None:
-        now = timezone.now()
-        for obligation in locked.obligations.select_for_update().filter(
-            kind=Obligation.Kind.RENEWAL_WINDOW, key=term_key(final_end), status=Obligation.Status.OPEN
-        ):
-            obligation.status = Obligation.Status.DONE
-            obligation.completed_at = now
-            obligation.completed_by = by
-            obligation._history_user = by
-            obligation._change_reason = "non-renewal notice"
-            obligation.save()
+        renewal_window_settle(contract=locked, term_end=final_end, by=by, reason="non-renewal notice")
     return locked
 
 
@@ -358,5 +349,5 @@ def price_change_notice_record(
     notice._history_user = by
     notice._change_reason = "record"
     notice.save()
-    derive_obligations(locked, by=by, reason="price-change notice")
+    terms_changed([locked], by=by, reason="price-change notice")
     return notice

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from contracts.models import Contract
+from contracts.services.follow_up import terms_changed
 from obligations.calendar import load_calendar
-from obligations.derivation import RENEWAL_STATUSES, DerivationResult, derive_obligations_bulk, term_key
+from obligations.derivation import RENEWAL_STATUSES, DerivationResult, term_key
 from obligations.models import Obligation
 from rules.terms import final_end_date
 
@@ -72,7 +73,7 @@ def roll_contracts(*, today: date, batch_size: int = 500, contract_ids: Sequence
                 .select_for_update(skip_locked=True, of=("self",))[:batch_size]
             )
             if batch:
-                derive_obligations_bulk(batch, today=today, reason="roll into next term", calendar=calendar)
+                terms_changed(batch, today=today, reason="roll into next term", calendar=calendar)
         if not batch:
             break
         result.rolled += len(batch)
@@ -123,7 +124,7 @@ def obligations_recompute(*, today: date, number: str | None = None, batch_size:
             batch = list(queryset.filter(pk__gt=last_pk).select_for_update(of=("self",))[:batch_size])
             if not batch:
                 break
-            result.derivation += derive_obligations_bulk(batch, today=today, reason="recompute", calendar=calendar)
+            result.derivation += terms_changed(batch, today=today, reason="recompute", calendar=calendar)
         result.contracts += len(batch)
         last_pk = batch[-1].pk
     return result

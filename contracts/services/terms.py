@@ -15,6 +15,7 @@ from core.exceptions import ActionNotAllowed, StaleVersionError
 from rules.terms import default_end_date
 
 from .clauses import add_clause
+from .follow_up import terms_changed
 from .numbering import next_contract_number
 
 # Fields a user may set directly; status, version and lifecycle dates change only through lifecycle actions.
@@ -90,13 +91,6 @@ def _replace_rows(contract: Contract, model, rows: list[dict] | None) -> None:
     model.objects.bulk_create(objs)
 
 
-def _after_terms_changed(contract: Contract) -> None:
-    """Re-derive the contract's obligations from its new terms (the obligation engine owns the rules)."""
-    from obligations.derivation import derive_obligations
-
-    derive_obligations(contract)
-
-
 @transaction.atomic
 def contract_create(
     *,
@@ -140,7 +134,7 @@ def contract_create(
             template=template,
         )
     search_text_refresh([contract.pk])
-    _after_terms_changed(contract)
+    terms_changed([contract])
     return contract
 
 
@@ -179,7 +173,7 @@ def contract_update(
     _replace_rows(locked, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
     _replace_rows(locked, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
     search_text_refresh([locked.pk])
-    _after_terms_changed(locked)
+    terms_changed([locked])
     contract.refresh_from_db()
     return locked
 
