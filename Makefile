@@ -24,6 +24,7 @@ test: setup
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: setup
