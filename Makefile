@@ -25,6 +25,7 @@ lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports
+	.venv/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: setup

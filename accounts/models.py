@@ -1,6 +1,6 @@
 import secrets
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,3 +43,7 @@ class Role(models.TextChoices):
     PROCUREMENT_STAFF = "procurement_staff", _("Procurement staff")
     LEGAL = "legal", _("Legal")
     AUDITOR = "auditor", _("Auditor")
+
+
+AnyUser = User | AnonymousUser
+"""Who is asking, signed in or not: what the selectors and access functions take."""

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from accounts.models import AnyUser
+
 from .models import Clause, Contract, Document
 from .selectors import (
     clauses_visible_to,
@@ -31,7 +33,7 @@ PAGE_RELATED = ("vendor", "owner")
 ClauseUse = Literal["view", "edit"]
 
 
-def access_contract(user, pk: object, *, to: ContractUse = "view", related: Sequence[str] = ()) -> Contract:
+def access_contract(user: AnyUser, pk: int | str, *, to: ContractUse = "view", related: Sequence[str] = ()) -> Contract:
     """The contract `pk` if `user` may use it `to` view, change, share or edit its clauses.
 
     `related` names the relations to load with it (select_related).
@@ -47,7 +49,12 @@ def access_contract(user, pk: object, *, to: ContractUse = "view", related: Sequ
 
 
 def access_clause(
-    user, pk: object, *, to: ClauseUse = "view", contract_pk: object = None, related: Sequence[str] = ("contract",)
+    user: AnyUser,
+    pk: int | str,
+    *,
+    to: ClauseUse = "view",
+    contract_pk: int | str | None = None,
+    related: Sequence[str] = ("contract",),
 ) -> Clause:
     """The clause `pk` (of contract `contract_pk` when given) if `user` may see it, and edit it when `to="edit"`."""
     clauses = clauses_visible_to(user).select_related(*related)
@@ -59,6 +66,6 @@ def access_clause(
     return clause
 
 
-def access_document(user, pk: object, *, related: Sequence[str] = ()) -> Document:
+def access_document(user: AnyUser, pk: int | str, *, related: Sequence[str] = ()) -> Document:
     """The document `pk` if `user` may see its contract. Documents are evidence: nobody changes one."""
     return get_object_or_404(documents_visible_to(user).select_related(*related), pk=pk)

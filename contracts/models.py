@@ -1,5 +1,6 @@
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -167,6 +168,10 @@ class Contract(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    # Set by the services before a save: who made the change and the code word of why (django-simple-history).
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -382,6 +387,10 @@ class Clause(models.Model):
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    # Set by the services before a save: who made the change and the code word of why (django-simple-history).
+    _history_user: Any
+    _change_reason: str
+
     class Meta:
         ordering = ["contract", "order", "id"]
         verbose_name = _("clause")
@@ -480,6 +489,10 @@ class PriceChangeNotice(models.Model):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     history = HistoricalRecords()
+
+    # Set by the services before a save: who made the change and the code word of why (django-simple-history).
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         ordering = ["-received_on", "-id"]

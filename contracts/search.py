@@ -15,6 +15,8 @@ from datetime import date, timedelta
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
+from accounts.models import AnyUser
+
 from .models import Clause, Contract, ContractSearchText
 from .selectors import contract_ids_visible_to, contracts_visible_to, contracts_visible_to_for_counting
 
@@ -111,7 +113,7 @@ def search_text_refresh(contract_ids: Iterable[int]) -> None:
     )
 
 
-def contract_register(user, query: RegisterQuery, *, today: date) -> QuerySet[Contract]:
+def contract_register(user: AnyUser, query: RegisterQuery, *, today: date) -> QuerySet[Contract]:
     """The contracts `user` may see that match `query`, sorted, with vendor and owner loaded for the list."""
     if search_needle(query.q):
         # Every visible contract may have to be tested against the text, so start from the set of visible ids (read
@@ -164,7 +166,7 @@ class RegisterPaginator(Paginator):
     capped = False
 
 
-def register_page(user, query: RegisterQuery, number, per_page: int, *, today: date) -> Page:
+def register_page(user: AnyUser, query: RegisterQuery, number: str | int | None, per_page: int, *, today: date) -> Page:
     """One page of the register and the total of matching contracts, in a constant number of queries.
 
     Without search text the total is counted from the visible ids alone (an index-only read of the grant tables),
@@ -177,10 +179,11 @@ def register_page(user, query: RegisterQuery, number, per_page: int, *, today: d
     page walks the contracts in that order and stops after one page: a common word matches densely, so the walk is
     short. Other orders still sort every match. The export (contract_register) has every match.
     """
-    paginator = RegisterPaginator(contract_register(user, query, today=today), per_page)
+    matches = contract_register(user, query, today=today)
+    paginator = RegisterPaginator(matches, per_page)
     try:
-        index = max(int(number), 1)
-    except (TypeError, ValueError):
+        index = max(int(number), 1) if number is not None else 1
+    except ValueError:
         index = 1
     if not search_needle(query.q):
         if query == RegisterQuery(sort=query.sort):
@@ -188,7 +191,7 @@ def register_page(user, query: RegisterQuery, number, per_page: int, *, today: d
         else:
             paginator.count = _filtered(contracts_visible_to_for_counting(user), query, today=today).count()
         return paginator.get_page(index)
-    found = list(paginator.object_list.order_by().values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])
+    found = list(matches.order_by().values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])
     if len(found) > SEARCH_COUNT_CAP:
         paginator.count, paginator.capped = SEARCH_COUNT_CAP, True
         if _index_keeps_order(query):

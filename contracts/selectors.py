@@ -6,7 +6,13 @@ change. Global roles come from model permissions on the role groups (manager, le
 direct-foreign-key guardian tables.
 """
 
-from django.db.models import Q, QuerySet
+from collections.abc import Iterable
+from typing import TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from typing_extensions import TypeIs
+
+from accounts.models import AnyUser, User
 
 from .models import (
     Clause,
@@ -18,20 +24,22 @@ from .models import (
     PriceChangeNotice,
 )
 
+_Row = TypeVar("_Row", bound=Model)
+
 VIEW = "view_contract"
 CHANGE = "change_contract"
 
 
-def _grant_sets(user, codenames: tuple[str, ...]) -> tuple[QuerySet, QuerySet]:
+def _grant_sets(user: User, codenames: tuple[str, ...]) -> tuple[QuerySet, QuerySet]:
     """Ids of the contracts shared with `user` for one of `codenames`: directly, and through their groups."""
     direct = ContractUserObjectPermission.objects.filter(user=user, permission__codename__in=codenames)
     via_group = ContractGroupObjectPermission.objects.filter(
-        group__in=user.groups.values("pk"), permission__codename__in=codenames
+        group__in=user.groups.values_list("pk", flat=True), permission__codename__in=codenames
     )
     return direct.values("content_object_id"), via_group.values("content_object_id")
 
 
-def _granted(user, codenames: tuple[str, ...]) -> Q:
+def _granted(user: User, codenames: tuple[str, ...]) -> Q:
     """Contracts `user` owns or holds one of `codenames` on, directly or through one of their groups.
 
     Written as `owner = me OR id IN (direct grants) OR id IN (group grants)`: PostgreSQL evaluates the two id sets
@@ -42,19 +50,19 @@ def _granted(user, codenames: tuple[str, ...]) -> Q:
     return Q(owner=user) | Q(pk__in=direct) | Q(pk__in=via_group)
 
 
-def _active(user) -> bool:
+def _active(user: AnyUser | None) -> TypeIs[User]:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def user_sees_all_contracts(user) -> bool:
+def user_sees_all_contracts(user: AnyUser) -> bool:
     return _active(user) and (user.is_superuser or user.has_perm(f"contracts.{VIEW}"))
 
 
-def user_changes_all_contracts(user) -> bool:
+def user_changes_all_contracts(user: AnyUser) -> bool:
     return _active(user) and (user.is_superuser or user.has_perm(f"contracts.{CHANGE}"))
 
 
-def contracts_visible_to(user) -> QuerySet[Contract]:
+def contracts_visible_to(user: AnyUser) -> QuerySet[Contract]:
     if not _active(user):
         return Contract.objects.none()
     if user_sees_all_contracts(user):
@@ -62,7 +70,7 @@ def contracts_visible_to(user) -> QuerySet[Contract]:
     return Contract.objects.filter(_granted(user, (VIEW, CHANGE)))
 
 
-def contract_ids_visible_to(user) -> QuerySet:
+def contract_ids_visible_to(user: AnyUser) -> QuerySet:
     """The ids of the contracts `user` may see, as a subquery: what the rows hanging off a contract filter on.
 
     For a user with per-object access this is a UNION of the owned, directly granted and group-granted ids, read
@@ -74,7 +82,7 @@ def contract_ids_visible_to(user) -> QuerySet:
     return Contract.objects.filter(owner=user).order_by().values("pk").union(direct, via_group)
 
 
-def contracts_visible_to_for_counting(user) -> QuerySet[Contract]:
+def contracts_visible_to_for_counting(user: AnyUser) -> QuerySet[Contract]:
     """The same rows as `contracts_visible_to`, shaped for COUNT(*) under further filters rather than for a page.
 
     Counting visits every visible contract; joining the id set once is several times cheaper than testing the OR on
@@ -85,7 +93,7 @@ def contracts_visible_to_for_counting(user) -> QuerySet[Contract]:
     return Contract.objects.filter(pk__in=contract_ids_visible_to(user))
 
 
-def contracts_changeable_by(user) -> QuerySet[Contract]:
+def contracts_changeable_by(user: AnyUser) -> QuerySet[Contract]:
     if not _active(user):
         return Contract.objects.none()
     if user_changes_all_contracts(user):
@@ -93,22 +101,22 @@ def contracts_changeable_by(user) -> QuerySet[Contract]:
     return Contract.objects.filter(_granted(user, (CHANGE,)))
 
 
-def user_can_view_contract(user, contract: Contract) -> bool:
+def user_can_view_contract(user: AnyUser, contract: Contract) -> bool:
     return contracts_visible_to(user).filter(pk=contract.pk).exists()
 
 
-def user_can_change_contract(user, contract: Contract) -> bool:
+def user_can_change_contract(user: AnyUser, contract: Contract) -> bool:
     return contracts_changeable_by(user).filter(pk=contract.pk).exists()
 
 
-def user_can_edit_clauses(user, contract: Contract) -> bool:
+def user_can_edit_clauses(user: AnyUser, contract: Contract) -> bool:
     """Legal edits clauses of every contract it can see; others need change rights on the contract."""
     if _active(user) and user.has_perm("contracts.change_clause") and user_can_view_contract(user, contract):
         return True
     return user_can_change_contract(user, contract)
 
 
-def user_can_share_contract(user, contract: Contract) -> bool:
+def user_can_share_contract(user: AnyUser, contract: Contract) -> bool:
     """Only the owner and those who change every contract (managers, superusers) decide who else may see it.
 
     A shared editor may change the terms but not hand the contract on: the owner stays in control of its audience.
@@ -118,28 +126,28 @@ def user_can_share_contract(user, contract: Contract) -> bool:
     return contract.owner_id == user.pk or user_changes_all_contracts(user)
 
 
-def visible_through_contract(model, user, path: str = "contract") -> QuerySet:
+def visible_through_contract(model: type[_Row], user: AnyUser, path: str = "contract") -> QuerySet[_Row]:
     """Rows of `model` whose contract (reached through `path`) the user may see."""
     if not _active(user):
-        return model.objects.none()
+        return model._default_manager.none()
     if user_sees_all_contracts(user):
-        return model.objects.all()
-    return model.objects.filter(**{f"{path}__in": contract_ids_visible_to(user)})
+        return model._default_manager.all()
+    return model._default_manager.filter(**{f"{path}__in": contract_ids_visible_to(user)})
 
 
-def clauses_visible_to(user) -> QuerySet[Clause]:
+def clauses_visible_to(user: AnyUser) -> QuerySet[Clause]:
     return visible_through_contract(Clause, user)
 
 
-def clause_revisions_visible_to(user) -> QuerySet[ClauseRevision]:
+def clause_revisions_visible_to(user: AnyUser) -> QuerySet[ClauseRevision]:
     return visible_through_contract(ClauseRevision, user, "clause__contract")
 
 
-def documents_visible_to(user) -> QuerySet[Document]:
+def documents_visible_to(user: AnyUser) -> QuerySet[Document]:
     return visible_through_contract(Document, user)
 
 
-def price_change_notices_visible_to(user) -> QuerySet[PriceChangeNotice]:
+def price_change_notices_visible_to(user: AnyUser) -> QuerySet[PriceChangeNotice]:
     return visible_through_contract(PriceChangeNotice, user)
 
 
@@ -149,7 +157,7 @@ def contract_shares(contract: Contract) -> dict[str, list[dict[str, str]]]:
     A grantee holding change_contract is listed as "change" (it implies view), otherwise as "view".
     """
 
-    def collapse(rows, key: str) -> list[dict[str, str]]:
+    def collapse(rows: Iterable[tuple[str, str]], key: str) -> list[dict[str, str]]:
         levels: dict[str, str] = {}
         for name, codename in rows:
             if codename == CHANGE or levels.get(name) == "change":

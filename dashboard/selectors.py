@@ -18,6 +18,7 @@ from functools import reduce
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 
+from accounts.models import User
 from contracts.models import Contract
 from contracts.search import expiring_filter
 from contracts.selectors import contracts_visible_to, user_sees_all_contracts
@@ -78,7 +79,7 @@ def _my_sections(mine: QuerySet[Obligation], rules: dict[str, Q]) -> dict[str, S
     return {name: Section([loaded[pk] for pk in shown[name]], len(members[name])) for name in rules}
 
 
-def dashboard_for(user, *, today: date) -> dict:
+def dashboard_for(user: User, *, today: date) -> dict:
     oversees_all = user_sees_all_contracts(user)
     rules = {
         "overdue": Q(due_date__lt=today),

@@ -2,10 +2,11 @@
 
 from django.shortcuts import get_object_or_404
 
+from accounts.models import AnyUser
 from contracts.models import ExportJob
 
 from .selectors import export_jobs_visible_to
 
 
-def access_export_job(user, pk: object) -> ExportJob:
+def access_export_job(user: AnyUser, pk: int | str) -> ExportJob:
     return get_object_or_404(export_jobs_visible_to(user), pk=pk)

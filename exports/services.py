@@ -6,6 +6,7 @@ import logging
 import secrets
 import tempfile
 import zipfile
+from datetime import datetime
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from contracts.filters import ContractFilter
 from contracts.models import Contract, ExportJob
 from contracts.selectors import contracts_visible_to
@@ -27,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 
 def _chosen_contracts(
-    *, by, contract_ids: list[int] | None, filters: dict | None, register: QuerySet[Contract] | None
+    *, by: User, contract_ids: list[int] | None, filters: dict | None, register: QuerySet[Contract] | None
 ) -> QuerySet[Contract]:
     visible = contracts_visible_to(by)
     if register is not None:
@@ -57,7 +59,7 @@ def _chosen_contracts(
 @transaction.atomic
 def export_job_create(
     *,
-    by,
+    by: User,
     language: str,
     contract_ids: list[int] | None = None,
     filters: dict | None = None,
@@ -177,7 +179,7 @@ def export_job_fail(job_id: int, message: str) -> ExportJob:
     return job
 
 
-def export_files_purge(*, now, batch: int = 500) -> int:
+def export_files_purge(*, now: datetime, batch: int = 500) -> int:
     """Delete the ZIP files of exports finished more than PDF_EXPORT_KEEP_DAYS ago; returns how many were deleted.
 
     The records stay (the requester sees the export as expired). Rows are claimed with SKIP LOCKED and cleared before

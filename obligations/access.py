@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from accounts.models import AnyUser
 from contracts.selectors import user_can_change_contract
 
 from .models import Obligation
@@ -21,13 +22,13 @@ from .selectors import obligations_visible_to
 ObligationUse = Literal["view", "handle", "change"]
 
 
-def user_can_handle_obligation(user, obligation: Obligation) -> bool:
+def user_can_handle_obligation(user: AnyUser, obligation: Obligation) -> bool:
     """Those who may change the contract, and the obligation's own owner, handle it on the pages."""
     return obligation.owner_id == user.pk or user_can_change_contract(user, obligation.contract)
 
 
 def access_obligation(
-    user, pk: object, *, to: ObligationUse = "view", related: Sequence[str] = ("contract",)
+    user: AnyUser, pk: int | str, *, to: ObligationUse = "view", related: Sequence[str] = ("contract",)
 ) -> Obligation:
     """The obligation `pk` if `user` may see it and, as asked, handle it (its owner or a contract editor, as on the
     pages) or change it (a contract editor, as in the API)."""

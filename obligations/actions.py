@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from contracts.models import Contract
 from core.exceptions import ActionNotAllowed
 
@@ -25,7 +26,7 @@ def _lock(obligation: Obligation) -> Obligation:
     return Obligation.objects.select_for_update().get(pk=obligation.pk)
 
 
-def _save(obligation: Obligation, original: Obligation, *, by, reason: str) -> Obligation:
+def _save(obligation: Obligation, original: Obligation, *, by: User, reason: str) -> Obligation:
     obligation._history_user = by
     obligation._change_reason = reason
     obligation.save()
@@ -41,7 +42,7 @@ def _require_open(obligation: Obligation) -> None:
 
 
 @transaction.atomic
-def obligation_complete(*, obligation: Obligation, by) -> Obligation:
+def obligation_complete(*, obligation: Obligation, by: User) -> Obligation:
     """Mark an open obligation done; reminders stop and re-deriving keeps it."""
     locked = _lock(obligation)
     _require_open(locked)
@@ -52,7 +53,7 @@ def obligation_complete(*, obligation: Obligation, by) -> Obligation:
 
 
 @transaction.atomic
-def obligation_waive(*, obligation: Obligation, by, reason: str = "") -> Obligation:
+def obligation_waive(*, obligation: Obligation, by: User, reason: str = "") -> Obligation:
     """Decide that an open obligation needs no action; the reason goes into the history."""
     locked = _lock(obligation)
     _require_open(locked)
@@ -64,7 +65,7 @@ def obligation_waive(*, obligation: Obligation, by, reason: str = "") -> Obligat
 
 
 @transaction.atomic
-def obligation_reopen(*, obligation: Obligation, by) -> Obligation:
+def obligation_reopen(*, obligation: Obligation, by: User) -> Obligation:
     locked = _lock(obligation)
     if locked.status == Obligation.Status.OPEN:
         raise ActionNotAllowed(_("This obligation is already open."))
@@ -75,7 +76,7 @@ def obligation_reopen(*, obligation: Obligation, by) -> Obligation:
 
 
 @transaction.atomic
-def obligation_reassign(*, obligation: Obligation, by, owner) -> Obligation:
+def obligation_reassign(*, obligation: Obligation, by: User, owner: User | None) -> Obligation:
     """Give the obligation to another person (None: back to the contract owner)."""
     if owner is not None and not owner.is_active:
         raise ValidationError({"owner": [_("This user is inactive and cannot own an obligation.")]})
@@ -85,7 +86,7 @@ def obligation_reassign(*, obligation: Obligation, by, owner) -> Obligation:
 
 
 @transaction.atomic
-def obligation_move_due_date(*, obligation: Obligation, by, due_date: date) -> Obligation:
+def obligation_move_due_date(*, obligation: Obligation, by: User, due_date: date) -> Obligation:
     """Set the due date by hand; re-deriving keeps it from now on."""
     if not isinstance(due_date, date):
         raise ValidationError({"due_date": [_("Enter a valid date.")]})
@@ -102,12 +103,12 @@ def obligation_move_due_date(*, obligation: Obligation, by, due_date: date) -> O
 def obligation_create_custom(
     *,
     contract: Contract,
-    by,
+    by: User,
     title: str,
     due_date: date,
     description: str = "",
     starts_on: date | None = None,
-    owner=None,
+    owner: User | None = None,
     responsible: str = Obligation.Responsible.US,
 ) -> Obligation:
     """Add an obligation by hand; derivation never touches it."""
@@ -143,7 +144,7 @@ def obligation_create_custom(
     return obligation
 
 
-def renewal_window_settle(*, contract: Contract, term_end: date, by, reason: str) -> None:
+def renewal_window_settle(*, contract: Contract, term_end: date, by: User, reason: str) -> None:
     """Mark the open renewal window of the term ending `term_end` done: the decision it asked for was taken (a
     non-renewal notice was given), so nobody is reminded of it again. Runs in the caller's transaction."""
     now = timezone.now()

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.models import User
 from contracts.models import Contract, PriceChangeNotice
 from rules.obligation_dates import data_handover_window, price_change_window, renewal_window, trial_review_window
 from rules.workdays import WorkingDayCalendar
@@ -100,7 +101,7 @@ def _movable(obligation: Obligation, plan: PlannedObligation, *, today: date) ->
     if plan.kind == Kind.RENEWAL_WINDOW:
         return (term_end_from_key(obligation.key) or date.min) >= today
     if plan.kind == Kind.CERTIFICATE_EXPIRY:
-        return obligation.certification_id == plan.certification.pk
+        return plan.certification is not None and obligation.certification_id == plan.certification.pk
     return False
 
 
@@ -271,7 +272,7 @@ def derive_obligations_bulk(
     contracts: Sequence[Contract],
     *,
     today: date | None = None,
-    by=None,
+    by: User | None = None,
     reason: str = "derive",
     calendar: WorkingDayCalendar | None = None,
 ) -> DerivationResult:
@@ -342,7 +343,7 @@ def derive_obligations(
     contract: Contract,
     *,
     today: date | None = None,
-    by=None,
+    by: User | None = None,
     reason: str = "derive",
     calendar: WorkingDayCalendar | None = None,
 ) -> DerivationResult:
@@ -351,7 +352,7 @@ def derive_obligations(
 
 
 @transaction.atomic
-def obligations_recompute_for_calendar(*, days: Iterable[date], by=None) -> DerivationResult:
+def obligations_recompute_for_calendar(*, days: Iterable[date], by: User | None = None) -> DerivationResult:
     """Re-derive the contracts whose open working-day deadlines an override of these days can move.
 
     A count from `starts_on` to `due_date` changes when a day inside it changes, and its provisional mark changes

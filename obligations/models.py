@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -119,6 +120,10 @@ class Obligation(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[watchers])
+
+    # Set by the services before a save: who made the change and the code word of why (django-simple-history).
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         ordering = ["due_date", "id"]

@@ -2,16 +2,17 @@
 
 from django.db.models import QuerySet
 
+from accounts.models import AnyUser, User
 from contracts.selectors import contract_ids_visible_to, contracts_visible_to, visible_through_contract
 
 from .models import Obligation
 
 
-def obligations_visible_to(user) -> QuerySet[Obligation]:
+def obligations_visible_to(user: AnyUser) -> QuerySet[Obligation]:
     return visible_through_contract(Obligation, user)
 
 
-def my_obligation_ids(user) -> QuerySet:
+def my_obligation_ids(user: User) -> QuerySet:
     """Ids of the obligations the user owns: assigned to them, or unassigned on a contract they own.
 
     A UNION of two small index scans. The owner of a contract always sees it (contracts.selectors), so the
@@ -24,5 +25,5 @@ def my_obligation_ids(user) -> QuerySet:
     return inherited.union(assigned)
 
 
-def my_obligations(user) -> QuerySet[Obligation]:
+def my_obligations(user: User) -> QuerySet[Obligation]:
     return Obligation.objects.filter(pk__in=my_obligation_ids(user))

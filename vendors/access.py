@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from accounts.models import AnyUser
+
 from .models import Vendor
 
 VendorUse = Literal["view", "change"]
 
 
-def access_vendor(user, pk: object, *, to: VendorUse = "view") -> Vendor:
+def access_vendor(user: AnyUser, pk: int | str, *, to: VendorUse = "view") -> Vendor:
     if to == "change" and not user.has_perm("vendors.change_vendor"):
         raise PermissionDenied(_("Your role cannot change vendors."))
     return get_object_or_404(Vendor, pk=pk)

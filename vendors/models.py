@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +35,10 @@ class Vendor(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
+
+    # Set by the services before a save: who made the change and the code word of why (django-simple-history).
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         ordering = ["name"]
@@ -88,6 +94,10 @@ class Certification(models.Model):
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
 
     history = HistoricalRecords()
+
+    # Set by the services before a save: who made the change and the code word of why (django-simple-history).
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         ordering = ["expires_on", "kind"]

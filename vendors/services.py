@@ -13,8 +13,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from contracts.search import search_text_refresh
 from obligations.derivation import derive_obligations_bulk
 from rules.credit_code import normalize_credit_code
@@ -50,11 +52,11 @@ def _validate_vendor(vendor: Vendor) -> None:
     vendor.full_clean()
 
 
-def _rows_errors(label: str, index: int, model, error: ValidationError) -> list[str]:
+def _rows_errors(label: str, index: int, model: type[Model], error: ValidationError) -> list[str]:
     """Errors of one row of a nested list, under the list's name, saying which row and which field."""
     messages = []
     for field, field_messages in error.message_dict.items():
-        where = str(model._meta.get_field(field).verbose_name) if field != "__all__" else ""
+        where = str(getattr(model._meta.get_field(field), "verbose_name", field)) if field != "__all__" else ""
         for message in field_messages:
             parts = {"label": label, "number": index + 1, "field": where, "message": message}
             if where:
@@ -64,7 +66,7 @@ def _rows_errors(label: str, index: int, model, error: ValidationError) -> list[
     return messages
 
 
-def rederive_vendor_obligations(vendor_ids: Iterable[int], *, by) -> None:
+def rederive_vendor_obligations(vendor_ids: Iterable[int], *, by: User) -> None:
     """Bring the certificate-expiry obligations of these vendors' contracts in line with their certifications."""
     from contracts.models import Contract
 
@@ -72,7 +74,7 @@ def rederive_vendor_obligations(vendor_ids: Iterable[int], *, by) -> None:
     derive_obligations_bulk(contracts, by=by, reason="certifications changed")
 
 
-def _new_certification(*, vendor: Vendor, by, fields: Mapping[str, Any]) -> Certification:
+def _new_certification(*, vendor: Vendor, by: User, fields: Mapping[str, Any]) -> Certification:
     _check_fields(fields, CERTIFICATION_FIELDS, "certification")
     certification = Certification(vendor=vendor, **fields)
     certification.full_clean()
@@ -84,7 +86,7 @@ def _new_certification(*, vendor: Vendor, by, fields: Mapping[str, Any]) -> Cert
 @transaction.atomic
 def vendor_create(
     *,
-    by,
+    by: User,
     contacts: list[Mapping[str, Any]] | None = None,
     certifications: list[Mapping[str, Any]] | None = None,
     **fields: Any,
@@ -118,7 +120,7 @@ def vendor_create(
 
 
 @transaction.atomic
-def vendor_update(*, vendor: Vendor, by, **fields: Any) -> Vendor:
+def vendor_update(*, vendor: Vendor, by: User, **fields: Any) -> Vendor:
     """Change a vendor's master data; contacts and certifications have their own services."""
     _check_fields(fields, VENDOR_FIELDS, "vendor")
     locked = Vendor.objects.select_for_update().get(pk=vendor.pk)
@@ -136,7 +138,7 @@ def vendor_update(*, vendor: Vendor, by, **fields: Any) -> Vendor:
 
 
 @transaction.atomic
-def certification_create(*, vendor: Vendor, by, **fields: Any) -> Certification:
+def certification_create(*, vendor: Vendor, by: User, **fields: Any) -> Certification:
     """Record a vendor's certificate; its expiry becomes an obligation on the vendor's running contracts."""
     certification = _new_certification(vendor=vendor, by=by, fields=fields)
     rederive_vendor_obligations([vendor.pk], by=by)
@@ -144,7 +146,7 @@ def certification_create(*, vendor: Vendor, by, **fields: Any) -> Certification:
 
 
 @transaction.atomic
-def certification_update(*, certification: Certification, by, **fields: Any) -> Certification:
+def certification_update(*, certification: Certification, by: User, **fields: Any) -> Certification:
     """Change a certificate (a renewed expiry, a corrected number); moving it to another vendor re-derives both."""
     _check_fields(fields, (*CERTIFICATION_FIELDS, "vendor"), "certification")
     locked = Certification.objects.select_for_update().get(pk=certification.pk)
@@ -160,7 +162,7 @@ def certification_update(*, certification: Certification, by, **fields: Any) -> 
 
 
 @transaction.atomic
-def certification_delete(*, certification: Certification, by) -> None:
+def certification_delete(*, certification: Certification, by: User) -> None:
     """Remove a certificate; its open expiry obligations go with it, the history keeps who removed it."""
     vendor_id = certification.vendor_id
     certification._history_user = by

@@ -7,6 +7,7 @@ its change reason, and re-derives the contract's obligations.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -16,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from accounts.models import User
 from contracts.models import (
     Clause,
     ClauseRevision,
@@ -63,13 +65,13 @@ def _lock(contract: Contract) -> Contract:
     return Contract.objects.select_for_update().get(pk=contract.pk)
 
 
-def _require_status(contract: Contract, allowed: set[str], message: str) -> None:
+def _require_status(contract: Contract, allowed: Collection[str], message: str) -> None:
     """Refuse unless the contract is in one of the `allowed` statuses; `message` names the current one as %(status)s."""
     if contract.status not in allowed:
         raise ActionNotAllowed(message % {"status": contract.get_status_display().lower()})
 
 
-def _require_date(value, field: str = "date") -> date:
+def _require_date(value: object, field: str = "date") -> date:
     if not isinstance(value, date):
         raise ValidationError({field: [_("Enter a valid date.")]})
     return value
@@ -79,7 +81,7 @@ def _commit(
     locked: Contract,
     original: Contract,
     *,
-    by,
+    by: User | None,
     reason: str,
     today: date | None = None,
     calendar: WorkingDayCalendar | None = None,
@@ -96,7 +98,7 @@ def _commit(
 
 
 @transaction.atomic
-def contract_start_negotiation(*, contract: Contract, by) -> Contract:
+def contract_start_negotiation(*, contract: Contract, by: User) -> Contract:
     locked = _lock(contract)
     _require_status(locked, {Status.DRAFT}, _("Only a draft contract can go into negotiation; this one is %(status)s."))
     locked.status = Status.NEGOTIATING
@@ -104,7 +106,7 @@ def contract_start_negotiation(*, contract: Contract, by) -> Contract:
 
 
 @transaction.atomic
-def contract_sign(*, contract: Contract, by, date: date) -> Contract:
+def contract_sign(*, contract: Contract, by: User, date: date) -> Contract:
     """Sign: every clause must be agreed or explicitly waived, and the term must have a start."""
     signed_on = _require_date(date)
     locked = _lock(contract)
@@ -131,7 +133,7 @@ def contract_sign(*, contract: Contract, by, date: date) -> Contract:
 
 
 @transaction.atomic
-def contract_activate(*, contract: Contract, by, date: date) -> Contract:
+def contract_activate(*, contract: Contract, by: User, date: date) -> Contract:
     activated_on = _require_date(date)
     locked = _lock(contract)
     _require_status(locked, {Status.SIGNED}, _("Only a signed contract can be put into force; this one is %(status)s."))
@@ -143,7 +145,7 @@ def contract_activate(*, contract: Contract, by, date: date) -> Contract:
 
 
 @transaction.atomic
-def contract_record_non_renewal_notice(*, contract: Contract, by, date: date) -> Contract:
+def contract_record_non_renewal_notice(*, contract: Contract, by: User, date: date) -> Contract:
     """Record that we told the vendor we will not renew: the contract ends with the term the notice was given in.
 
     The renewal window of that term is thereby dealt with, so it is marked done.
@@ -175,7 +177,7 @@ def contract_record_non_renewal_notice(*, contract: Contract, by, date: date) ->
 
 
 @transaction.atomic
-def contract_renew(*, contract: Contract, by, months: int | None = None, successor: bool = False) -> Contract:
+def contract_renew(*, contract: Contract, by: User, months: int | None = None, successor: bool = False) -> Contract:
     """Renew a contract that does not renew by itself: extend its term, or start a linked successor in draft.
 
     Returns the extended contract, or the new successor.
@@ -201,13 +203,14 @@ def contract_renew(*, contract: Contract, by, months: int | None = None, success
     if not successor:
         locked.end_date = add_months(locked.end_date + timedelta(days=1), months) - timedelta(days=1)
         return _commit(locked, contract, by=by, reason="renew")
-    return _create_successor(locked, by=by, months=months)
+    return _create_successor(locked, by=by, months=months, end=locked.end_date)
 
 
-def _create_successor(predecessor: Contract, *, by, months: int) -> Contract:
+def _create_successor(predecessor: Contract, *, by: User, months: int, end: date) -> Contract:
+    """A draft that starts the day after `end`, the predecessor's end, with its terms, rows and clauses."""
     if Contract.objects.filter(predecessor=predecessor).exists():
         raise ActionNotAllowed(_("This contract already has a successor."))
-    effective = predecessor.end_date + timedelta(days=1)
+    effective = end + timedelta(days=1)
     successor = contract_create(
         by=by,
         sla_targets=[
@@ -265,7 +268,7 @@ def _create_successor(predecessor: Contract, *, by, months: int) -> Contract:
 
 
 @transaction.atomic
-def contract_terminate(*, contract: Contract, by, date: date, reason: str) -> Contract:
+def contract_terminate(*, contract: Contract, by: User, date: date, reason: str) -> Contract:
     """End the contract early; the vendor then owes us the data handover."""
     terminated_on = _require_date(date)
     reason = (reason or "").strip()
@@ -301,7 +304,7 @@ def contract_expire(
 
 @transaction.atomic
 def price_change_notice_record(
-    *, contract: Contract, by, received_on: date, effective_on: date, increase_pct, note: str = ""
+    *, contract: Contract, by: User, received_on: date, effective_on: date, increase_pct: object, note: str = ""
 ) -> PriceChangeNotice:
     """Record a vendor's price-change notice, check it against the contract, and derive the response deadline."""
     errors: dict[str, list[str]] = {}

@@ -4,11 +4,11 @@ on-demand recompute that does the same and re-derives every contract."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from contracts.models import Contract
 from contracts.services.follow_up import terms_changed
@@ -28,7 +28,7 @@ class RollResult:
     expired: int = 0
 
 
-def _contracts_needing_a_new_term(today: date):
+def _contracts_needing_a_new_term(today: date) -> QuerySet[Contract]:
     """Auto-renewing contracts past their initial end whose current term has no renewal window yet (set-based)."""
     current_window = Obligation.objects.filter(
         contract=OuterRef("pk"),
@@ -45,7 +45,7 @@ def _contracts_needing_a_new_term(today: date):
     )
 
 
-def _contracts_past_their_end(today: date):
+def _contracts_past_their_end(today: date) -> QuerySet[Contract]:
     """Signed or active contracts that will not renew by themselves and whose initial end date has passed."""
     return Contract.objects.filter(status__in=RENEWAL_STATUSES, end_date__lt=today).filter(
         Q(auto_renew=False) | Q(notice_given_on__isnull=False)
@@ -101,7 +101,7 @@ class RecomputeResult:
     contracts: int = 0
     rolled: int = 0
     expired: int = 0
-    derivation: DerivationResult | None = None
+    derivation: DerivationResult = field(default_factory=DerivationResult)
 
 
 def obligations_recompute(*, today: date, number: str | None = None, batch_size: int = 500) -> RecomputeResult:
@@ -113,7 +113,7 @@ def obligations_recompute(*, today: date, number: str | None = None, batch_size:
     if number is not None:
         contract_ids = [Contract.objects.values_list("pk", flat=True).get(number=number)]
     roll = roll_contracts(today=today, batch_size=batch_size, contract_ids=contract_ids)
-    result = RecomputeResult(rolled=roll.rolled, expired=roll.expired, derivation=DerivationResult())
+    result = RecomputeResult(rolled=roll.rolled, expired=roll.expired)
     calendar = load_calendar()
     queryset = Contract.objects.order_by("pk")
     if contract_ids is not None:

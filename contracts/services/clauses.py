@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from contracts.models import Clause, ClauseRevision, Contract
+from accounts.models import User
+from contracts.models import Clause, ClauseRevision, ClauseTemplate, Contract
 from contracts.search import search_text_refresh
 from core.exceptions import StaleVersionError
 
@@ -15,12 +16,12 @@ from core.exceptions import StaleVersionError
 def clause_create(
     *,
     contract: Contract,
-    by,
+    by: User,
     category: str,
     title: str,
     text: str,
     order: int | None = None,
-    template=None,
+    template: ClauseTemplate | None = None,
     status: str = Clause.Status.DRAFT,
     side: str = ClauseRevision.Side.OURS,
     comment: str = "",
@@ -45,12 +46,12 @@ def clause_create(
 def add_clause(
     *,
     contract: Contract,
-    by,
+    by: User,
     category: str,
     title: str,
     text: str,
     order: int | None,
-    template,
+    template: ClauseTemplate | None,
     status: str = Clause.Status.DRAFT,
     side: str = ClauseRevision.Side.OURS,
     comment: str = "",
@@ -69,7 +70,7 @@ def add_clause(
 
 
 @transaction.atomic
-def clause_update(*, clause: Clause, by, version: int | None, **fields: Any) -> Clause:
+def clause_update(*, clause: Clause, by: User, version: int | None, **fields: Any) -> Clause:
     """Change a clause's title, category, status or order (text changes go through revisions)."""
     allowed = {"title", "category", "status", "order"}
     unknown = set(fields) - allowed
@@ -91,7 +92,7 @@ def clause_update(*, clause: Clause, by, version: int | None, **fields: Any) -> 
 def clause_add_revision(
     *,
     clause: Clause,
-    by,
+    by: User,
     text: str,
     side: str,
     comment: str = "",

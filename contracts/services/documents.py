@@ -24,6 +24,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from contracts.models import Contract, Document
 
 SNIFF_BYTES = 8192
@@ -51,11 +52,11 @@ OOXML_MAIN_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 MAX_NAME_LENGTH = 150
 
 
-def _file_error(message: str, code: str, **params) -> ValidationError:
+def _file_error(message: str, code: str, **params: object) -> ValidationError:
     return ValidationError({"file": ValidationError(message, code=code, params=params or None)})
 
 
-def sanitize_filename(name: str, extension: str) -> str:
+def sanitize_filename(name: str | None, extension: str) -> str:
     """A safe file name that keeps the user's words (Chinese included): no path, no control or shell characters."""
     base = os.path.basename((name or "").replace("\\", "/"))
     base = "".join(ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C")
@@ -68,7 +69,7 @@ def sanitize_filename(name: str, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
-def _extension(name: str) -> str:
+def _extension(name: str | None) -> str:
     return os.path.splitext(name or "")[1].lower().lstrip(".")
 
 
@@ -130,7 +131,7 @@ def _sha256(uploaded_file: UploadedFile) -> tuple[str, int]:
 
 
 @transaction.atomic
-def document_upload(*, contract: Contract, by, uploaded_file: UploadedFile, kind: str) -> Document:
+def document_upload(*, contract: Contract, by: User, uploaded_file: UploadedFile, kind: str) -> Document:
     """Check and store one uploaded file for a contract; return the new Document with its SHA-256."""
     if kind not in Document.Kind.values:
         raise ValidationError({"kind": ValidationError(_("Choose a valid document kind."), code="invalid_kind")})

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from accounts.models import User
 from contracts.models import Contract
 from obligations.derivation import DerivationResult, derive_obligations_bulk
 from rules.workdays import WorkingDayCalendar
@@ -20,7 +21,7 @@ def terms_changed(
     contracts: Sequence[Contract],
     *,
     today: date | None = None,
-    by=None,
+    by: User | None = None,
     reason: str = "derive",
     calendar: WorkingDayCalendar | None = None,
 ) -> DerivationResult:

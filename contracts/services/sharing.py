@@ -4,6 +4,7 @@ The grant tables are the only source of per-object access: contracts.selectors r
 """
 
 import logging
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -11,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import Role, User
 from contracts.models import Contract, ContractGroupObjectPermission, ContractUserObjectPermission
 from contracts.selectors import CHANGE, VIEW, user_can_share_contract
 
@@ -21,25 +22,28 @@ LEVELS = ("view", "change", "none")
 CODENAMES_FOR_LEVEL = {"view": (VIEW,), "change": (VIEW, CHANGE), "none": ()}
 
 
-def _grantee(user, group) -> tuple[str, object]:
+def _grantee(user: User | str | None, group: Group | str | None) -> tuple[str, Any, str]:
+    """("user" or "group", the grantee, its name) for a user or a group given as an instance or by name."""
     if (user is None) == (group is None):
         raise ValidationError({"non_field_errors": [_("Share with either one user or one group.")]})
-    User = get_user_model()
-    if user is not None and not isinstance(user, User):
-        found = User.objects.filter(username=user, is_active=True).first()
-        if found is None:
-            raise ValidationError({"user": [_("There is no active user with this user name.")]})
-        user = found
-    if group is not None and not isinstance(group, Group):
-        found = Group.objects.filter(name=group).first()
-        if found is None:
+    if user is not None:
+        User = get_user_model()
+        if not isinstance(user, User):
+            user = User.objects.filter(username=user, is_active=True).first()
+            if user is None:
+                raise ValidationError({"user": [_("There is no active user with this user name.")]})
+        return "user", user, user.get_username()
+    if not isinstance(group, Group):
+        group = Group.objects.filter(name=group).first()
+        if group is None:
             raise ValidationError({"group": [_("There is no group with this name.")]})
-        group = found
-    return ("user", user) if user is not None else ("group", group)
+    return "group", group, group.name
 
 
 @transaction.atomic
-def contract_share(*, contract: Contract, by, user=None, group=None, permission: str) -> Contract:
+def contract_share(
+    *, contract: Contract, by: User, user: User | str | None = None, group: Group | str | None = None, permission: str
+) -> Contract:
     """Grant `view` or `change` (which implies view) on one contract to a user or a group, or revoke it (`none`).
 
     `user` and `group` may be instances or a user name / group name. Only the owner, a manager or a superuser may
@@ -50,7 +54,7 @@ def contract_share(*, contract: Contract, by, user=None, group=None, permission:
         raise ValidationError({"permission": [_("Choose view, change or none.")]})
     if not user_can_share_contract(by, contract):
         raise PermissionDenied(_("Only the owner or a procurement manager can share this contract."))
-    kind, grantee = _grantee(user, group)
+    kind, grantee, name = _grantee(user, group)
     if permission == "change" and _is_auditor(kind, grantee):
         raise ValidationError({kind: [_("Auditors only read contracts; share with them for viewing.")]})
 
@@ -60,18 +64,10 @@ def contract_share(*, contract: Contract, by, user=None, group=None, permission:
         for p in Permission.objects.filter(content_type__app_label="contracts", codename__in=(VIEW, CHANGE))
     }
     if kind == "user":
-        model, lookup = ContractUserObjectPermission, {"user": grantee}
+        _set_grants(ContractUserObjectPermission, contract, perms, wanted, user=grantee)
     else:
-        model, lookup = ContractGroupObjectPermission, {"group": grantee}
-    grants = model.objects.filter(content_object=contract, **lookup)
-    grants.exclude(permission__codename__in=wanted).delete()
-    held = set(grants.values_list("permission__codename", flat=True))
-    model.objects.bulk_create(
-        [model(content_object=contract, permission=perms[c], **lookup) for c in sorted(wanted - held)],
-        ignore_conflicts=True,
-    )
+        _set_grants(ContractGroupObjectPermission, contract, perms, wanted, group=grantee)
 
-    name = grantee.username if kind == "user" else grantee.name
     reason = f"share {kind} {name}: {permission}"
     logger.info("contract %s: %s (by %s)", contract.number, reason, by.username)
     contract._change_reason = reason
@@ -80,7 +76,21 @@ def contract_share(*, contract: Contract, by, user=None, group=None, permission:
     return contract
 
 
-def _is_auditor(kind: str, grantee) -> bool:
+_Grant = TypeVar("_Grant", ContractUserObjectPermission, ContractGroupObjectPermission)
+
+
+def _set_grants(model: type[_Grant], contract: Contract, perms: dict, wanted: set[str], **grantee: Any) -> None:
+    """Make the grantee hold exactly the `wanted` codenames on the contract."""
+    grants = model.objects.filter(content_object=contract, **grantee)
+    grants.exclude(permission__codename__in=wanted).delete()
+    held = set(grants.values_list("permission__codename", flat=True))
+    model.objects.bulk_create(
+        [model(content_object=contract, permission=perms[c], **grantee) for c in sorted(wanted - held)],
+        ignore_conflicts=True,
+    )
+
+
+def _is_auditor(kind: str, grantee: Any) -> bool:
     if kind == "group":
         return grantee.name == Role.AUDITOR
     return grantee.groups.filter(name=Role.AUDITOR).exists() and not grantee.is_superuser

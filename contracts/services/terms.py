@@ -2,14 +2,16 @@
 and leaves a history row."""
 
 import re
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contracts.models import Contract, Document, FeeItem, SLATarget
+from accounts.models import User
+from contracts.models import ClauseTemplate, Contract, Document, FeeItem, SLATarget
 from contracts.search import search_text_refresh
 from core.exceptions import ActionNotAllowed, StaleVersionError
 from rules.terms import default_end_date
@@ -71,7 +73,10 @@ def _fill_defaults(contract: Contract) -> None:
         contract.end_date = default_end_date(contract.effective_date, contract.initial_term_months)
 
 
-def _replace_rows(contract: Contract, model, rows: list[dict] | None) -> None:
+_Row = TypeVar("_Row", SLATarget, FeeItem)
+
+
+def _replace_rows(contract: Contract, model: type[_Row], rows: list[dict] | None) -> None:
     if rows is None:
         return
     model.objects.filter(contract=contract).delete()
@@ -94,10 +99,10 @@ def _replace_rows(contract: Contract, model, rows: list[dict] | None) -> None:
 @transaction.atomic
 def contract_create(
     *,
-    by,
+    by: User,
     sla_targets: list[dict] | None = None,
     fee_items: list[dict] | None = None,
-    clause_templates=None,
+    clause_templates: Iterable[ClauseTemplate] | None = None,
     language: str = "zh-hans",
     **fields: Any,
 ) -> Contract:
@@ -142,7 +147,7 @@ def contract_create(
 def contract_update(
     *,
     contract: Contract,
-    by,
+    by: User,
     version: int | None,
     sla_targets: list[dict] | None = None,
     fee_items: list[dict] | None = None,
@@ -179,7 +184,7 @@ def contract_update(
 
 
 @transaction.atomic
-def contract_delete(*, contract: Contract, by) -> None:
+def contract_delete(*, contract: Contract, by: User) -> None:
     """Remove a draft that should never have existed (a duplicate, the wrong vendor).
 
     Anything past draft is a record of what was agreed and ends by termination instead. The history keeps a

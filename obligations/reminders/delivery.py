@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -125,7 +126,7 @@ def _record_failure(rows: Sequence[Reminder], claim: _Claim, now: datetime, erro
 
 
 @contextmanager
-def _asynchronous_commits():
+def _asynchronous_commits() -> Iterator[None]:
     """Delivery commits once per e-mail; on PostgreSQL, without waiting for the disk flush of each commit.
 
     An asynchronous commit survives a crashed worker; only a crash of the database server itself within a fraction
@@ -154,7 +155,7 @@ def _record_sent(ids: Sequence[int], claim: _Claim, message_id: str, now: dateti
     claim.ids -= set(ids)
 
 
-def _send_group(group: list[Reminder], *, claim: _Claim, clock: Clock, mailer) -> int:
+def _send_group(group: list[Reminder], *, claim: _Claim, clock: Clock, mailer: BaseEmailBackend) -> int:
     """Send one e-mail for rows this worker still holds and record the outcome. Returns how many were sent."""
     _renew_if_old(claim, clock)
     group = [row for row in group if row.pk in claim.ids]

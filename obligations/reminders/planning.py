@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -42,10 +43,10 @@ class DaysBetween(Func):
     arity = 2
     output_field = IntegerField()
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:  # type: ignore[override]
         return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra_context)
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         later, later_params = compiler.compile(self.source_expressions[0])
         earlier, earlier_params = compiler.compile(self.source_expressions[1])
         return f"CAST(ROUND(JULIANDAY({later}) - JULIANDAY({earlier})) AS INTEGER)", (*later_params, *earlier_params)
