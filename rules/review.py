@@ -158,7 +158,7 @@ class Thresholds:
     min_trial_period_months: int = 1
     severities: Mapping[str, str] = field(default_factory=dict)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         problems = {}
         for name in (
             "min_price_change_notice_days",
