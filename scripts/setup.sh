@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # Installs what clm needs and is missing: Debian packages (as root), a virtualenv, the pinned requirements.
-# Safe to run again: each step is skipped when its result is already there.
+# `scripts/setup.sh` installs what running needs (make run); `scripts/setup.sh dev` adds what the tests and the
+# linters need (make test, make lint): the pinned dev tools, poppler for reading PDFs back, Chromium for the browser
+# journeys. Safe to run again: each step is skipped when its result is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 # fonts-noto-cjk prints every Chinese character the contracts hold (rare name characters, ℃, ㎡); WenQuanYi is its
 # small fallback. libharfbuzz-subset0 keeps WeasyPrint's font subsetting fast (about 0.2 s a PDF instead of 2.5 s).
-DEB_PACKAGES=(libharfbuzz-subset0 fonts-noto-cjk fonts-wqy-microhei poppler-utils gettext chromium)
+# gettext compiles the translations.
+DEB_PACKAGES=(libharfbuzz-subset0 fonts-noto-cjk fonts-wqy-microhei gettext)
+REQUIREMENTS=(requirements.txt)
+if [[ ${1:-} == dev ]]; then
+  # poppler-utils (pdftotext, pdffonts) reads the PDFs back in the tests; Chromium runs the browser journeys.
+  DEB_PACKAGES+=(poppler-utils chromium)
+  REQUIREMENTS+=(requirements-dev.txt)
+fi
 
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
@@ -28,10 +37,12 @@ if [[ ! -x .venv/bin/python ]]; then
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.requirements.sha256
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
-if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
-  echo "==> installing requirements"
+want=$(cat "${REQUIREMENTS[@]}" | sha256sum | cut -d' ' -f1)
+# A runtime-only install is enough where the dev set was installed already (make run after make test).
+have=$(cat "$stamp" 2>/dev/null || true)
+if [[ $have != "$want" && $have != "$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)" ]]; then
+  echo "==> installing ${REQUIREMENTS[*]}"
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -r requirements.txt
+  .venv/bin/pip install -q --require-hashes $(printf -- '-r %s ' "${REQUIREMENTS[@]}")
   echo "$want" > "$stamp"
 fi
