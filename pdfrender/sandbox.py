@@ -105,6 +105,7 @@ class Rendered:
 
 
 tuning.apply()
+tuning.announce()
 
 _thread_state = threading.local()
 

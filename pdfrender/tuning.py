@@ -1,22 +1,32 @@
-"""Stand-ins for four pieces of WeasyPrint 70 (pinned in requirements.txt) that cost a contract's render time for
-nothing: each one changes how much work the same document costs, never what the document shows.
+"""Stand-ins for four pieces of WeasyPrint 70 that cost a contract's render time for nothing: each one changes how
+much work the same document costs, never what the document shows.
 
-`tests/pdf/test_tuning.py` renders contracts with and without them (see `stock_weasyprint`) and checks that the two
-PDFs hold the same streams once decompressed: page drawings, text maps and embedded fonts, byte for byte. Recheck
-them when WeasyPrint, pydyf or HarfBuzz is upgraded. Like pdfrender.sandbox, which imports it, this module must
-not import Django.
+They replace WeasyPrint internals, so they are installed only on the exact release they were checked against
+(`CHECKED_WITH`); on any other WeasyPrint renders as released. The renderer logs which, once, when it starts.
+`tests/pdfrender/test_tuning.py` renders contracts with and without them (see `stock_weasyprint`) and checks that
+the two PDFs hold the same streams once decompressed: page drawings, text maps and embedded fonts, byte for byte.
+Check them again, and move `CHECKED_WITH`, when WeasyPrint is upgraded (and when pydyf or HarfBuzz is). Like
+pdfrender.sandbox, which imports it, this module must not import Django.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pydyf
+import weasyprint
 from weasyprint.pdf import fonts as weasyprint_pdf_fonts
 from weasyprint.pdf.fonts import Font, ffi, harfbuzz, harfbuzz_subset
+
+CHECKED_WITH = "70.0"
+"""The WeasyPrint release the stand-ins were compared against, stream for stream."""
+
+logger = logging.getLogger(__name__)
 
 _stock = {
     "ffi": weasyprint_pdf_fonts.ffi,
@@ -149,8 +159,12 @@ def _harfbuzz_subset(self, to_unicode, hinting):
     return None
 
 
-def apply() -> None:
-    """Install the stand-ins (idempotent). pdfrender.sandbox calls it on import."""
+def apply(version: str = weasyprint.__version__) -> bool:
+    """Install the stand-ins if `version` is the WeasyPrint release they were checked against; stock WeasyPrint stays
+    on any other. Idempotent; pdfrender.sandbox calls it on import and logs the outcome. Returns whether they are in
+    use."""
+    if version != CHECKED_WITH:
+        return False
     if not isinstance(weasyprint_pdf_fonts.ffi, _OpenArrayFFI):
         weasyprint_pdf_fonts.ffi = _OpenArrayFFI(_stock["ffi"])
     pydyf.zlib = _DefaultLevelZlib()
@@ -158,6 +172,23 @@ def apply() -> None:
     Font.__init__ = _font_init
     Font.file_content = _file_content
     Font._harfbuzz_subset = _harfbuzz_subset
+    return True
+
+
+def in_use() -> bool:
+    return Font._harfbuzz_subset is _harfbuzz_subset
+
+
+def announce(version: str = weasyprint.__version__) -> None:
+    """The log line that says whether this process renders with the stand-ins or with stock WeasyPrint."""
+    if in_use():
+        logger.info("PDF renderer: WeasyPrint %s with the stand-ins checked against it", version)
+    else:
+        logger.info(
+            "PDF renderer: WeasyPrint %s is not %s, the release the stand-ins were checked against: stock WeasyPrint",
+            version,
+            CHECKED_WITH,
+        )
 
 
 def _remove() -> None:
@@ -170,11 +201,14 @@ def _remove() -> None:
 
 
 @contextmanager
-def stock_weasyprint():
+def stock_weasyprint() -> Iterator[None]:
     """WeasyPrint exactly as released, for the duration of the block: for tests that compare against it. Not
     thread-safe; nothing else may render meanwhile."""
-    _remove()
+    installed = in_use()
+    if installed:
+        _remove()
     try:
         yield
     finally:
-        apply()
+        if installed:
+            apply()

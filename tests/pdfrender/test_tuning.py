@@ -83,3 +83,27 @@ def test_a_font_file_that_is_read_after_all_reads_the_same_bytes(contract, monke
     assert "Noto Sans CJK SC" in tuned
     assert tuned == stock
     assert len(tuned["Noto Sans CJK SC"]) > 1_000_000  # the whole font collection, before subsetting
+
+
+def test_the_stand_ins_are_in_use_on_the_weasyprint_release_they_were_checked_against():
+    import weasyprint
+
+    from pdfrender import sandbox, tuning
+
+    assert sandbox.tuning is tuning
+    assert weasyprint.__version__ == tuning.CHECKED_WITH, "pin the checked WeasyPrint, or check the stand-ins again"
+    assert tuning.in_use()
+
+
+def test_on_any_other_weasyprint_release_rendering_stays_stock_and_the_log_says_so(caplog):
+    from pdfrender import tuning
+
+    with stock_weasyprint(), caplog.at_level("INFO", logger="pdfrender.tuning"):
+        assert tuning.apply(version="71.0") is False
+        assert not tuning.in_use()
+        tuning.announce(version="71.0")
+
+    assert tuning.in_use()
+    assert (
+        "WeasyPrint 71.0 is not 70.0, the release the stand-ins were checked against: stock WeasyPrint" in caplog.text
+    )
