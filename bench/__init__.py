@@ -12,7 +12,7 @@ A scenario is a module ``bench/NAME.py`` that defines ``run() -> dict | None``:
   reminder sweep and the dashboard read every obligation in the database). The API scenario's contracts stay: they
   carry no obligations, and the UI scenario builds on them;
 - it prints a short human-readable report, one figure per line, with units (``contracts/s``, ``queries/contract``,
-  ``ms p95`` ...), and the target when the issue sets one;
+  ``ms p95`` ...), and the target when there is one;
 - it may return the figures as a dict (name -> number) for tools; the runner prints nothing else of its own but a
   header per scenario and how long the scenario took.
 

@@ -1,4 +1,4 @@
-"""The contract list over the API at scale (issue 3): 100,000 contracts, 1,000 users, and one staff user who sees
+"""The contract list over the API at scale: 100,000 contracts, 1,000 users, and one staff user who sees
 10,000 of them through ownership, direct grants and a group grant.
 
 Figures: median and p95 of `GET /api/v1/contracts/?page_size=50` for that staff user and for a manager (who sees

@@ -1,4 +1,4 @@
-"""Obligation derivation at scale: 10,000 contracts, re-derived in bulk and one by one (issue 4).
+"""Obligation derivation at scale: 10,000 contracts, re-derived in bulk and one by one.
 
 Figures: contracts per second (target: at least 500) and queries per contract, which must not grow with the number
 of obligations a contract has; hence two data points, contracts with one obligation and contracts with fifteen.

@@ -1,4 +1,4 @@
-"""Contract PDF rendering (issue 6): a typical ~5-page contract and a 40-page contract with 200 clauses.
+"""Contract PDF rendering: a typical ~5-page contract and a 40-page contract with 200 clauses.
 
 Figures per document: median end-to-end wall time of render_contract_pdf (database reads, template, and WeasyPrint in
 its fork-server child with the time limit); the median CPU time of building the HTML plus the renderer child, which is

@@ -1,4 +1,4 @@
-"""The reminder sweep at scale (issue 5): 1,000,000 obligations of which 1,000 are due.
+"""The reminder sweep at scale: 1,000,000 obligations of which 1,000 are due.
 
 Figures: the time of one sweep (target: under 5 s) and its query count, which must not grow with the number of
 obligations; hence two data points, 100,000 and 1,000,000 obligations with the same 1,000 due.

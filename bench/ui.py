@@ -1,4 +1,4 @@
-"""The product pages at scale (issue 7): the dashboard and a register search, for a staff user and a manager.
+"""The product pages at scale: the dashboard and a register search, for a staff user and a manager.
 
 Data: the API scenario's 100,000 contracts, 1,000 users and grants (bench/api.py; the staff user sees about 10,000
 contracts), plus three clauses and ten obligations per contract generated inside PostgreSQL (300,000 clauses,

@@ -94,8 +94,8 @@ _BUILTIN_CONVERTERS = {fields.IntegerField: int, fields.CharField: str}
 
 # A model serializer whose output is built from a plan made once per class, not by DRF's per-field machinery. For each
 # serializer instance DRF builds every field again, then for each object and field walks get_attribute (mapping and
-# callable checks, SkipField) before converting; for a page of 50 contracts that was most of the list's CPU time
-# (issue 3). The plan is made from the same fields, in the same order, and converts with the fields' own
+# callable checks, SkipField) before converting; for a page of 50 contracts that was most of the list's CPU time.
+# The plan is made from the same fields, in the same order, and converts with the fields' own
 # to_representation (or the builtin it amounts to), so the output and the OpenAPI schema stay DRF's. Nested rows are
 # read from the prefetch (rows_prefetch, or Django's own). Fields of a kind not known to be context-free, and anything
 # that is not an instance of Meta.model, take DRF's generic path. (A comment, not a docstring: the schema would show

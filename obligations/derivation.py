@@ -149,7 +149,7 @@ def plan_obligations(
     notices: Iterable[PriceChangeNotice],
     calendar: _LazyCalendar,
 ) -> list[PlannedObligation]:
-    """The derived obligations the contract's terms and events call for on `today` (spec section 5)."""
+    """The derived obligations the contract's terms and events call for on `today`."""
     planned: list[PlannedObligation] = []
     status = contract.status
 

@@ -1,4 +1,4 @@
-"""Query-string filters for the obligation list (django-filter); names as in the spec's section 10."""
+"""Query-string filters for the obligation list (django-filter); names as the public API documents them."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _

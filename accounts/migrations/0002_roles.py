@@ -1,4 +1,4 @@
-"""The four role groups of the product (spec section 9) and their model permissions.
+"""The four role groups (procurement manager and staff, legal, auditor) and their model permissions.
 
 Model permissions say what a role may do *globally*. Procurement staff get no global view/change on contracts:
 which contracts they see or edit is decided per object (ownership and guardian shares) by contracts.selectors.

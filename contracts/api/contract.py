@@ -79,7 +79,7 @@ class ContractViewSet(viewsets.ModelViewSet):
         )
         if self.action == "list":
             # A page shows only the owner's user name and the vendor's name of the rows it joins; their other columns
-            # (dates to parse, mostly) cost a twentieth of the request (issue 3).
+            # (dates to parse, mostly) cost a twentieth of the request.
             contracts = contracts.only(*_CONTRACT_COLUMNS, "owner__username", "vendor__name")
         return contracts
 
@@ -91,7 +91,7 @@ class ContractViewSet(viewsets.ModelViewSet):
 
     def filter_queryset(self, queryset):
         """Without a filter in the query string django-filter would still build and validate its form, for nothing:
-        about 1 ms of a page's 25 (issue 3). Ordering applies either way."""
+        about 1 ms of a page's 25. Ordering applies either way."""
         if self._filters_given():
             return super().filter_queryset(queryset)
         for backend in self.filter_backends:

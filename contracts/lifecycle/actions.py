@@ -1,4 +1,4 @@
-"""Lifecycle actions on a contract (spec section 4): draft -> negotiating -> signed -> active -> expired | terminated.
+"""Lifecycle actions on a contract: draft -> negotiating -> signed -> active -> expired | terminated.
 
 Each action runs in one transaction on a locked contract row, refuses with `ActionNotAllowed` (saying why) when the
 current state does not allow it, bumps `version` so concurrent editors notice, leaves a history row with the action as

@@ -146,7 +146,7 @@ def test_the_whole_lifecycle_runs_through_the_api(world):
     assert terminated.data["status"] == "terminated"
     assert terminated.data["terminated_on"] == "2025-09-30"
 
-    # And the data-handover deadline is listed (spec worked example: Oct 1-8 off, Saturday Oct 11 worked)
+    # And the data-handover deadline is listed (Oct 1-8 are off and Saturday Oct 11 is a make-up working day)
     listed = client.get("/api/v1/obligations/", {"contract": world.contract.pk, "kind": "data_handover"}).data
     assert [row["due_date"] for row in listed["results"]] == ["2025-10-16"]
 

@@ -1,4 +1,5 @@
-"""Lifecycle actions (spec section 4): which transitions each action allows, what it records and derives."""
+"""Lifecycle actions (draft -> negotiating -> signed -> active -> expired | terminated): which transitions each
+action allows, what it records and derives."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Deriving a contract's obligations (spec section 5) and the actions a person takes on one obligation."""
+"""Deriving a contract's obligations from its terms and events, and the actions a person takes on one obligation."""
 
 from datetime import date
 

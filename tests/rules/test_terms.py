@@ -1,4 +1,4 @@
-"""Pure date rules of spec section 5: terms, renewal windows, obligation dates and price-change compliance."""
+"""Term arithmetic: the current term, renewals from the original end date, month-end clamping, notices."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: demo users, vendors and contracts that show every part of clm (spec section 10).
+"""`manage.py seed_demo`: demo users, vendors and contracts that show every part of clm (the README lists the logins).
 
 Everything is created through the same services the app uses, so the demo has real history rows, versions and
 derived obligations. Dates are placed relative to today, so there is always a renewal window coming up, a
