@@ -9,7 +9,7 @@ dates (scanned by the sweep but not due: no reminder point reached yet, or the c
 It is generated with INSERT ... SELECT generate_series, not the ORM, so setting up a million rows takes seconds.
 
 E-mail goes to Django's in-memory backend: the benchmark measures the sweep (plan, claim, render, record), not an
-SMTP server. Delivery through real SMTP is what tests/reminders prove.
+SMTP server. Delivery through real SMTP is what tests/obligations/reminders prove.
 """
 
 from __future__ import annotations
