@@ -52,7 +52,7 @@ from .selectors import (
 class SLATargetInline(admin.TabularInline):
     model = SLATarget
     extra = 1
-    fields = ("metric", "comparator", "target", "unit", "period", "order")
+    fields = ("metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical", "order")
 
 
 class FeeItemInline(admin.TabularInline):
@@ -180,6 +180,10 @@ class ContractAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         (
             _("Data"),
             {"fields": ("data_handover_business_days", "data_storage_location", "confidentiality_years_after_end")},
+        ),
+        (
+            _("Service levels"),
+            {"fields": (("sla_credit_cap_pct", "sla_exit_consecutive_misses", "sla_exit_decision_days"),)},
         ),
         (None, {"fields": ("notes",)}),
     )

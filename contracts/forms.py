@@ -112,7 +112,7 @@ class ContractCreateForm(ContractForm):
 class SLATargetForm(forms.ModelForm):
     class Meta:
         model = SLATarget
-        fields = ["metric", "comparator", "target", "unit", "period"]
+        fields = ["metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical"]
 
 
 class FeeItemForm(forms.ModelForm):

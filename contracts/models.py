@@ -140,6 +140,29 @@ class Contract(models.Model):
         _("confidentiality after end (years)"), default=3, validators=[MaxValueValidator(100)]
     )
 
+    # Service levels: the most credit one month can earn, and the buyer's right to leave after repeated misses.
+    sla_credit_cap_pct = models.DecimalField(
+        _("service credit cap (% of the monthly fee)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=Decimal("15"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Blank: no cap."),
+    )
+    sla_exit_consecutive_misses = models.PositiveSmallIntegerField(
+        _("exit right after consecutive misses"),
+        null=True,
+        blank=True,
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("Months in a row a critical target may be missed before we may terminate. Blank: no exit right."),
+    )
+    sla_exit_decision_days = models.PositiveSmallIntegerField(
+        _("exit right decision period (days)"), default=30, validators=[MaxValueValidator(365)]
+    )
+
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     activated_on = models.DateField(_("activated on"), null=True, blank=True)
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
@@ -243,6 +266,22 @@ class Contract(models.Model):
 
 
 class SLATarget(models.Model):
+    class Kind(models.TextChoices):
+        AVAILABILITY = "availability", _("Availability")
+        ANSWER_RATE = "answer_rate", _("Answer rate")
+        ASA = "asa", _("Average speed of answer")
+        AHT = "aht", _("Average handling time")
+        ABANDONMENT = "abandonment", _("Abandonment rate")
+        FCR = "fcr", _("First-contact resolution")
+        QA_SCORE = "qa_score", _("Quality score")
+        CSAT = "csat", _("Customer satisfaction")
+        COMPLAINT_RATE = "complaint_rate", _("Complaint rate")
+        RESPONSE_TIME = "response_time", _("Response time")
+        FIX_TIME = "fix_time", _("Fix time")
+        STAFF_TURNOVER = "staff_turnover", _("Staff turnover")
+        BACKUP_POOL = "backup_pool", _("Backup staff pool")
+        OTHER = "other", _("Other")
+
     class Comparator(models.TextChoices):
         GTE = ">=", "≥"
         LTE = "<=", "≤"
@@ -254,10 +293,23 @@ class SLATarget(models.Model):
         Contract, on_delete=models.CASCADE, related_name="sla_targets", verbose_name=_("contract")
     )
     metric = models.CharField(_("metric"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     comparator = models.CharField(_("comparator"), max_length=2, choices=Comparator.choices, default=Comparator.GTE)
     target = models.DecimalField(_("target"), max_digits=12, decimal_places=3)
     unit = models.CharField(_("unit"), max_length=30, blank=True)
     period = models.CharField(_("measured over"), max_length=30, blank=True)
+    credit_pct = models.DecimalField(
+        _("service credit (% of the monthly fee)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Earned when the target is missed. Blank: none."),
+    )
+    critical = models.BooleanField(
+        _("critical"), default=False, help_text=_("Repeated misses of a critical target give the right to exit.")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

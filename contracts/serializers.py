@@ -18,7 +18,7 @@ from .models import Clause, ClauseRevision, Contract, Document, FeeItem, PriceCh
 class SLATargetSerializer(QuickReadSerializer):
     class Meta:
         model = SLATarget
-        fields = ["metric", "comparator", "target", "unit", "period", "order"]
+        fields = ["metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical", "order"]
         extra_kwargs = {"order": {"required": False}}
 
 

@@ -130,6 +130,9 @@ def contract_post_data(vendor, owner, **overrides):
         "data_handover_business_days": 7,
         "data_storage_location": "中国境内",
         "confidentiality_years_after_end": 3,
+        "sla_credit_cap_pct": "15",
+        "sla_exit_consecutive_misses": 3,
+        "sla_exit_decision_days": 30,
         "notes": "",
         "expected_version": "",
     }
@@ -147,6 +150,7 @@ def test_adding_a_contract_in_the_admin_goes_through_the_service(admin_client, s
         **{
             "sla_targets-TOTAL_FORMS": 1,
             "sla_targets-0-metric": "20秒接通率",
+            "sla_targets-0-kind": "answer_rate",
             "sla_targets-0-comparator": ">=",
             "sla_targets-0-target": "80",
             "sla_targets-0-unit": "%",

@@ -58,6 +58,9 @@ _SUCCESSOR_FIELDS = (
     "data_handover_business_days",
     "data_storage_location",
     "confidentiality_years_after_end",
+    "sla_credit_cap_pct",
+    "sla_exit_consecutive_misses",
+    "sla_exit_decision_days",
 )
 
 
@@ -214,7 +217,10 @@ def _create_successor(predecessor: Contract, *, by: User, months: int, end: date
     successor = contract_create(
         by=by,
         sla_targets=[
-            {f: getattr(t, f) for f in ("metric", "comparator", "target", "unit", "period", "order")}
+            {
+                f: getattr(t, f)
+                for f in ("metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical", "order")
+            }
             for t in SLATarget.objects.filter(contract=predecessor)
         ],
         fee_items=[

@@ -45,6 +45,9 @@ CONTRACT_TERM_FIELDS = (
     "data_handover_business_days",
     "data_storage_location",
     "confidentiality_years_after_end",
+    "sla_credit_cap_pct",
+    "sla_exit_consecutive_misses",
+    "sla_exit_decision_days",
     "notes",
 )
 

@@ -86,7 +86,11 @@ def _formsets(request: HttpRequest, contract: Contract | None = None):
     data = request.POST if request.method == "POST" else None
     sla_initial = fee_initial = None
     if contract is not None:
-        sla_initial = list(contract.sla_targets.values("metric", "comparator", "target", "unit", "period"))
+        sla_initial = list(
+            contract.sla_targets.values(
+                "metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical"
+            )
+        )
         fee_initial = list(contract.fee_items.values("kind", "unit_price", "unit", "quantity", "note"))
     return (
         SLATargetFormSet(data, prefix="sla", initial=sla_initial),

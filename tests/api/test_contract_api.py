@@ -266,3 +266,66 @@ def test_a_user_name_with_a_nul_character_is_a_field_error_not_a_server_error(wo
 
     assert response.status_code == 400
     assert "owner" in response.data
+
+
+def test_service_levels_travel_with_the_contract_and_default_to_the_buyer_friendly_values(world):
+    client = world.client("other_staff")
+    created = client.post(
+        "/api/v1/contracts/",
+        {
+            "title": "呼叫中心云平台",
+            "vendor": world.contract.vendor_id,
+            "effective_date": "2026-01-01",
+            "sla_targets": [
+                {"metric": "系统可用性", "kind": "availability", "comparator": ">=", "target": "99.9", "unit": "%",
+                 "credit_pct": "5", "critical": True},
+                {"metric": "接通率", "comparator": ">=", "target": "90", "unit": "%"},
+            ],
+        },
+        format="json",
+    )  # fmt: skip
+    assert created.status_code == 201, created.data
+    body = created.data
+    # A contract that says nothing gets a 15% credit cap and an exit right after 3 misses, decided within 30 days.
+    assert (body["sla_credit_cap_pct"], body["sla_exit_consecutive_misses"], body["sla_exit_decision_days"]) == (
+        "15.00",
+        3,
+        30,
+    )
+    availability, answer_rate = body["sla_targets"]
+    assert (availability["kind"], availability["credit_pct"], availability["critical"]) == (
+        "availability",
+        "5.00",
+        True,
+    )
+    assert (answer_rate["kind"], answer_rate["credit_pct"], answer_rate["critical"]) == ("other", None, False)
+
+    edited = client.patch(
+        f"/api/v1/contracts/{body['id']}/",
+        {"version": body["version"], "sla_credit_cap_pct": None, "sla_exit_consecutive_misses": None},
+        format="json",
+    )
+    assert edited.status_code == 200, edited.data
+    assert (edited.data["sla_credit_cap_pct"], edited.data["sla_exit_consecutive_misses"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"sla_credit_cap_pct": "101"}, "sla_credit_cap_pct"),
+        ({"sla_exit_consecutive_misses": 0}, "sla_exit_consecutive_misses"),
+        ({"sla_targets": [{"metric": "可用性", "kind": "uptime", "comparator": ">=", "target": "99"}]}, "sla_targets"),
+        (
+            {"sla_targets": [{"metric": "可用性", "comparator": ">=", "target": "99", "credit_pct": "-1"}]},
+            "sla_targets",
+        ),
+    ],
+)
+def test_service_level_terms_out_of_range_are_field_errors(world, payload, field):
+    response = world.client("other_staff").post(
+        "/api/v1/contracts/",
+        {"title": "x", "vendor": world.contract.vendor_id, **payload},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert field in response.data
