@@ -142,6 +142,7 @@ class Contract(models.Model):
 
     # Service levels: the most credit one month can earn, and the buyer's right to leave after repeated misses.
     sla_credit_cap_pct = models.DecimalField(
+        # xgettext:no-python-format
         _("service credit cap (% of the monthly fee)"),
         max_digits=5,
         decimal_places=2,
@@ -299,6 +300,7 @@ class SLATarget(models.Model):
     unit = models.CharField(_("unit"), max_length=30, blank=True)
     period = models.CharField(_("measured over"), max_length=30, blank=True)
     credit_pct = models.DecimalField(
+        # xgettext:no-python-format
         _("service credit (% of the monthly fee)"),
         max_digits=5,
         decimal_places=2,
