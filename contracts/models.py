@@ -14,7 +14,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from rules.pricing import PriceChangeIssue
-from rules.terms import Term, current_term
+from rules.terms import EndDates, Term, current_term, end_dates
 
 
 class ClauseCategory(models.TextChoices):
@@ -53,6 +53,8 @@ class Contract(models.Model):
 
     # Signed or in force: the contracts that can still expire. The others have ended or have not been signed.
     RUNNING_STATUSES = (Status.SIGNED, Status.ACTIVE)
+    # Terminated or expired: the contracts that have ended and renew no more.
+    ENDED_STATUSES = (Status.TERMINATED, Status.EXPIRED)
 
     class FeeModel(models.TextChoices):
         PER_SEAT = "per_seat", _("Per seat")
@@ -260,6 +262,23 @@ class Contract(models.Model):
             return None
         term = self.current_term(today)
         return term if term is not None and term.index > 0 else None
+
+    def end_dates(self, today: date) -> EndDates:
+        """The real end on `today` (rules.terms.end_dates): the day it ended, or the current term's end."""
+        ended_on = {self.Status.TERMINATED: self.terminated_on, self.Status.EXPIRED: self.expired_on}.get(
+            self.Status(self.status)
+        )
+        return end_dates(
+            running=self.status in self.RUNNING_STATUSES,
+            ended=self.status in self.ENDED_STATUSES,
+            ended_on=ended_on,
+            effective_date=self.effective_date,
+            end_date=self.end_date,
+            auto_renew=self.auto_renew,
+            renewal_term_months=self.renewal_term_months,
+            notice_given_on=self.notice_given_on,
+            today=today,
+        )
 
     @property
     def notice_given(self) -> bool:

@@ -1,52 +1,76 @@
 """CSV and XLSX downloads of the (filtered) contract register.
 
 Both stream rows from the database in chunks, so exporting tens of thousands of contracts does not load them all
-into memory. Headers and choice labels are in the user's language; dates are ISO so spreadsheets sort them.
+into memory. Headers and choice labels are in the user's language. The end of each contract is the real one
+(Contract.end_dates): the end shown in the register, then the entered end, the current term's end and the day it
+ended, each in its own column. CSV dates are ISO so spreadsheets sort them; the XLSX has real date and number cells.
 """
 
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from .models import Contract
 
 CHUNK = 2000
+DATE_FORMAT = "yyyy-mm-dd"
+AMOUNT_FORMAT = "#,##0.00"
 
 
-def _headers() -> list[str]:
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int  # in characters, as a spreadsheet measures a column
+    kind: str = "text"  # "text", "date" or "amount"
+
+
+def _columns() -> list[Column]:
     return [
-        _("Contract number"),
-        _("Title"),
-        _("Vendor"),
-        _("Category"),
-        _("Status"),
-        _("Owner"),
-        _("Effective date"),
-        _("End date"),
-        _("Renews automatically"),
-        _("Contract value"),
-        _("Currency"),
+        Column(_("Contract number"), 16),
+        Column(_("Title"), 40),
+        Column(_("Vendor"), 32),
+        Column(_("Category"), 18),
+        Column(_("Status"), 10),
+        Column(_("Owner"), 14),
+        Column(_("Effective date"), 12, "date"),
+        Column(_("Ends"), 12, "date"),
+        Column(_("End date as entered"), 12, "date"),
+        Column(_("Current term ends"), 12, "date"),
+        Column(_("Ended on"), 12, "date"),
+        Column(_("Renews automatically"), 10),
+        Column(_("Contract value"), 16, "amount"),
+        Column(_("Currency"), 8),
     ]
 
 
-def _rows(contracts: QuerySet[Contract]) -> Iterator[list]:
+def _rows(contracts: QuerySet[Contract], *, today: date) -> Iterator[list]:
+    """One list of values per contract, in the order of _columns(); a missing date or amount is None."""
     yes, no = _("Yes"), _("No")
     for c in contracts.select_related("vendor", "owner").iterator(chunk_size=CHUNK):
+        ends = c.end_dates(today)
         yield [
             c.number,
             c.title,
             c.vendor.name,
-            c.get_category_display(),
-            c.get_status_display(),
+            c.category_label,
+            c.status_label,
             c.owner.get_username(),
-            c.effective_date.isoformat() if c.effective_date else "",
-            c.end_date.isoformat() if c.end_date else "",
-            yes if c.auto_renew else no,
-            c.contract_value if c.contract_value is not None else "",
+            c.effective_date,
+            ends.shown,
+            ends.stored_end,
+            ends.current_term_end,
+            ends.ended_on,
+            yes if ends.renews_automatically else no,
+            c.contract_value,
             c.currency,
         ]
 
@@ -58,22 +82,57 @@ class _Echo:
         return value
 
 
-def register_csv_lines(contracts: QuerySet[Contract]) -> Iterator[str]:
+def _csv_value(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def register_csv_lines(contracts: QuerySet[Contract], *, today: date) -> Iterator[str]:
     """UTF-8 CSV lines with a byte-order mark first, so Excel opens Chinese text correctly."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    yield writer.writerow(_headers())
-    for row in _rows(contracts):
-        yield writer.writerow(row)
+    yield writer.writerow([column.header for column in _columns()])
+    for row in _rows(contracts, today=today):
+        yield writer.writerow([_csv_value(value) for value in row])
 
 
-def register_xlsx(contracts: QuerySet[Contract]) -> bytes:
-    """An .xlsx workbook of the register, written in openpyxl's streaming (write-only) mode."""
+def register_xlsx(contracts: QuerySet[Contract], *, today: date) -> bytes:
+    """An .xlsx workbook of the register, written in openpyxl's streaming (write-only) mode.
+
+    As a finance user expects it: a named sheet, a bold header row that stays in view and carries filters, column
+    widths that fit the content, dates as date cells and amounts as numbers with thousands separators.
+    """
+    columns = _columns()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Contracts"))
-    sheet.append(_headers())
-    for row in _rows(contracts):
-        sheet.append(row)
+    # Column widths and the frozen header row are written before the rows, so they are set first.
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE6F0")
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column.header)
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in _rows(contracts, today=today):
+        sheet.append([_xlsx_cell(sheet, column, value) for column, value in zip(columns, row, strict=True)])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _xlsx_cell(sheet, column: Column, value: object) -> object:
+    if value is None or column.kind == "text":
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = DATE_FORMAT if column.kind == "date" else AMOUNT_FORMAT
+    return cell

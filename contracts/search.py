@@ -167,6 +167,23 @@ class RegisterPaginator(Paginator):
 
 
 def register_page(user: AnyUser, query: RegisterQuery, number: str | int | None, per_page: int, *, today: date) -> Page:
+    """One page of the register (see _register_page), each contract with its end dates on `today` as `ends`."""
+    page = _register_page(user, query, number, per_page, today=today)
+    page.object_list = with_end_dates(page.object_list, today=today)
+    return page
+
+
+def with_end_dates(contracts: Iterable[Contract], *, today: date) -> list[Contract]:
+    """The contracts as a list, each with `ends`: its end dates on `today` (Contract.end_dates, rules.terms)."""
+    rows = list(contracts)
+    for contract in rows:
+        contract.ends = contract.end_dates(today)  # type: ignore[attr-defined]
+    return rows
+
+
+def _register_page(
+    user: AnyUser, query: RegisterQuery, number: str | int | None, per_page: int, *, today: date
+) -> Page:
     """One page of the register and the total of matching contracts, in a constant number of queries.
 
     Without search text the total is counted from the visible ids alone (an index-only read of the grant tables),

@@ -119,3 +119,57 @@ def final_end_date(
         notice_given_on=notice_given_on,
     )
     return None if last is None else term_end(end_date, renewal_term_months, last)
+
+
+@dataclass(frozen=True)
+class EndDates:
+    """When a contract ends, as the register and its exports show it.
+
+    `stored_end` is the end entered for the initial term; `current_term_end` the end of the term a running contract
+    is in today (the initial term's end until an auto-renewing contract rolls over); `ended_on` the day a terminated
+    or expired contract ended. `renews_automatically` is whether it will still roll into a next term by itself: an
+    ended contract never does.
+    """
+
+    stored_end: date | None
+    current_term_end: date | None
+    ended_on: date | None
+    renews_automatically: bool
+
+    @property
+    def shown(self) -> date | None:
+        """The real end: the day it ended, else the end of the current term, else the entered end."""
+        return self.ended_on or self.current_term_end or self.stored_end
+
+
+def end_dates(
+    *,
+    running: bool,
+    ended: bool,
+    ended_on: date | None,
+    effective_date: date | None,
+    end_date: date | None,
+    auto_renew: bool,
+    renewal_term_months: int,
+    notice_given_on: date | None,
+    today: date,
+) -> EndDates:
+    """A contract's end dates on `today`: running (signed or in force), ended (terminated or expired) or neither."""
+    term = (
+        current_term(
+            effective_date=effective_date,
+            end_date=end_date,
+            auto_renew=auto_renew,
+            renewal_term_months=renewal_term_months,
+            notice_given_on=notice_given_on,
+            today=today,
+        )
+        if running and not ended
+        else None
+    )
+    return EndDates(
+        stored_end=end_date,
+        current_term_end=term.end if term is not None else None,
+        ended_on=ended_on if ended else None,
+        renews_automatically=auto_renew and not ended,
+    )

@@ -37,14 +37,17 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def contract_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _form, query = _register_query(request)
-    contracts = contract_register(request.user, query, today=timezone.localdate())
-    stamp = timezone.localdate().isoformat()
+    today = timezone.localdate()
+    contracts = contract_register(request.user, query, today=today)
+    stamp = today.isoformat()
     if fmt == "xlsx":
         response = HttpResponse(
-            register_xlsx(contracts),
+            register_xlsx(contracts, today=today),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        response = StreamingHttpResponse(register_csv_lines(contracts), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            register_csv_lines(contracts, today=today), content_type="text/csv; charset=utf-8"
+        )
     response["Content-Disposition"] = f'attachment; filename="contracts-{stamp}.{fmt}"'
     return response
