@@ -4,8 +4,9 @@
 # worker and beat.
 # Ctrl-C (or SIGTERM) stops all three. `make run` calls scripts/setup.sh first, then this script.
 #
-# Environment: CLM_HOST / CLM_PORT (default 127.0.0.1:8000) and every variable of clm/settings.py
-# (DATABASE_URL, CELERY_BROKER_URL, EMAIL_URL, ...), which override the embedded defaults.
+# Environment: CLM_HOST / CLM_PORT (default 127.0.0.1:8000), CLM_DEMO_DATA=0 (no demo data) and every variable of
+# clm/settings.py (DATABASE_URL, CELERY_BROKER_URL, EMAIL_URL, ...), which override the embedded defaults. The demo
+# runs with DEBUG off as deployed, on plain http (scripts/demo-env.sh); `DJANGO_DEBUG=1 make run` turns DEBUG on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,8 @@ PORT=${CLM_PORT:-8000}
 URL="http://${HOST}:${PORT}/"
 export PYTHONUNBUFFERED=1
 export SITE_URL=${SITE_URL:-http://${HOST}:${PORT}}
+# DEBUG off, a per-checkout secret key, plain http on this machine (scripts/demo-env.sh).
+source scripts/demo-env.sh
 
 if ! "$PY" - "$HOST" "$PORT" <<'EOF'; then
 import socket, sys
@@ -26,20 +29,40 @@ EOF
   exit 1
 fi
 
-if compgen -G "locale/*/LC_MESSAGES/*.po" >/dev/null; then
+# Stamps keep a second start quick: what is already done (translations compiled, migrations applied, demo data
+# loaded, static files collected) is skipped until one of its inputs changes.
+stale=0
+for po in locale/*/LC_MESSAGES/*.po; do
+  if [[ -e $po && ! ${po%.po}.mo -nt $po ]]; then stale=1; fi
+done
+if ((stale)); then
   echo "==> compiling translations"
   "$PY" manage.py compilemessages --ignore=.venv -v0
 fi
 
-# Migrations and demo data in one Python process, so Django starts once; both are no-ops on a second run.
-seed=1
-case "${DJANGO_DEBUG:-1}" in
-  0 | false | False | no | off) seed=0 && echo "==> DJANGO_DEBUG is off: the demo data is not loaded" ;;
-esac
-echo "==> applying database migrations, loading the demo data and sending the reminders that are due"
-# The demo's due reminders are sent once here, so their e-mails are there to read before the servers start. The
-# script tells where e-mail goes on file descriptor 3 (its normal output goes to the terminal) for the banner.
-mail_note=$("$PY" - "$seed" 3>&1 1>&2 <<'EOF'
+seed=${CLM_DEMO_DATA:-1}
+# The preparation is skipped when it last ran on this same embedded SQLite database (same file), with the same
+# settings and installed packages, and no Python file, template or static file changed since. Another DATABASE_URL
+# (which may have been emptied meanwhile) is always migrated. `rm var/.run-prepared` forces it.
+stamp=var/.run-prepared
+settings_key="seed=${seed} static=${STATIC_ROOT:-} email=${EMAIL_URL:-} packages=$(cat .venv/.requirements.sha256 2>/dev/null)"
+prepared() {
+  [[ -z ${DATABASE_URL:-} && -e var/db.sqlite3 && -e $stamp ]] || return 1
+  [[ $(head -n1 "$stamp") == "db=$(stat -c %i var/db.sqlite3) ${settings_key}" ]] || return 1
+  [[ -z $(find . -path ./.venv -prune -o -path ./var -prune -o -path ./.git -prune -o -type f \( -name '*.py' \
+    -o -path './templates/*' -o -path './static/*' \) -newer "$stamp" -print -quit) ]]
+}
+if prepared; then
+  echo "==> database, demo data and static files are up to date (${stamp}); the worker sends the reminders due"
+  mail_note=$(tail -n +2 "$stamp")
+else
+  echo "==> checking, applying database migrations, collecting static files, loading the demo data, sending reminders"
+  # The system checks, migrations, static files and demo data in one Python process, so Django starts once (and the
+  # web server need not check again); all are idempotent. The
+  # demo runs with DEBUG off, so seed_demo gets --force. The demo's due reminders are sent once here, so their
+  # e-mails are there to read before the servers start. The script tells where e-mail goes on file descriptor 3 (its
+  # normal output goes to the terminal) for the banner.
+  mail_note=$("$PY" - "$seed" 3>&1 1>&2 <<'EOF'
 import os
 import sys
 
@@ -50,9 +73,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clm.settings")
 django.setup()
 from django.conf import settings
 
+call_command("check")
 call_command("migrate", interactive=False, verbosity=0)
+call_command("collectstatic", interactive=False, verbosity=0)
 if sys.argv[1] == "1":
-    call_command("seed_demo")
+    call_command("seed_demo", force=True)
     call_command("send_reminders")
 if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
     where = f"E-mail is written to {settings.EMAIL_FILE_PATH}/ (one .log file per batch of messages)."
@@ -64,6 +89,10 @@ with os.fdopen(3, "w") as out:
     out.write(where)
 EOF
 )
+  if [[ -z ${DATABASE_URL:-} ]]; then
+    printf '%s\n%s\n' "db=$(stat -c %i var/db.sqlite3) ${settings_key}" "$mail_note" >"$stamp"
+  fi
+fi
 
 pids=()
 names=()
@@ -101,23 +130,29 @@ trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 trap stop EXIT
 
-start web "$PY" manage.py runserver "${HOST}:${PORT}" --noreload
+# The web server starts first and alone, so it answers sooner; the worker and beat start once it does.
+start web "$PY" manage.py runserver "${HOST}:${PORT}" --noreload --skip-checks
+answers() {
+  exec 3<>"/dev/tcp/${HOST}/${PORT}" || return 1
+  printf 'GET /accounts/login/ HTTP/1.0\r\nHost: %s\r\n\r\n' "$HOST" >&3
+  local status=""
+  read -r -t 10 status <&3 || true
+  exec 3<&-
+  [[ $status == HTTP/* ]]
+}
+for _ in $(seq 600); do
+  kill -0 "${pids[0]}" 2>/dev/null || break
+  answers 2>/dev/null && break
+  sleep 0.1
+done
 start worker .venv/bin/celery -A clm worker -l info --concurrency 2 -n "clm@%h"
 start beat .venv/bin/celery -A clm beat -l info
-
-for _ in $(seq 120); do
-  kill -0 "${pids[0]}" 2>/dev/null || break
-  if "$PY" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)" "${URL}admin/login/" \
-    2>/dev/null; then
-    break
-  fi
-  sleep 0.5
-done
 
 cat <<EOF
 
   clm is running at ${URL}   (admin: ${URL}admin/)
   ${mail_note}
+  DEBUG is ${DJANGO_DEBUG} (DJANGO_DEBUG=1 make run shows Django's debug pages instead of the app's error pages).
   Press Ctrl-C to stop the web server, the worker and beat.
 
   Demo logins (password: demo-pass-2026)
