@@ -25,8 +25,14 @@ done
 if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]]; then
     echo "==> installing Debian packages: ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Another apt or dpkg (an unattended upgrade, another install) may hold the lock: wait for it, up to 5 minutes.
+    apt_wait=(-o DPkg::Lock::Timeout=300)
+    if fuser /var/lib/dpkg/lock-frontend /var/lib/apt/lists/lock >/dev/null 2>&1; then
+      echo "==> another apt process holds the package lock; waiting for it (up to 5 minutes)"
+    fi
+    apt-get "${apt_wait[@]}" update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get "${apt_wait[@]}" install -y -qq --no-install-recommends "${missing[@]}" \
+      >/dev/null
   else
     echo "!! missing Debian packages (run as root to install): ${missing[*]}" >&2
   fi
