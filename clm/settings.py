@@ -286,7 +286,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A refused request (401, 403, 404) is one line with the user and the path, without a traceback.
+    "filters": {"refused": {"()": "core.request_log.RefusedRequestFilter"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # weasyprint.progress logs every rendering step at INFO; its warnings (e.g. an ignored CSS rule) still show.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler (DEBUG on) would print each of its lines a second time beside the root's.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.request": {"filters": ["refused"]},
+        "django.security.csrf": {"filters": ["refused"]},
+        "axes": {"level": "WARNING"},
+        # weasyprint.progress logs every rendering step at INFO; its warnings (e.g. an ignored CSS rule) still show.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
