@@ -24,8 +24,10 @@ class RefusedRequestFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         status = getattr(record, "status_code", None)
         request = getattr(record, "request", None)
-        if status not in REFUSED_STATUSES or request is None:
+        # Logging configured twice in one process (runserver) leaves two of these on a logger: rewrite once.
+        if status not in REFUSED_STATUSES or request is None or getattr(record, "refusal_rewritten", False):
             return True
+        record.refusal_rewritten = True
         reason = record.getMessage().split(":", 1)[0]
         record.msg = "%s %s: %s %s (user %s)"
         record.args = (status, reason, request.method, request.path, _who(request))

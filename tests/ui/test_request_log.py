@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from core.request_log import RefusedRequestFilter
+
 pytestmark = pytest.mark.django_db
 
 
@@ -52,3 +54,13 @@ def test_the_apis_401_and_403_are_one_line_each(client, people, contract, caplog
         )
         assert response.status_code == 403
     assert logged_once(caplog, path).getMessage() == f"403 Forbidden: PATCH {path} (user auditor)"
+
+
+def test_a_second_filter_from_logging_configured_twice_does_not_rewrite_the_line_again(rf):
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/x/",), None)
+    record.status_code, record.request = 404, rf.get("/x/")
+
+    RefusedRequestFilter().filter(record)
+    RefusedRequestFilter().filter(record)
+
+    assert record.getMessage() == "404 Not Found: GET /x/ (user anonymous)"
