@@ -156,6 +156,8 @@ def test_a_contract_that_renewed_by_itself_shows_the_end_of_its_current_term(cli
     register = client.get(reverse("contracts:list"), {"sort": "number"}).content.decode()
     terms = client.get(reverse("contracts:detail", args=[rolled.pk])).content.decode()
 
-    assert f"current term to {this_year}-12-31" in register
-    assert register.count("current term to") == 1  # the contract still in its initial term shows its end date only
+    rolled_row = next(row for row in register.split("<tr>") if "CLM-2024-0042" in row)
+    assert f"{this_year}-12-31" in rolled_row  # the current term's end is the end shown
+    assert f"initial term to {this_year - 2}-12-31" in rolled_row
+    assert register.count("initial term to") == 1  # the contract still in its initial term shows its end date only
     assert f"{this_year}-01-01 to {this_year}-12-31 (renewal term 2)" in terms
