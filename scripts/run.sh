@@ -49,8 +49,8 @@ settings_key="seed=${seed} static=${STATIC_ROOT:-} email=${EMAIL_URL:-} packages
 prepared() {
   [[ -z ${DATABASE_URL:-} && -e var/db.sqlite3 && -e $stamp ]] || return 1
   [[ $(head -n1 "$stamp") == "db=$(stat -c %i var/db.sqlite3) ${settings_key}" ]] || return 1
-  [[ -z $(find . -path ./.venv -prune -o -path ./var -prune -o -path ./.git -prune -o -type f \( -name '*.py' \
-    -o -path './templates/*' -o -path './static/*' \) -newer "$stamp" -print -quit) ]]
+  [[ -z $(find . \( -path ./.venv -o -path ./var -o -path ./.git -o -path ./tests \) -prune -o -type f \
+    \( -name '*.py' -o -path './templates/*' -o -path './static/*' \) -newer "$stamp" -print -quit) ]]
 }
 if prepared; then
   echo "==> database, demo data and static files are up to date (${stamp}); the worker sends the reminders due"
