@@ -442,3 +442,17 @@ def test_the_admin_cannot_assign_an_obligation_to_an_auditor(admin_client, super
     assert "owner" in response.context["adminform"].form.errors
     obligation.refresh_from_db()
     assert obligation.owner is None
+
+
+def test_the_owner_autocomplete_lists_only_those_who_may_own(admin_client):
+    UserFactory(username="owner-staff", role="procurement_staff")
+    UserFactory(username="owner-auditor", role="auditor")
+    found = {}
+    for model, app in (("contract", "contracts"), ("obligation", "obligations")):
+        response = admin_client.get(
+            reverse("admin:autocomplete"),
+            {"term": "owner-", "app_label": app, "model_name": model, "field_name": "owner"},
+        )
+        assert response.status_code == 200
+        found[model] = {row["text"] for row in response.json()["results"]}
+    assert found == {"contract": {"owner-staff"}, "obligation": {"owner-staff"}}
