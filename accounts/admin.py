@@ -3,6 +3,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .roles import users_who_may_own
+
+# The admin pickers (autocomplete) that choose an owner: only users whose role may change contracts are offered.
+OWNER_PICKERS = {("contracts", "contract", "owner"), ("obligations", "obligation", "owner")}
 
 
 @admin.register(User)
@@ -19,6 +23,14 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Searched from an owner's autocomplete, only those who may own are listed."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        picker = (request.GET.get("app_label"), request.GET.get("model_name"), request.GET.get("field_name"))
+        if picker in OWNER_PICKERS:
+            queryset = queryset.filter(pk__in=users_who_may_own().values("pk"))
+        return queryset, may_have_duplicates
 
     @admin.display(description=_("roles"))
     def roles(self, obj):

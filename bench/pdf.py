@@ -23,9 +23,10 @@ from datetime import date
 from decimal import Decimal
 from html import unescape
 
+from django.contrib.auth.models import Group
 from django.utils.html import escape, strip_tags
 
-from accounts.models import User
+from accounts.models import Role, User
 from contracts.lifecycle.actions import contract_activate, contract_sign, contract_start_negotiation
 from contracts.models import Clause, ClauseCategory, ClauseTemplate, Contract
 from contracts.services.clauses import clause_create, clause_update
@@ -116,6 +117,7 @@ def _contract(owner: User, vendor: Vendor, *, number: str, templates, large: boo
 def _setup() -> tuple[Contract, Contract]:
     Contract.objects.filter(number__startswith=PREFIX).delete()
     owner, _created = User.objects.get_or_create(username="bench-pdf", defaults={"email": "bench-pdf@example.com"})
+    owner.groups.add(Group.objects.get(name=Role.PROCUREMENT_STAFF))  # only a role that may change contracts owns one
     vendor, _created = Vendor.objects.get_or_create(
         credit_code=_credit_code(900_000_601),
         defaults={

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.roles import users_who_may_own
 from contracts.lifecycle.actions import (
     contract_activate,
     contract_record_non_renewal_notice,
@@ -44,6 +45,7 @@ from .selectors import (
     price_change_notices_visible_to,
     user_can_change_contract,
     user_can_edit_clauses,
+    user_can_share_contract,
 )
 
 # Contracts --------------------------------------------------------------------------------------------------------
@@ -95,6 +97,8 @@ class ContractAdminForm(forms.ModelForm):
             self.fields["number"].help_text = _("Leave blank to use the next number, e.g. CLM-2026-0001.")
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
+        if "owner" in self.fields:
+            self.fields["owner"].queryset = users_who_may_own(keep=self.instance.owner_id if self.instance.pk else None)
 
 
 def _inline_rows(formset) -> list[dict]:
@@ -208,7 +212,12 @@ class ContractAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         return self.term_fieldsets if obj is None else (*self.term_fieldsets, self.lifecycle_fieldset)
 
     def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if obj is None else (*self.readonly_fields, "number")
+        """The number is fixed once given; the owner is changed only by those who may share the contract."""
+        if obj is None:
+            return self.readonly_fields
+        if not user_can_share_contract(request.user, obj):
+            return (*self.readonly_fields, "number", "owner")
+        return (*self.readonly_fields, "number")
 
     def get_inlines(self, request, obj):
         if obj is None:

@@ -1,12 +1,12 @@
 """Forms of the contract pages. They parse and validate input; contracts.services and lifecycle do the writing."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import users_who_may_own
 from contracts.services.terms import CONTRACT_TERM_FIELDS
 from vendors.models import Vendor
 
@@ -59,7 +59,11 @@ class ClauseTemplateChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ContractForm(forms.ModelForm):
-    """The structured terms. The number is optional: a blank number is generated as CLM-YYYY-NNNN."""
+    """The structured terms. The number is optional: a blank number is generated as CLM-YYYY-NNNN.
+
+    The owner is offered only to those who may hand the contract on (`can_change_owner`, the right to share it), and
+    only users whose role may change contracts are offered as owners; the service holds both rules either way.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -72,15 +76,18 @@ class ContractForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, can_change_owner: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["number"].required = False
         self.fields["number"].help_text = _("Leave blank to number it automatically.")
-        owner = self.fields["owner"]
-        owner.queryset = get_user_model().objects.filter(is_active=True).order_by("username")
-        # A new contract defaults to its creator; an existing one always keeps an owner.
-        owner.required = bool(self.instance.pk)
-        owner.empty_label = None if self.instance.pk else _("Me")
+        if can_change_owner:
+            owner = self.fields["owner"]
+            owner.queryset = users_who_may_own(keep=self.instance.owner_id if self.instance.pk else None)
+            # A new contract defaults to its creator; an existing one always keeps an owner.
+            owner.required = bool(self.instance.pk)
+            owner.empty_label = None if self.instance.pk else _("Me")
+        else:
+            del self.fields["owner"]
         self.fields["vendor"].queryset = Vendor.objects.exclude(status=Vendor.Status.BLOCKED).order_by("name")
         self.fields["vendor"].empty_label = _("Choose a vendor")
         if self.instance.pk:

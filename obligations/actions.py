@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.roles import check_may_be_assigned_obligation
 from contracts.models import Contract
 from core.exceptions import ActionNotAllowed
 
@@ -77,9 +78,12 @@ def obligation_reopen(*, obligation: Obligation, by: User) -> Obligation:
 
 @transaction.atomic
 def obligation_reassign(*, obligation: Obligation, by: User, owner: User | None) -> Obligation:
-    """Give the obligation to another person (None: back to the contract owner)."""
+    """Give the obligation to another person (None: back to the contract owner), who must hold a role that may
+    change contracts."""
     if owner is not None and not owner.is_active:
         raise ValidationError({"owner": [_("This user is inactive and cannot own an obligation.")]})
+    if owner is not None:
+        check_may_be_assigned_obligation(owner)
     locked = _lock(obligation)
     locked.owner = owner
     return _save(locked, obligation, by=by, reason="reassign")
@@ -124,6 +128,11 @@ def obligation_create_custom(
         errors["responsible"] = [_("Choose who is responsible.")]
     if owner is not None and not owner.is_active:
         errors["owner"] = [_("This user is inactive and cannot own an obligation.")]
+    elif owner is not None:
+        try:
+            check_may_be_assigned_obligation(owner)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     obligation = Obligation(

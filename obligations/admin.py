@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from contracts.selectors import user_can_change_contract
+from accounts.roles import users_who_may_own
 from core.admin import ServiceAdminMixin, run_admin_action
 from obligations.actions import (
     obligation_complete,
@@ -25,6 +25,7 @@ from obligations.actions import (
 from obligations.derivation import obligations_recompute_for_calendar
 from obligations.reminders.delivery import reminder_retry
 
+from .access import user_can_act_on_obligation
 from .models import Obligation, Reminder, WorkingDayOverride
 from .selectors import obligations_visible_to
 
@@ -48,6 +49,11 @@ class ObligationAdminForm(forms.ModelForm):
             "watchers",
             "reminder_offsets",
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "owner" in self.fields:
+            self.fields["owner"].queryset = users_who_may_own(keep=self.instance.owner_id)
 
     def clean_reminder_offsets(self):
         offsets = self.cleaned_data.get("reminder_offsets")
@@ -129,7 +135,7 @@ class ObligationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or user_can_change_contract(request.user, obj.contract))
+        return allowed and (obj is None or user_can_act_on_obligation(request.user, obj))
 
     def _apply(self, request, queryset, action) -> None:
         run_admin_action(
@@ -137,7 +143,7 @@ class ObligationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
             request,
             queryset.select_related("contract"),
             lambda obligation: action(obligation=obligation, by=request.user),
-            allowed=lambda obligation: user_can_change_contract(request.user, obligation.contract),
+            allowed=lambda obligation: user_can_act_on_obligation(request.user, obligation),
         )
 
     @admin.action(description=_("Mark done"), permissions=["change"])

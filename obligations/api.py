@@ -43,7 +43,7 @@ class ObligationViewSet(
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
     def _target(self) -> Obligation:
-        return access_obligation(self.request.user, self.kwargs["pk"], to="change", related=self.RELATED)
+        return access_obligation(self.request.user, self.kwargs["pk"], to="act", related=self.RELATED)
 
     def _render(self, obligation: Obligation) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=obligation.pk)).data)

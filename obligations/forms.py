@@ -3,16 +3,18 @@
 from datetime import date
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import users_who_may_own
 
 from .models import Obligation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _active_users():
-    return get_user_model().objects.filter(is_active=True).order_by("username")
+def _assignable_users():
+    """Only those whose role may change contracts can be given an obligation."""
+    return users_who_may_own()
 
 
 class ObligationFilterForm(forms.Form):
@@ -55,12 +57,12 @@ class WaiveForm(forms.Form):
 
 class ReassignForm(forms.Form):
     owner = forms.ModelChoiceField(
-        label=_("New owner"), required=False, queryset=_active_users(), empty_label=_("The contract owner")
+        label=_("New owner"), required=False, queryset=_assignable_users(), empty_label=_("The contract owner")
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _active_users()
+        self.fields["owner"].queryset = _assignable_users()
 
 
 class MoveDateForm(forms.Form):
@@ -73,10 +75,10 @@ class CustomObligationForm(forms.Form):
     starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DATE)
     responsible = forms.ChoiceField(label=_("Responsible"), choices=Obligation.Responsible.choices)
     owner = forms.ModelChoiceField(
-        label=_("Owner"), required=False, queryset=_active_users(), empty_label=_("The contract owner")
+        label=_("Owner"), required=False, queryset=_assignable_users(), empty_label=_("The contract owner")
     )
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _active_users()
+        self.fields["owner"].queryset = _assignable_users()

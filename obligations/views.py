@@ -33,7 +33,7 @@ from obligations.actions import (
     obligation_waive,
 )
 
-from .access import access_obligation, user_can_handle_obligation
+from .access import access_obligation, user_can_act_on_obligation
 from .forms import CustomObligationForm, MoveDateForm, ObligationFilterForm, ReassignForm, WaiveForm
 from .models import Obligation
 from .selectors import my_obligation_ids, obligations_visible_to
@@ -124,7 +124,7 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "obligation": obligation,
         "contract": obligation.contract,
         "today": timezone.localdate(),
-        "can_act": user_can_handle_obligation(request.user, obligation),
+        "can_act": user_can_act_on_obligation(request.user, obligation),
         "notice_issues": notice.issue_messages if notice else [],
         "waive_form": WaiveForm(),
         "reassign_form": ReassignForm(initial={"owner": obligation.owner_id}),
@@ -149,7 +149,7 @@ ACTIONS = {
 @login_required
 @require_POST
 def obligation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    obligation = access_obligation(request.user, pk, to="handle", related=DETAIL_RELATED)
+    obligation = access_obligation(request.user, pk, to="act", related=DETAIL_RELATED)
     form_class, done = ACTIONS[action]
     data = {}
     if form_class is not None:

@@ -410,3 +410,49 @@ def test_admin_lists_cost_the_same_queries_for_3_or_30_rows(admin_client, superu
     ObligationFactory.create_batch(27)
 
     assert queries_for_list() == few
+
+
+def test_the_admin_cannot_make_an_auditor_own_a_contract(admin_client, superuser):
+    auditor = UserFactory(username="auditor", role="auditor")
+    vendor = VendorFactory()
+    contract = contract_create(by=superuser, title="旧标题", vendor=vendor, effective_date=date(2026, 1, 1))
+    data = contract_post_data(
+        vendor, auditor, title="旧标题", expected_version=contract.version, effective_date="2026-01-01"
+    )
+    data.pop("number")
+
+    response = admin_client.post(reverse("admin:contracts_contract_change", args=[contract.pk]), data)
+
+    assert response.status_code == 200
+    assert "owner" in response.context["adminform"].form.errors
+    contract.refresh_from_db()
+    assert (contract.owner, contract.version) == (superuser, 1)
+
+
+def test_the_admin_cannot_assign_an_obligation_to_an_auditor(admin_client, superuser):
+    auditor = UserFactory(username="auditor", role="auditor")
+    obligation = active_contract(superuser).obligations.get(kind="renewal_window")
+
+    response = admin_client.post(
+        reverse("admin:obligations_obligation_change", args=[obligation.pk]),
+        obligation_form(obligation, owner=auditor.pk),
+    )
+
+    assert response.status_code == 200
+    assert "owner" in response.context["adminform"].form.errors
+    obligation.refresh_from_db()
+    assert obligation.owner is None
+
+
+def test_the_owner_autocomplete_lists_only_those_who_may_own(admin_client):
+    UserFactory(username="owner-staff", role="procurement_staff")
+    UserFactory(username="owner-auditor", role="auditor")
+    found = {}
+    for model, app in (("contract", "contracts"), ("obligation", "obligations")):
+        response = admin_client.get(
+            reverse("admin:autocomplete"),
+            {"term": "owner-", "app_label": app, "model_name": model, "field_name": "owner"},
+        )
+        assert response.status_code == 200
+        found[model] = {row["text"] for row in response.json()["results"]}
+    assert found == {"contract": {"owner-staff"}, "obligation": {"owner-staff"}}

@@ -4,6 +4,8 @@ Every object is looked up through contracts.selectors, so what a user may not se
 alike) and what they may see but not change answers 403. The views parse input, call one service, and render.
 """
 
+from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -29,7 +31,6 @@ from contracts.selectors import (
     contracts_visible_to,
     contracts_visible_to_for_counting,
     price_change_notices_visible_to,
-    user_can_share_contract,
 )
 from contracts.serializers import (
     ContractSerializer,
@@ -103,10 +104,15 @@ class ContractViewSet(viewsets.ModelViewSet):
         return any(self.request.query_params.get(name) for name in ContractFilter.base_filters)
 
     def _render(self, contract: Contract, code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=contract.pk)
-        return Response(ContractSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+        """The contract as the service saved it. Not re-read through the caller's visible contracts: a caller who
+        just handed the contract to someone else (or created it for them) may no longer see it, yet the answer is
+        still the contract they wrote."""
+        prefetch_related_objects([contract], rows_prefetch("sla_targets"), rows_prefetch("fee_items"))
+        return Response(ContractSerializer(contract, context=self.get_serializer_context()).data, status=code)
 
+    @transaction.atomic
     def create(self, request, *args, **kwargs):
+        """The whole request is one transaction: a failure after the contract is written leaves nothing behind."""
         if not request.user.has_perm("contracts.add_contract"):
             raise PermissionDenied(_("Your role cannot create contracts."))
         serializer = ContractWriteSerializer(data=request.data, context=self.get_serializer_context())
@@ -116,15 +122,16 @@ class ContractViewSet(viewsets.ModelViewSet):
         contract = contract_create(by=request.user, **data)
         return self._render(contract, status.HTTP_201_CREATED)
 
+    @transaction.atomic
     def update(self, request, *args, **kwargs):
+        """One transaction, like create. Handing the contract to another owner needs the right to share it; the
+        service refuses it (403) before anything is written."""
         contract = access_contract(request.user, kwargs["pk"], to="change", related=("owner", "vendor"))
         serializer = ContractWriteSerializer(
             contract, data=request.data, partial=kwargs.get("partial", False), context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        if "owner" in data and data["owner"] != contract.owner and not user_can_share_contract(request.user, contract):
-            raise PermissionDenied(_("Only the owner or a procurement manager can hand the contract to someone else."))
         contract = contract_update(contract=contract, by=request.user, version=data.pop("version"), **data)
         return self._render(contract)
 

@@ -5,14 +5,16 @@ import re
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.roles import check_may_own_contract
 from contracts.models import ClauseTemplate, Contract, Document, FeeItem, SLATarget
 from contracts.search import search_text_refresh
+from contracts.selectors import user_can_share_contract
 from core.exceptions import ActionNotAllowed, StaleVersionError
 from rules.terms import default_end_date
 
@@ -109,11 +111,14 @@ def contract_create(
     language: str = "zh-hans",
     **fields: Any,
 ) -> Contract:
-    """Create a draft contract; its creator owns it unless an owner is given."""
+    """Create a draft contract; its creator owns it unless an owner is given. The owner's role must let them change
+    contracts."""
     unknown = set(fields) - set(CONTRACT_TERM_FIELDS)
     if unknown:
         raise TypeError(f"unknown contract fields: {sorted(unknown)}")
     fields.setdefault("owner", by)
+    if fields["owner"] is not None:
+        check_may_own_contract(fields["owner"])
     contract = Contract(created_by=by, status=Contract.Status.DRAFT, **fields)
     _fill_defaults(contract)
     _validate_contract(contract)
@@ -146,6 +151,15 @@ def contract_create(
     return contract
 
 
+def _check_owner_change(contract: Contract, *, by: User, owner: User | None) -> None:
+    """Handing a contract to someone else needs the right to share it, and a new owner whose role may change it."""
+    if owner is None or owner.pk == contract.owner_id:
+        return
+    if not user_can_share_contract(by, contract):
+        raise PermissionDenied(_("Only the owner or a procurement manager can hand the contract to someone else."))
+    check_may_own_contract(owner)
+
+
 @transaction.atomic
 def contract_update(
     *,
@@ -163,6 +177,8 @@ def contract_update(
     locked = Contract.objects.select_for_update().get(pk=contract.pk)
     if version is not None and int(version) != locked.version:
         raise StaleVersionError(locked.version)
+    if "owner" in fields:
+        _check_owner_change(locked, by=by, owner=fields["owner"])
     clear_end = "effective_date" in fields or "initial_term_months" in fields
     for name, value in fields.items():
         setattr(locked, name, value)

@@ -126,7 +126,9 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contract = access_contract(request.user, pk, to="change", related=PAGE_RELATED)
-    form = ContractForm(request.POST or None, instance=contract)
+    form = ContractForm(
+        request.POST or None, instance=contract, can_change_owner=user_can_share_contract(request.user, contract)
+    )
     sla, fees = _formsets(request, contract)
     conflict = False
     if request.method == "POST" and all([form.is_valid(), sla.is_valid(), fees.is_valid()]):

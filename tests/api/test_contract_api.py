@@ -329,3 +329,81 @@ def test_service_level_terms_out_of_range_are_field_errors(world, payload, field
     )
     assert response.status_code == 400
     assert field in response.data
+
+
+# Ownership ---------------------------------------------------------------------------------------------------------
+
+
+def _new_contract_payload(world: World, **extra) -> dict:
+    return {"title": "电话客服外包合同", "vendor": world.contract.vendor_id, "effective_date": "2026-01-01", **extra}
+
+
+def test_handing_the_contract_to_a_colleague_answers_the_saved_contract(world):
+    response = world.client("owner").patch(url(world), {"owner": "other_staff", "version": world.contract.version})
+    assert response.status_code == 200, response.data
+    assert response.data["owner"] == "other_staff"
+    assert response.data["id"] == world.contract.pk
+    assert Contract.objects.get(pk=world.contract.pk).owner == world.users["other_staff"]
+
+
+def test_creating_a_contract_for_a_colleague_answers_201_once(world):
+    before = Contract.objects.count()
+    response = world.client("editor").post(
+        "/api/v1/contracts/", _new_contract_payload(world, owner="other_staff"), format="json"
+    )
+    assert response.status_code == 201, response.data
+    assert response.data["owner"] == "other_staff"
+    assert Contract.objects.count() == before + 1
+    assert Contract.objects.get(pk=response.data["id"]).owner == world.users["other_staff"]
+
+
+@pytest.mark.parametrize("role", ["auditor", "legal"])
+def test_a_role_that_cannot_change_contracts_cannot_be_made_owner(world, role):
+    before = Contract.objects.count()
+    response = world.client("owner").post("/api/v1/contracts/", _new_contract_payload(world, owner=role), format="json")
+    assert response.status_code == 400
+    assert "cannot own contracts" in str(response.data["owner"])
+    assert Contract.objects.count() == before
+
+    response = world.client("owner").patch(url(world), {"owner": role, "version": world.contract.version})
+    assert response.status_code == 400
+    assert "cannot own contracts" in str(response.data["owner"])
+    assert Contract.objects.get(pk=world.contract.pk).owner == world.users["owner"]
+
+
+def test_a_request_that_fails_after_writing_leaves_nothing_behind(world, monkeypatch):
+    def broken(self, instance):
+        raise RuntimeError("forced failure while rendering the answer")
+
+    monkeypatch.setattr("contracts.api.contract.ContractSerializer.to_representation", broken)
+    history = Contract.history.model
+    contracts_before, history_before = Contract.objects.count(), history.objects.count()
+    client = world.client("owner")
+    client.raise_request_exception = False
+
+    response = client.post("/api/v1/contracts/", _new_contract_payload(world), format="json")
+    assert response.status_code == 500
+    response = client.patch(url(world), {"title": "不该保存", "version": world.contract.version})
+    assert response.status_code == 500
+
+    assert (Contract.objects.count(), history.objects.count()) == (contracts_before, history_before)
+    assert Contract.objects.get(pk=world.contract.pk).title == world.contract.title
+
+
+def test_an_auditor_given_a_contract_before_the_rule_still_cannot_change_it(world):
+    Contract.objects.filter(pk=world.contract.pk).update(owner=world.users["auditor"])
+    client = world.client("auditor")
+    assert client.get(url(world)).status_code == 200
+    assert client.patch(url(world), {"title": "审计改的", "version": world.contract.version}).status_code == 403
+    response = client.post(url(world, "share/"), {"user": "viewer", "permission": "change"}, format="json")
+    assert response.status_code == 403
+    assert Contract.objects.get(pk=world.contract.pk).title == world.contract.title
+
+
+def test_an_obligation_cannot_be_handed_to_an_auditor(world):
+    response = world.client("owner").patch(
+        f"/api/v1/obligations/{world.obligation.pk}/", {"owner": "auditor"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "cannot be assigned obligations" in str(response.data["owner"])
+    assert Obligation.objects.get(pk=world.obligation.pk).owner is None

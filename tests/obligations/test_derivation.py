@@ -345,7 +345,7 @@ def test_waiving_keeps_the_reason_in_the_history_and_reopening_brings_it_back(op
 
 
 def test_reassigning_to_an_inactive_user_is_refused(open_obligation):
-    colleague = UserFactory()
+    colleague = UserFactory(role="procurement_staff")
     assert obligation_reassign(obligation=open_obligation, by=colleague, owner=colleague).owner == colleague
     gone = UserFactory(is_active=False)
     with pytest.raises(ValidationError):

@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from contracts.models import Contract
+from contracts.services.sharing import contract_share
 from tests.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +163,101 @@ def test_a_contract_that_renewed_by_itself_shows_the_end_of_its_current_term(cli
     assert f"initial term to {this_year - 2}-12-31" in rolled_row
     assert register.count("initial term to") == 1  # the contract still in its initial term shows its end date only
     assert f"{this_year}-01-01 to {this_year}-12-31 (renewal term 2)" in terms
+
+
+# Ownership ---------------------------------------------------------------------------------------------------------
+
+
+def _edit_data(page, contract, **changes) -> dict:
+    """The edit form as the page filled it in, with `changes` typed over it."""
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+    data.update(
+        {
+            "vendor": contract.vendor_id,
+            "version": contract.version,
+            "sla-TOTAL_FORMS": 0,
+            "sla-INITIAL_FORMS": 0,
+            "fee-TOTAL_FORMS": 0,
+            "fee-INITIAL_FORMS": 0,
+            **changes,
+        }
+    )
+    data.pop("end_date", None)
+    return data
+
+
+def test_a_shared_editor_is_not_offered_the_owner_and_cannot_forge_it(client, people, contract):
+    editor = people["other_staff"]
+    contract_share(contract=contract, by=people["owner"], user=editor, permission="change")
+    client.force_login(editor)
+    page = client.get(reverse("contracts:edit", args=[contract.pk]))
+    assert "owner" not in page.context["form"].fields
+    assert 'name="owner"' not in page.content.decode()
+
+    response = client.post(
+        reverse("contracts:edit", args=[contract.pk]), _edit_data(page, contract, title="编辑改的标题", owner=editor.pk)
+    )
+
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert (contract.title, contract.owner) == ("编辑改的标题", people["owner"])
+
+
+def test_the_owner_hands_the_contract_to_a_colleague_but_not_to_an_auditor(client, people, contract):
+    client.force_login(people["owner"])
+    page = client.get(reverse("contracts:edit", args=[contract.pk]))
+    offered = {user.username for user in page.context["form"].fields["owner"].queryset}
+    assert {"buyer1", "buyer2", "manager"} <= offered
+    assert not offered & {"auditor", "legal"}
+
+    refused = client.post(
+        reverse("contracts:edit", args=[contract.pk]), _edit_data(page, contract, owner=people["auditor"].pk)
+    )
+    assert refused.status_code == 200
+    assert "owner" in refused.context["form"].errors
+    contract.refresh_from_db()
+    assert contract.owner == people["owner"]
+
+    handed = client.post(
+        reverse("contracts:edit", args=[contract.pk]), _edit_data(page, contract, owner=people["other_staff"].pk)
+    )
+    assert handed.status_code == 302
+    contract.refresh_from_db()
+    assert contract.owner == people["other_staff"]
+
+
+def test_a_new_contract_cannot_be_given_to_an_auditor(client, people, vendor):
+    client.force_login(people["owner"])
+    data = {
+        "title": "审计不能拥有的合同",
+        "vendor": vendor.pk,
+        "owner": people["auditor"].pk,
+        "category": "cs_outsourcing",
+        "effective_date": "2026-02-01",
+        "initial_term_months": 12,
+        "renewal_term_months": 12,
+        "non_renewal_notice_days": 30,
+        "renewal_review_lead_days": 90,
+        "termination_notice_days": 30,
+        "trial_period_months": 0,
+        "price_change_notice_days": 90,
+        "fee_model": "per_seat",
+        "currency": "CNY",
+        "payment_cycle": "monthly",
+        "data_handover_business_days": 7,
+        "confidentiality_years_after_end": 3,
+        "sla_credit_cap_pct": "15",
+        "sla_exit_consecutive_misses": 3,
+        "sla_exit_decision_days": 30,
+        "clause_language": "zh-hans",
+        "sla-TOTAL_FORMS": 0,
+        "sla-INITIAL_FORMS": 0,
+        "fee-TOTAL_FORMS": 0,
+        "fee-INITIAL_FORMS": 0,
+    }
+
+    response = client.post(reverse("contracts:create"), data)
+
+    assert response.status_code == 200
+    assert "owner" in response.context["form"].errors
+    assert not Contract.objects.filter(title="审计不能拥有的合同").exists()

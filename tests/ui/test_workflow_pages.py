@@ -320,3 +320,55 @@ def test_dashboard_counts_every_one_of_my_obligations_and_lists_the_first_eight_
     assert [o.title for o in overdue.items] == [f"逾期 {days} 天" for days in range(10, 2, -1)]
     assert "明天到期" in [o.title for o in upcoming.items]
     assert "已完成" not in [o.title for o in overdue.items + upcoming.items]
+
+
+# Acting on an obligation needs the right to change its contract ---------------------------------------------------
+
+
+def _act(client, obligation, action, data=None):
+    return client.post(reverse("obligations:action", args=[obligation.pk, action]), data or {})
+
+
+def test_a_view_only_assignee_sees_their_obligation_but_cannot_act_on_it(client, people, contract):
+    assignee = people["shared"]  # the contract is shared with them for viewing only
+    obligation = ObligationFactory(contract=contract, owner=assignee, due_date=date(2026, 12, 15))
+    client.force_login(assignee)
+
+    page = client.get(reverse("obligations:detail", args=[obligation.pk]))
+    assert page.status_code == 200
+    assert reverse("obligations:action", args=[obligation.pk, "complete"]) not in page.content.decode()
+
+    for action, data in [
+        ("complete", None),
+        ("waive", {"reason": "不需要"}),
+        ("move", {"due_date": "2026-12-30"}),
+        ("reassign", {"owner": people["owner"].pk}),
+    ]:
+        assert _act(client, obligation, action, data).status_code == 403, action
+    obligation.refresh_from_db()
+    assert (obligation.status, obligation.due_date, obligation.owner) == ("open", date(2026, 12, 15), assignee)
+
+
+def test_an_auditor_assigned_an_obligation_cannot_move_or_complete_it(client, people, contract):
+    # Assigned before assignees had to hold a writing role: the row is written straight to the table.
+    obligation = ObligationFactory(contract=contract, owner=people["auditor"], due_date=date(2026, 12, 15))
+    client.force_login(people["auditor"])
+
+    assert _act(client, obligation, "move", {"due_date": "2026-12-30"}).status_code == 403
+    assert _act(client, obligation, "complete").status_code == 403
+    obligation.refresh_from_db()
+    assert (obligation.status, obligation.due_date) == ("open", date(2026, 12, 15))
+
+
+def test_an_obligation_is_not_offered_to_nor_reassigned_to_an_auditor(client, people, contract):
+    obligation = ObligationFactory(contract=contract)
+    client.force_login(people["owner"])
+
+    page = client.get(reverse("obligations:detail", args=[obligation.pk]))
+    offered = {user.username for user in page.context["reassign_form"].fields["owner"].queryset}
+    assert {"buyer1", "buyer2", "manager"} <= offered
+    assert not offered & {"auditor", "legal"}
+
+    _act(client, obligation, "reassign", {"owner": people["auditor"].pk})
+    obligation.refresh_from_db()
+    assert obligation.owner is None
