@@ -1,12 +1,13 @@
 """The REST API under /api/v1/: the routes outside clients rely on."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from accounts.api import ObtainTokenView
 from contracts.api import clauses, documents, sharing
 from contracts.api.contract import ContractViewSet, PriceChangeNoticeList
+from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
 from obligations.api import ObligationViewSet
 from pdf.api import ContractPdfView
@@ -44,4 +45,7 @@ urlpatterns = [
     path("exports/<int:pk>/", ExportJobDetailView.as_view(), name="export-detail"),
     path("exports/<int:pk>/download/", ExportJobDownloadView.as_view(), name="export-download"),
     path("", include(router.urls)),
+    # Last: a path no route above matches, ids that are not numbers included. Only paths ending in a slash, so a
+    # path without its slash still gets Django's redirect to the one with it.
+    re_path(r"^(?:[\s\S]*/)?$", NoSuchEndpoint.as_view(), name="no-such-endpoint"),
 ]

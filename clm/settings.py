@@ -232,7 +232,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -256,6 +256,7 @@ SPECTACULAR_SETTINGS = {
         "CertificationKindEnum": "vendors.models.Certification.Kind",
         "ShareLevelEnum": ["view", "change", "none"],
         "GrantLevelEnum": ["view", "change"],
+        "SharePermissionEnum": "contracts.serializers.SHARE_PERMISSIONS",
     },
 }
 

@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import StrictBooleanFilter
+
 from .models import Contract
 
 
@@ -12,6 +14,7 @@ class ContractFilter(django_filters.FilterSet):
     end_before = django_filters.DateFilter(field_name="end_date", lookup_expr="lte", label=_("ends on or before"))
     end_after = django_filters.DateFilter(field_name="end_date", lookup_expr="gte", label=_("ends on or after"))
     q = django_filters.CharFilter(method="filter_text", label=_("number or title contains"))
+    auto_renew = StrictBooleanFilter(label=_("renews automatically"))
 
     class Meta:
         model = Contract

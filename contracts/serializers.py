@@ -5,17 +5,23 @@ contracts.lifecycle; output serializers render what the selectors returned. No b
 """
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from contracts.services.terms import CONTRACT_TERM_FIELDS
-from core.api import QuickReadSerializer, UsernameField
+from core.api import QuickReadSerializer, StrictBooleanField, UsernameField
 
 from .models import Clause, ClauseRevision, Contract, Document, FeeItem, PriceChangeNotice, SLATarget
 
+# Booleans are true or false: "yes" or 1 is a field error, as the schema's `type: boolean` says.
+_STRICT_BOOLEANS = {**serializers.ModelSerializer.serializer_field_mapping, models.BooleanField: StrictBooleanField}
+
 
 class SLATargetSerializer(QuickReadSerializer):
+    serializer_field_mapping = _STRICT_BOOLEANS
+
     class Meta:
         model = SLATarget
         fields = ["metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical", "order"]
@@ -63,6 +69,8 @@ class ContractSerializer(QuickReadSerializer):
 class ContractWriteSerializer(serializers.ModelSerializer):
     """The terms a user may set. `version` is required on update: it is the version the client last read."""
 
+    serializer_field_mapping = _STRICT_BOOLEANS
+
     owner = UsernameField(
         queryset=get_user_model().objects.filter(is_active=True),
         required=False,
@@ -85,6 +93,13 @@ class ContractWriteSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class ContractUpdateSerializer(ContractWriteSerializer):
+    """The terms to change, with the version last read: without it nothing is changed (PUT and PATCH alike)."""
+
+    version = serializers.IntegerField(min_value=1, help_text=_("The version you last read."))
+    required_in_patch = ("version",)
+
+
 class DateActionSerializer(serializers.Serializer):
     date = serializers.DateField()
 
@@ -96,18 +111,33 @@ class TerminateSerializer(serializers.Serializer):
 
 class RenewSerializer(serializers.Serializer):
     months = serializers.IntegerField(min_value=1, max_value=600, required=False, allow_null=True)
-    successor = serializers.BooleanField(default=False)
+    successor = StrictBooleanField(default=False)
+
+
+SHARE_PERMISSIONS = [("view", _("View")), ("change", _("Change")), ("none", _("None"))]
 
 
 class ShareSerializer(serializers.Serializer):
+    """Either a user or a group, with the permission to grant (the schema shows the two shapes as a oneOf)."""
+
     user = serializers.CharField(required=False, max_length=150, help_text=_("User name to share with."))
     group = serializers.CharField(required=False, max_length=150, help_text=_("Group name to share with."))
-    permission = serializers.ChoiceField(choices=[("view", _("View")), ("change", _("Change")), ("none", _("None"))])
+    permission = serializers.ChoiceField(choices=SHARE_PERMISSIONS)
 
     def validate(self, attrs):
         if ("user" in attrs) == ("group" in attrs):
             raise serializers.ValidationError(_("Give either a user or a group."))
         return attrs
+
+
+class ShareWithUserSerializer(serializers.Serializer):
+    user = serializers.CharField(max_length=150, help_text=_("User name to share with."))
+    permission = serializers.ChoiceField(choices=SHARE_PERMISSIONS)
+
+
+class ShareWithGroupSerializer(serializers.Serializer):
+    group = serializers.CharField(max_length=150, help_text=_("Group name to share with."))
+    permission = serializers.ChoiceField(choices=SHARE_PERMISSIONS)
 
 
 class UserShareSerializer(serializers.Serializer):
@@ -143,6 +173,7 @@ class ClauseUpdateSerializer(serializers.ModelSerializer):
     """Title, category, status and order; the text changes only through a new revision."""
 
     version = serializers.IntegerField(min_value=1, help_text=_("The version you last read."))
+    required_in_patch = ("version",)
 
     class Meta:
         model = Clause

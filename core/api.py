@@ -1,12 +1,14 @@
 """API plumbing shared by every app: pagination, role permissions, a quick read path for output serializers and the
 mapping of domain errors to HTTP answers."""
 
+import logging
 from collections.abc import Callable
 from functools import partial
 from operator import attrgetter
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Prefetch, ProtectedError
@@ -15,13 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import fields, relations, serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ParseError, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import ActionNotAllowed, StaleVersionError
+from .filters import BOOLEAN_SPELLINGS
 
 
 class UsernameField(serializers.SlugRelatedField):
@@ -39,6 +43,18 @@ class UsernameField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """true or false, nothing else: a JSON boolean, or the words true and false in a form or a query string. DRF's
+    own field also takes "yes", "on", 1 and the like, which the schema (type: boolean) does not allow."""
+
+    def to_internal_value(self, data):
+        if data is True or data is False:
+            return data
+        if isinstance(data, str) and data in BOOLEAN_SPELLINGS:
+            return BOOLEAN_SPELLINGS[data]
+        self.fail("invalid", input=data)
+
+
 class CountingPaginator(DjangoPaginator):
     """Django's paginator, counting with a separate query when the view has one that returns the same number faster."""
 
@@ -54,11 +70,31 @@ class CountingPaginator(DjangoPaginator):
 
 
 class Pagination(PageNumberPagination):
-    """Page-number pagination; `?page_size=` up to 200. A view may define `get_count_queryset()` (same rows)."""
+    """Page-number pagination; `?page_size=` up to 200. A view may define `get_count_queryset()` (same rows).
+
+    A `page_size` that is not a whole number from 1 up is refused with 400 (DRF would quietly use the default); one
+    above 200 gives pages of 200.
+    """
 
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        requested = request.query_params.get(self.page_size_query_param)
+        if requested is None:
+            return self.page_size
+        if not (requested.isascii() and requested.isdigit() and int(requested) > 0):
+            raise ValidationError({self.page_size_query_param: [_("Give a whole number of 1 or more.")]})
+        return min(int(requested), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = _("Number of results per page, 1 or more (default 25); above 200 gives 200.")
+        return parameters
 
     def paginate_queryset(self, queryset, request, view=None):
         count_queryset = view.get_count_queryset() if hasattr(view, "get_count_queryset") else None
@@ -71,6 +107,7 @@ class Pagination(PageNumberPagination):
 _CONTEXT_FREE_FIELDS = frozenset(
     {
         fields.BooleanField,
+        StrictBooleanField,
         fields.CharField,
         fields.ChoiceField,
         fields.DateField,
@@ -251,6 +288,11 @@ def exception_handler(exc, context):
             {"detail": _("Other records still refer to this one, so it cannot be deleted."), "code": "protected"},
             status=status.HTTP_400_BAD_REQUEST,
         )
+    if isinstance(exc, SuspiciousOperation):
+        # A body with too many fields or bytes, met while DRF parses it: Django's answer is 400 too, but as an HTML
+        # page. Logged where Django logs it.
+        logging.getLogger(f"django.security.{exc.__class__.__name__}").error(str(exc))
+        exc = ParseError(_("The request is too large or malformed."))
     if isinstance(exc, DjangoPermissionDenied) and exc.args:
         # The access functions and services say why (DRF's own handler would answer a generic sentence).
         exc = PermissionDenied(exc.args[0])
@@ -258,3 +300,14 @@ def exception_handler(exc, context):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = ValidationError(detail)
     return drf_exception_handler(exc, context)
+
+
+class NoSuchEndpoint(APIView):
+    """Any other path under the API: 404 as JSON, like every other answer of the API (Django's own 404 is the site's
+    HTML page). Signed-in callers only, as everywhere in the API."""
+
+    schema = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise NotFound()

@@ -34,6 +34,7 @@ from contracts.selectors import (
 )
 from contracts.serializers import (
     ContractSerializer,
+    ContractUpdateSerializer,
     ContractWriteSerializer,
     DateActionSerializer,
     PriceChangeNoticeSerializer,
@@ -57,10 +58,10 @@ def _lifecycle_schema(request, summary: str):
 @extend_schema_view(
     create=extend_schema(request=ContractWriteSerializer, responses={201: ContractSerializer}),
     update=extend_schema(
-        request=ContractWriteSerializer, responses={200: ContractSerializer, 409: STALE_VERSION_RESPONSE}
+        request=ContractUpdateSerializer, responses={200: ContractSerializer, 409: STALE_VERSION_RESPONSE}
     ),
     partial_update=extend_schema(
-        request=ContractWriteSerializer, responses={200: ContractSerializer, 409: STALE_VERSION_RESPONSE}
+        request=ContractUpdateSerializer, responses={200: ContractSerializer, 409: STALE_VERSION_RESPONSE}
     ),
     destroy=extend_schema(responses={204: None, 400: ACTION_NOT_ALLOWED_RESPONSE}),
 )

@@ -1,6 +1,6 @@
 """Who else may see or change a contract, over the API."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,6 +10,8 @@ from contracts.selectors import (
 from contracts.serializers import (
     ShareSerializer,
     SharesSerializer,
+    ShareWithGroupSerializer,
+    ShareWithUserSerializer,
 )
 from contracts.services.sharing import contract_share
 
@@ -23,7 +25,14 @@ class ContractShareView(ContractChildMixin, APIView):
     def get(self, request, contract_pk: int):
         return Response(SharesSerializer(contract_shares(self.contract)).data)
 
-    @extend_schema(request=ShareSerializer, responses={200: SharesSerializer})
+    @extend_schema(
+        request=PolymorphicProxySerializer(
+            component_name="Share",
+            serializers=[ShareWithUserSerializer, ShareWithGroupSerializer],
+            resource_type_field_name=None,
+        ),
+        responses={200: SharesSerializer},
+    )
     def post(self, request, contract_pk: int):
         serializer = ShareSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
