@@ -396,8 +396,9 @@ class ClauseAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         new_text = (data.get("new_text") or "").strip()
         status = changes.pop("status", None) if new_text else None
         if changes:
-            adopt(obj, clause_update(clause=obj, by=request.user, version=version, **changes))
-            version = None
+            saved = clause_update(clause=obj, by=request.user, version=version, **changes)
+            adopt(obj, saved)
+            version = saved.version  # the wording below applies on top of the change just saved
         if new_text:
             clause_add_revision(
                 clause=obj,

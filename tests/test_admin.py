@@ -208,6 +208,62 @@ def test_a_stale_admin_edit_is_refused_and_changes_nothing(admin_client, superus
     assert FeeItem.objects.filter(contract=contract).count() == 1
 
 
+def test_an_admin_edit_without_its_version_is_refused_and_changes_nothing(admin_client, superuser):
+    vendor = VendorFactory()
+    contract = contract_create(by=superuser, title="旧标题", vendor=vendor, effective_date=date(2026, 1, 1))
+    data = contract_post_data(vendor, superuser, title="新标题", effective_date="2026-01-01")
+    data.pop("number")
+    data.pop("expected_version")
+
+    response = admin_client.post(reverse("admin:contracts_contract_change", args=[contract.pk]), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors()
+    contract.refresh_from_db()
+    assert (contract.title, contract.version) == ("旧标题", 1)
+
+
+def test_a_clause_admin_edit_without_its_version_is_refused_and_changes_nothing(admin_client, superuser, populated):
+    clause = Clause.objects.get(contract=populated)
+    data = {
+        "category": clause.category,
+        "status": Clause.Status.AGREED,
+        "order": clause.order,
+        "title": "改过的标题",
+        "revisions-TOTAL_FORMS": 1,
+        "revisions-INITIAL_FORMS": 1,
+    }
+
+    response = admin_client.post(reverse("admin:contracts_clause_change", args=[clause.pk]), data)
+
+    assert response.status_code == 200
+    before = (clause.title, clause.status, 1)
+    clause.refresh_from_db()
+    assert (clause.title, clause.status, clause.version) == before
+
+
+def test_a_clause_admin_edit_with_new_wording_changes_both_in_one_save(admin_client, superuser, populated):
+    clause = Clause.objects.get(contract=populated)
+    data = {
+        "category": clause.category,
+        "status": clause.status,
+        "order": clause.order,
+        "title": "服务水平（修订）",
+        "expected_version": clause.version,
+        "new_text": "系统月度可用性不低于99.95%。",
+        "side": "vendor",
+        "revisions-TOTAL_FORMS": 1,
+        "revisions-INITIAL_FORMS": 1,
+    }
+
+    response = admin_client.post(reverse("admin:contracts_clause_change", args=[clause.pk]), data)
+
+    assert response.status_code == 302
+    clause.refresh_from_db()
+    assert (clause.title, clause.text) == ("服务水平（修订）", "系统月度可用性不低于99.95%。")
+    assert clause.revisions.count() == 2
+
+
 def test_a_current_admin_edit_bumps_the_version(admin_client, superuser):
     vendor = VendorFactory()
     contract = contract_create(by=superuser, title="旧标题", vendor=vendor, effective_date=date(2026, 1, 1))

@@ -156,12 +156,16 @@ def contract_update(
     fee_items: list[dict] | None = None,
     **fields: Any,
 ) -> Contract:
-    """Apply a user's edit of the terms. `version` must be the one the user read, or nothing is written."""
+    """Apply a user's edit of the terms. `version` must be the one the user read, or nothing is written.
+
+    An edit that carries no version is a conflict like a stale one: it would overwrite whatever was saved since.
+    A caller that writes without a user's reading passes the version of the row it has just locked.
+    """
     unknown = set(fields) - set(CONTRACT_TERM_FIELDS)
     if unknown:
         raise TypeError(f"unknown contract fields: {sorted(unknown)}")
     locked = Contract.objects.select_for_update().get(pk=contract.pk)
-    if version is not None and int(version) != locked.version:
+    if version is None or int(version) != locked.version:
         raise StaleVersionError(locked.version)
     clear_end = "effective_date" in fields or "initial_term_months" in fields
     for name, value in fields.items():

@@ -158,6 +158,18 @@ def test_a_stale_contract_update_is_refused_and_changes_nothing(contract, buyer)
     assert FeeItem.objects.filter(contract=contract).count() == 1
 
 
+def test_a_contract_update_without_a_version_is_a_conflict_and_changes_nothing(contract, buyer):
+    contract_update(contract=contract, by=buyer, version=1, title="先保存的修改")
+
+    with pytest.raises(StaleVersionError) as exc:
+        contract_update(contract=contract, by=buyer, version=None, title="不知版本的修改", fee_items=[])
+
+    assert exc.value.current_version == 2
+    contract.refresh_from_db()
+    assert (contract.title, contract.version) == ("先保存的修改", 2)
+    assert FeeItem.objects.filter(contract=contract).count() == 1
+
+
 def test_an_invalid_update_changes_nothing(contract, buyer):
     errors = field_errors(
         lambda: contract_update(contract=contract, by=buyer, version=1, end_date=date(2025, 1, 1), sla_targets=[])
@@ -193,6 +205,15 @@ def test_a_stale_clause_update_is_refused_and_changes_nothing(clause, buyer):
 
     clause.refresh_from_db()
     assert (clause.title, clause.status, clause.version) == ("服务水平（修订）", Clause.Status.DRAFT, 2)
+
+
+def test_a_clause_update_without_a_version_is_a_conflict_and_changes_nothing(clause, buyer):
+    with pytest.raises(StaleVersionError) as exc:
+        clause_update(clause=clause, by=buyer, version=None, status=Clause.Status.AGREED)
+
+    assert exc.value.current_version == 1
+    clause.refresh_from_db()
+    assert (clause.status, clause.version) == (Clause.Status.DRAFT, 1)
 
 
 def test_a_stale_revision_is_refused_and_nothing_is_recorded(clause, buyer):
