@@ -171,6 +171,20 @@ def test_adding_a_contract_in_the_admin_goes_through_the_service(admin_client, s
     assert contract.history.first().history_user == superuser
 
 
+def test_the_admin_refuses_more_than_200_fee_rows_and_adds_nothing(admin_client, superuser):
+    vendor = VendorFactory()
+    rows = {"fee_items-TOTAL_FORMS": 201}
+    for i in range(201):
+        row = {"kind": f"费用{i}", "unit_price": "1", "quantity": "1", "order": str(i)}
+        rows.update({f"fee_items-{i}-{name}": value for name, value in row.items()})
+
+    response = admin_client.post(reverse("admin:contracts_contract_add"), contract_post_data(vendor, superuser, **rows))
+
+    assert response.status_code == 200
+    assert not Contract.objects.filter(title="在线客服外包合同").exists()
+    assert not FeeItem.objects.exists()
+
+
 def test_a_service_refusal_is_shown_on_the_form_not_as_a_500(admin_client, superuser):
     vendor = VendorFactory()
 

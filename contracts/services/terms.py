@@ -52,6 +52,24 @@ CONTRACT_TERM_FIELDS = (
 )
 
 
+# The most SLA target rows, and the most fee rows, one contract holds: every edit form, API call and admin page that
+# replaces them is held to it (the web forms post every row's fields, see DATA_UPLOAD_MAX_NUMBER_FIELDS).
+MAX_TERM_ROWS = 200
+
+
+def _check_row_counts(sla_targets: list[dict] | None, fee_items: list[dict] | None) -> None:
+    errors = {
+        field: [
+            _("A contract holds at most %(max)s rows here; this one has %(count)s.")
+            % {"max": MAX_TERM_ROWS, "count": len(rows)}
+        ]
+        for field, rows in (("sla_targets", sla_targets), ("fee_items", fee_items))
+        if rows is not None and len(rows) > MAX_TERM_ROWS
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def _validate_contract(contract: Contract) -> None:
     errors: dict[str, list[str]] = {}
     if contract.currency:
@@ -113,6 +131,7 @@ def contract_create(
     unknown = set(fields) - set(CONTRACT_TERM_FIELDS)
     if unknown:
         raise TypeError(f"unknown contract fields: {sorted(unknown)}")
+    _check_row_counts(sla_targets, fee_items)
     fields.setdefault("owner", by)
     contract = Contract(created_by=by, status=Contract.Status.DRAFT, **fields)
     _fill_defaults(contract)
@@ -164,6 +183,7 @@ def contract_update(
     unknown = set(fields) - set(CONTRACT_TERM_FIELDS)
     if unknown:
         raise TypeError(f"unknown contract fields: {sorted(unknown)}")
+    _check_row_counts(sla_targets, fee_items)
     locked = Contract.objects.select_for_update().get(pk=contract.pk)
     if version is None or int(version) != locked.version:
         raise StaleVersionError(locked.version)
