@@ -15,6 +15,7 @@ from contracts.models import ExportJob
 from exports.services import export_job_create, export_job_run
 from tests.factories import ClauseFactory, ContractFactory, VendorFactory
 from tests.fixtures.pages import _pages_in_english, owner, people, vendor  # noqa: F401
+from tests.fixtures.urls import debug_urls  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -341,3 +342,24 @@ def test_my_exports_pages_through_many_jobs_in_a_constant_number_of_queries(
 
     assert len(first.context["jobs"]) == 20
     assert len(second.context["jobs"]) == 5
+
+
+@pytest.mark.parametrize("role", ["owner", "other_staff", None])
+def test_an_export_zip_is_never_served_from_media_even_with_debug_on(client, people, register, debug_urls, role):
+    job = finished_job(people["owner"], [register["a"]])
+    if role:
+        client.force_login(people[role])
+
+    response = client.get(job.file.url)
+
+    assert response.status_code == 404
+
+
+def test_with_debug_on_the_checked_download_serves_the_requester_only(client, people, register, debug_urls):
+    job = finished_job(people["owner"], [register["a"]])
+    url = reverse("exports:download", args=[job.pk])
+
+    client.force_login(people["owner"])
+    assert client.get(url).status_code == 200
+    client.force_login(people["other_staff"])
+    assert client.get(url).status_code == 404
