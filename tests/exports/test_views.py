@@ -118,6 +118,43 @@ def test_export_never_includes_a_contract_hidden_from_the_user(client, people, r
     assert exported_numbers(ExportJob.objects.get()) == ["CLM-2026-0101"]
 
 
+@pytest.mark.parametrize(
+    ("filters", "named"),
+    [({"stauts": "active"}, ["stauts"]), ({"q": "呼叫", "vendr": "1", "page_size": "5"}, ["page_size", "vendr"])],
+)
+def test_unknown_filter_keys_return_to_the_register_naming_them_and_queue_nothing(
+    client, people, register, filters, named
+):
+    client.force_login(people["owner"])
+
+    response = start_export(client, **filters)
+    page = client.get(response["Location"])
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("contracts:list"))
+    errors = [str(m) for m in page.context["messages"] if m.level_tag == "error"]
+    assert errors and all(name in errors[0] for name in named)
+    assert not ExportJob.objects.exists()
+
+
+def test_a_filter_value_the_register_cannot_read_returns_to_the_register_and_queues_nothing(client, people, register):
+    client.force_login(people["owner"])
+
+    response = start_export(client, status="no-such-status")
+    page = client.get(response["Location"])
+
+    assert response.status_code == 302
+    assert [m.level_tag for m in page.context["messages"]] == ["error"]
+    assert not ExportJob.objects.exists()
+
+
+def test_every_register_filter_is_a_known_export_filter():
+    from contracts.forms import RegisterFilterForm
+    from contracts.search import REGISTER_PARAMS
+
+    assert set(REGISTER_PARAMS) == set(RegisterFilterForm.base_fields)
+
+
 def test_nothing_matching_returns_to_the_register_with_a_message_and_no_job(client, people, register):
     client.force_login(people["owner"])
 
