@@ -6,7 +6,7 @@ import logging
 import secrets
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -30,7 +30,7 @@ from pdf.rendering import RenderTimeout, document_time_limit, render_contract_pd
 logger = logging.getLogger(__name__)
 
 
-def _refuse_unknown_filters(given: Iterable[str], known: Iterable[str]) -> None:
+def _refuse_unknown_filters(given: Iterable[str], known: Sequence[str]) -> None:
     """A filter the export does not know would be ignored, exporting more than was asked for: refuse it, naming it."""
     unknown = sorted(set(given) - set(known))
     if unknown:
