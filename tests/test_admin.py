@@ -185,6 +185,24 @@ def test_the_admin_refuses_more_than_200_fee_rows_and_adds_nothing(admin_client,
     assert not FeeItem.objects.exists()
 
 
+def test_the_admin_saves_a_contract_with_200_sla_rows_and_200_fee_rows(admin_client, superuser):
+    vendor = VendorFactory()
+    rows = {"sla_targets-TOTAL_FORMS": 200, "fee_items-TOTAL_FORMS": 200}
+    sla = {"metric": "接通率", "kind": "answer_rate", "comparator": ">=", "target": "95", "unit": "%", "period": "月"}
+    fee = {"kind": "坐席服务费", "unit_price": "1", "unit": "席/月", "quantity": "1", "note": "备注"}
+    for i in range(200):
+        rows.update({f"sla_targets-{i}-{name}": value for name, value in sla.items()})
+        rows.update({f"sla_targets-{i}-credit_pct": "1", f"sla_targets-{i}-critical": "on"})
+        rows.update({f"fee_items-{i}-{name}": value for name, value in fee.items()})
+        rows.update({f"sla_targets-{i}-order": str(i), f"fee_items-{i}-order": str(i)})
+
+    response = admin_client.post(reverse("admin:contracts_contract_add"), contract_post_data(vendor, superuser, **rows))
+
+    assert response.status_code == 302
+    contract = Contract.objects.get(title="在线客服外包合同")
+    assert (contract.sla_targets.count(), contract.fee_items.count()) == (200, 200)
+
+
 def test_a_service_refusal_is_shown_on_the_form_not_as_a_500(admin_client, superuser):
     vendor = VendorFactory()
 
