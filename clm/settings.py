@@ -142,6 +142,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Uploaded contract documents.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A contract's edit form posts every field of every SLA and fee row: 200 rows of each (MAX_TERM_ROWS) make about
+# 3,000 fields on the page and 4,300 in the admin, plus the ids of the admin's read-only inlines (clauses,
+# obligations, documents). Django's default of 1,000 would refuse such a save.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Our own legal identity (甲方), printed on every contract PDF. The defaults are demo values with a valid credit code.

@@ -1,10 +1,11 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from dashboard.views import dashboard
 from obligations.feeds import obligation_feed
+
+# Uploaded documents and export ZIPs under MEDIA_ROOT are never served by URL, not even with DEBUG on: only the views
+# that check access first (contract documents, a bulk export's download) hand out a file.
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -20,6 +21,3 @@ urlpatterns = [
     path("vendors/", include("vendors.urls")),
     path("", dashboard, name="dashboard"),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

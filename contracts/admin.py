@@ -24,7 +24,7 @@ from contracts.lifecycle.actions import (
 from contracts.services.clauses import clause_add_revision, clause_create, clause_update
 from contracts.services.documents import document_upload
 from contracts.services.follow_up import terms_changed
-from contracts.services.terms import CONTRACT_TERM_FIELDS, contract_create, contract_update
+from contracts.services.terms import CONTRACT_TERM_FIELDS, MAX_TERM_ROWS, contract_create, contract_update
 from core.admin import ReadOnlyInline, ServiceAdminMixin, adopt, run_admin_action
 from obligations.models import Obligation
 
@@ -51,15 +51,24 @@ from .selectors import (
 # Contracts --------------------------------------------------------------------------------------------------------
 
 
-class SLATargetInline(admin.TabularInline):
-    model = SLATarget
+class TermRowsInline(admin.TabularInline):
+    """SLA or fee rows: at most MAX_TERM_ROWS of them, refused on the form before the service sees them."""
+
     extra = 1
+    max_num = MAX_TERM_ROWS
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("validate_max", True)
+        return super().get_formset(request, obj, **kwargs)
+
+
+class SLATargetInline(TermRowsInline):
+    model = SLATarget
     fields = ("metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical", "order")
 
 
-class FeeItemInline(admin.TabularInline):
+class FeeItemInline(TermRowsInline):
     model = FeeItem
-    extra = 1
     fields = ("kind", "unit_price", "unit", "quantity", "note", "order")
 
 
@@ -405,8 +414,9 @@ class ClauseAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         new_text = (data.get("new_text") or "").strip()
         status = changes.pop("status", None) if new_text else None
         if changes:
-            adopt(obj, clause_update(clause=obj, by=request.user, version=version, **changes))
-            version = None
+            saved = clause_update(clause=obj, by=request.user, version=version, **changes)
+            adopt(obj, saved)
+            version = saved.version  # the wording below applies on top of the change just saved
         if new_text:
             clause_add_revision(
                 clause=obj,

@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import users_who_may_own
-from contracts.services.terms import CONTRACT_TERM_FIELDS
+from contracts.services.terms import CONTRACT_TERM_FIELDS, MAX_TERM_ROWS
 from vendors.models import Vendor
 
 from .models import Clause, ClauseRevision, ClauseTemplate, Contract, Document, FeeItem, SLATarget
@@ -128,8 +128,10 @@ class FeeItemForm(forms.ModelForm):
         fields = ["kind", "unit_price", "unit", "quantity", "note"]
 
 
-SLATargetFormSet = forms.formset_factory(SLATargetForm, extra=1, can_delete=True)
-FeeItemFormSet = forms.formset_factory(FeeItemForm, extra=1, can_delete=True)
+# At most MAX_TERM_ROWS kept rows (rows ticked for deletion do not count, so an older, longer table can be trimmed).
+_ROWS = {"extra": 1, "can_delete": True, "max_num": MAX_TERM_ROWS, "validate_max": True}
+SLATargetFormSet = forms.formset_factory(SLATargetForm, **_ROWS)
+FeeItemFormSet = forms.formset_factory(FeeItemForm, **_ROWS)
 
 
 class DateActionForm(forms.Form):

@@ -31,6 +31,9 @@ SORTS: dict[str, tuple[str, ...]] = {
     "created": ("created_at", "id"),
 }
 DEFAULT_SORT = "-created"
+# The query-string names a RegisterQuery is read from (RegisterFilterForm's fields): a register link or a bulk export
+# carries these and nothing else.
+REGISTER_PARAMS = ("q", "status", "category", "vendor", "owner", "expiring", "sort")
 # A search stops counting its matches here; the register then shows "500+" and pages through the first 500.
 SEARCH_COUNT_CAP = 500
 

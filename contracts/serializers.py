@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from contracts.services.terms import CONTRACT_TERM_FIELDS
+from contracts.services.terms import CONTRACT_TERM_FIELDS, MAX_TERM_ROWS
 from core.api import QuickReadSerializer, StrictBooleanField, UsernameField
 
 from .models import Clause, ClauseRevision, Contract, Document, FeeItem, PriceChangeNotice, SLATarget
@@ -76,8 +76,8 @@ class ContractWriteSerializer(serializers.ModelSerializer):
         required=False,
         help_text=_("User name of the owner. On create, the creator unless given."),
     )
-    sla_targets = SLATargetSerializer(many=True, required=False)
-    fee_items = FeeItemSerializer(many=True, required=False)
+    sla_targets = SLATargetSerializer(many=True, required=False, max_length=MAX_TERM_ROWS)
+    fee_items = FeeItemSerializer(many=True, required=False, max_length=MAX_TERM_ROWS)
     version = serializers.IntegerField(
         min_value=1, required=False, help_text=_("Required on update: the version you last read.")
     )

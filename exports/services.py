@@ -6,6 +6,7 @@ import logging
 import secrets
 import tempfile
 import zipfile
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from contracts.filters import ContractFilter
 from contracts.models import Contract, ExportJob
+from contracts.search import REGISTER_PARAMS
 from contracts.selectors import contracts_visible_to
 from pdf.language import LANGUAGES
 from pdf.rendering import RenderTimeout, document_time_limit, render_contract_pdf
@@ -28,11 +30,32 @@ from pdf.rendering import RenderTimeout, document_time_limit, render_contract_pd
 logger = logging.getLogger(__name__)
 
 
+def _refuse_unknown_filters(given: Iterable[str], known: Sequence[str]) -> None:
+    """A filter the export does not know would be ignored, exporting more than was asked for: refuse it, naming it."""
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        names = ", ".join(str(name)[:50] for name in unknown[:20])
+        raise ValidationError(
+            {
+                "filter": [
+                    _("Unknown filter: %(names)s. Nothing was exported. The filters are: %(known)s.")
+                    % {"names": names, "known": ", ".join(known)}
+                ]
+            }
+        )
+
+
 def _chosen_contracts(
-    *, by: User, contract_ids: list[int] | None, filters: dict | None, register: QuerySet[Contract] | None
+    *,
+    by: User,
+    contract_ids: list[int] | None,
+    filters: dict | None,
+    register: QuerySet[Contract] | None,
+    register_params: Iterable[str],
 ) -> QuerySet[Contract]:
     visible = contracts_visible_to(by)
     if register is not None:
+        _refuse_unknown_filters(register_params, REGISTER_PARAMS)
         # The register's own search (number, title, vendor and clause text) and filters, which ContractFilter's
         # query-string filters do not reproduce. The access gate is applied here again whoever built the queryset.
         return visible.filter(pk__in=register.values("pk"))
@@ -47,6 +70,7 @@ def _chosen_contracts(
             )
         return visible.filter(pk__in=found)
     if filters is not None:
+        _refuse_unknown_filters(filters, list(ContractFilter.base_filters))
         filterset = ContractFilter(data=filters, queryset=visible)
         if not filterset.is_valid():
             raise ValidationError(
@@ -64,15 +88,19 @@ def export_job_create(
     contract_ids: list[int] | None = None,
     filters: dict | None = None,
     register: QuerySet[Contract] | None = None,
+    register_params: Iterable[str] = (),
 ) -> ExportJob:
     """Record a bulk export of the chosen contracts the user may see and queue its rendering once committed.
 
     The contracts are chosen by id, by ContractFilter data (the API), or as the register's result
-    (`contracts.search.contract_register`, the web page's search and filters).
+    (`contracts.search.contract_register`, the web page's search and filters, whose query-string names are given as
+    `register_params`). A filter name that is not one of those is refused and nothing is queued.
     """
     if language not in LANGUAGES:
         raise ValidationError({"lang": [_("Choose zh-hans or en.")]})
-    chosen = _chosen_contracts(by=by, contract_ids=contract_ids, filters=filters, register=register)
+    chosen = _chosen_contracts(
+        by=by, contract_ids=contract_ids, filters=filters, register=register, register_params=register_params
+    )
     limit = settings.PDF_EXPORT_MAX_CONTRACTS
     ids = list(chosen.order_by("number").values_list("pk", flat=True)[: limit + 1])
     if not ids:

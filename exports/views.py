@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from contracts.forms import RegisterFilterForm
 from contracts.models import ExportJob
 from contracts.search import contract_register
+from core.flash import flash_form_errors
 from pdf.language import interface_document_language
 
 from .access import access_export_job
@@ -41,21 +42,24 @@ def download_filename(job: ExportJob) -> str:
 @require_POST
 def pdf_export_create(request: HttpRequest) -> HttpResponse:
     """The register's "Export PDFs (ZIP)": the query string carries the register's search and filters."""
+    back = reverse("contracts:list")
+    back = f"{back}?{request.GET.urlencode()}" if request.GET else back
     form = RegisterFilterForm(request.GET or None)
-    if form.is_bound:
-        form.is_valid()
-    query = form.register_query()
+    if form.is_bound and not form.is_valid():
+        # The register page skips a filter it cannot read; an export must not, or it would hold more than was asked.
+        flash_form_errors(request, form)
+        return redirect(back)
     language = request.POST.get("lang") or interface_document_language()
     try:
         job = export_job_create(
             by=request.user,
             language=language,
-            register=contract_register(request.user, query, today=timezone.localdate()),
+            register=contract_register(request.user, form.register_query(), today=timezone.localdate()),
+            register_params=request.GET.keys(),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        back = reverse("contracts:list")
-        return redirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
+        return redirect(back)
     return redirect(job)
 
 

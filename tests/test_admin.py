@@ -171,6 +171,38 @@ def test_adding_a_contract_in_the_admin_goes_through_the_service(admin_client, s
     assert contract.history.first().history_user == superuser
 
 
+def test_the_admin_refuses_more_than_200_fee_rows_and_adds_nothing(admin_client, superuser):
+    vendor = VendorFactory()
+    rows = {"fee_items-TOTAL_FORMS": 201}
+    for i in range(201):
+        row = {"kind": f"费用{i}", "unit_price": "1", "quantity": "1", "order": str(i)}
+        rows.update({f"fee_items-{i}-{name}": value for name, value in row.items()})
+
+    response = admin_client.post(reverse("admin:contracts_contract_add"), contract_post_data(vendor, superuser, **rows))
+
+    assert response.status_code == 200
+    assert not Contract.objects.filter(title="在线客服外包合同").exists()
+    assert not FeeItem.objects.exists()
+
+
+def test_the_admin_saves_a_contract_with_200_sla_rows_and_200_fee_rows(admin_client, superuser):
+    vendor = VendorFactory()
+    rows = {"sla_targets-TOTAL_FORMS": 200, "fee_items-TOTAL_FORMS": 200}
+    sla = {"metric": "接通率", "kind": "answer_rate", "comparator": ">=", "target": "95", "unit": "%", "period": "月"}
+    fee = {"kind": "坐席服务费", "unit_price": "1", "unit": "席/月", "quantity": "1", "note": "备注"}
+    for i in range(200):
+        rows.update({f"sla_targets-{i}-{name}": value for name, value in sla.items()})
+        rows.update({f"sla_targets-{i}-credit_pct": "1", f"sla_targets-{i}-critical": "on"})
+        rows.update({f"fee_items-{i}-{name}": value for name, value in fee.items()})
+        rows.update({f"sla_targets-{i}-order": str(i), f"fee_items-{i}-order": str(i)})
+
+    response = admin_client.post(reverse("admin:contracts_contract_add"), contract_post_data(vendor, superuser, **rows))
+
+    assert response.status_code == 302
+    contract = Contract.objects.get(title="在线客服外包合同")
+    assert (contract.sla_targets.count(), contract.fee_items.count()) == (200, 200)
+
+
 def test_a_service_refusal_is_shown_on_the_form_not_as_a_500(admin_client, superuser):
     vendor = VendorFactory()
 
@@ -206,6 +238,62 @@ def test_a_stale_admin_edit_is_refused_and_changes_nothing(admin_client, superus
     contract.refresh_from_db()
     assert contract.title == "旧标题"
     assert FeeItem.objects.filter(contract=contract).count() == 1
+
+
+def test_an_admin_edit_without_its_version_is_refused_and_changes_nothing(admin_client, superuser):
+    vendor = VendorFactory()
+    contract = contract_create(by=superuser, title="旧标题", vendor=vendor, effective_date=date(2026, 1, 1))
+    data = contract_post_data(vendor, superuser, title="新标题", effective_date="2026-01-01")
+    data.pop("number")
+    data.pop("expected_version")
+
+    response = admin_client.post(reverse("admin:contracts_contract_change", args=[contract.pk]), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors()
+    contract.refresh_from_db()
+    assert (contract.title, contract.version) == ("旧标题", 1)
+
+
+def test_a_clause_admin_edit_without_its_version_is_refused_and_changes_nothing(admin_client, superuser, populated):
+    clause = Clause.objects.get(contract=populated)
+    data = {
+        "category": clause.category,
+        "status": Clause.Status.AGREED,
+        "order": clause.order,
+        "title": "改过的标题",
+        "revisions-TOTAL_FORMS": 1,
+        "revisions-INITIAL_FORMS": 1,
+    }
+
+    response = admin_client.post(reverse("admin:contracts_clause_change", args=[clause.pk]), data)
+
+    assert response.status_code == 200
+    before = (clause.title, clause.status, 1)
+    clause.refresh_from_db()
+    assert (clause.title, clause.status, clause.version) == before
+
+
+def test_a_clause_admin_edit_with_new_wording_changes_both_in_one_save(admin_client, superuser, populated):
+    clause = Clause.objects.get(contract=populated)
+    data = {
+        "category": clause.category,
+        "status": clause.status,
+        "order": clause.order,
+        "title": "服务水平（修订）",
+        "expected_version": clause.version,
+        "new_text": "系统月度可用性不低于99.95%。",
+        "side": "vendor",
+        "revisions-TOTAL_FORMS": 1,
+        "revisions-INITIAL_FORMS": 1,
+    }
+
+    response = admin_client.post(reverse("admin:contracts_clause_change", args=[clause.pk]), data)
+
+    assert response.status_code == 302
+    clause.refresh_from_db()
+    assert (clause.title, clause.text) == ("服务水平（修订）", "系统月度可用性不低于99.95%。")
+    assert clause.revisions.count() == 2
 
 
 def test_a_current_admin_edit_bumps_the_version(admin_client, superuser):

@@ -71,13 +71,16 @@ def add_clause(
 
 @transaction.atomic
 def clause_update(*, clause: Clause, by: User, version: int | None, **fields: Any) -> Clause:
-    """Change a clause's title, category, status or order (text changes go through revisions)."""
+    """Change a clause's title, category, status or order (text changes go through revisions).
+
+    `version` must be the one the user read; none at all is a conflict like a stale one, and nothing is written.
+    """
     allowed = {"title", "category", "status", "order"}
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"unknown clause fields: {sorted(unknown)}")
     locked = Clause.objects.select_for_update().get(pk=clause.pk)
-    if version is not None and int(version) != locked.version:
+    if version is None or int(version) != locked.version:
         raise StaleVersionError(locked.version)
     for name, value in fields.items():
         setattr(locked, name, value)

@@ -54,6 +54,24 @@ CONTRACT_TERM_FIELDS = (
 )
 
 
+# The most SLA target rows, and the most fee rows, one contract holds: every edit form, API call and admin page that
+# replaces them is held to it (the web forms post every row's fields, see DATA_UPLOAD_MAX_NUMBER_FIELDS).
+MAX_TERM_ROWS = 200
+
+
+def _check_row_counts(sla_targets: list[dict] | None, fee_items: list[dict] | None) -> None:
+    errors = {
+        field: [
+            _("A contract holds at most %(max)s rows here; this one has %(count)s.")
+            % {"max": MAX_TERM_ROWS, "count": len(rows)}
+        ]
+        for field, rows in (("sla_targets", sla_targets), ("fee_items", fee_items))
+        if rows is not None and len(rows) > MAX_TERM_ROWS
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def _validate_contract(contract: Contract) -> None:
     errors: dict[str, list[str]] = {}
     if contract.currency:
@@ -116,6 +134,7 @@ def contract_create(
     unknown = set(fields) - set(CONTRACT_TERM_FIELDS)
     if unknown:
         raise TypeError(f"unknown contract fields: {sorted(unknown)}")
+    _check_row_counts(sla_targets, fee_items)
     fields.setdefault("owner", by)
     if fields["owner"] is not None:
         check_may_own_contract(fields["owner"])
@@ -170,12 +189,17 @@ def contract_update(
     fee_items: list[dict] | None = None,
     **fields: Any,
 ) -> Contract:
-    """Apply a user's edit of the terms. `version` must be the one the user read, or nothing is written."""
+    """Apply a user's edit of the terms. `version` must be the one the user read, or nothing is written.
+
+    An edit that carries no version is a conflict like a stale one: it would overwrite whatever was saved since.
+    A caller that writes without a user's reading passes the version of the row it has just locked.
+    """
     unknown = set(fields) - set(CONTRACT_TERM_FIELDS)
     if unknown:
         raise TypeError(f"unknown contract fields: {sorted(unknown)}")
+    _check_row_counts(sla_targets, fee_items)
     locked = Contract.objects.select_for_update().get(pk=contract.pk)
-    if version is not None and int(version) != locked.version:
+    if version is None or int(version) != locked.version:
         raise StaleVersionError(locked.version)
     if "owner" in fields:
         _check_owner_change(locked, by=by, owner=fields["owner"])

@@ -407,3 +407,32 @@ def test_an_obligation_cannot_be_handed_to_an_auditor(world):
     assert response.status_code == 400
     assert "cannot be assigned obligations" in str(response.data["owner"])
     assert Obligation.objects.get(pk=world.obligation.pk).owner is None
+
+
+def test_an_edit_with_2000_fee_rows_answers_400_on_fee_items_and_changes_nothing(world):
+    row = {"kind": "坐席服务费", "unit_price": "1.0000", "unit": "席/月", "quantity": "1.00"}
+
+    response = world.client("owner").patch(
+        url(world), {"version": world.contract.version, "fee_items": [row] * 2000}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "fee_items" in response.data
+    stored = Contract.objects.get(pk=world.contract.pk)
+    assert stored.version == world.contract.version
+    assert stored.fee_items.count() == world.contract.fee_items.count()
+
+
+def test_a_new_contract_with_201_sla_rows_answers_400_on_sla_targets_and_creates_nothing(world):
+    row = {"metric": "接通率", "comparator": ">=", "target": "95.000", "unit": "%", "period": "月"}
+    before = Contract.objects.count()
+
+    response = world.client("other_staff").post(
+        "/api/v1/contracts/",
+        {"title": "行数过多的合同", "vendor": world.contract.vendor_id, "sla_targets": [row] * 201},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "sla_targets" in response.data
+    assert Contract.objects.count() == before

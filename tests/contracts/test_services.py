@@ -158,6 +158,18 @@ def test_a_stale_contract_update_is_refused_and_changes_nothing(contract, buyer)
     assert FeeItem.objects.filter(contract=contract).count() == 1
 
 
+def test_a_contract_update_without_a_version_is_a_conflict_and_changes_nothing(contract, buyer):
+    contract_update(contract=contract, by=buyer, version=1, title="先保存的修改")
+
+    with pytest.raises(StaleVersionError) as exc:
+        contract_update(contract=contract, by=buyer, version=None, title="不知版本的修改", fee_items=[])
+
+    assert exc.value.current_version == 2
+    contract.refresh_from_db()
+    assert (contract.title, contract.version) == ("先保存的修改", 2)
+    assert FeeItem.objects.filter(contract=contract).count() == 1
+
+
 def test_an_invalid_update_changes_nothing(contract, buyer):
     errors = field_errors(
         lambda: contract_update(contract=contract, by=buyer, version=1, end_date=date(2025, 1, 1), sla_targets=[])
@@ -166,6 +178,37 @@ def test_an_invalid_update_changes_nothing(contract, buyer):
     assert "end_date" in errors
     contract.refresh_from_db()
     assert (contract.end_date, contract.version) == (date(2026, 12, 31), 1)
+
+
+SLA_ROW = {"metric": "接通率", "comparator": ">=", "target": 95, "unit": "%", "period": "月"}
+FEE_ROW = {"kind": "坐席服务费", "unit_price": 6500, "unit": "席/月", "quantity": 1}
+
+
+def test_a_new_contract_with_more_than_200_sla_rows_is_refused_and_nothing_is_created(buyer, vendor):
+    errors = field_errors(
+        lambda: contract_create(by=buyer, title="合同", vendor=vendor, sla_targets=[SLA_ROW] * 201, fee_items=[])
+    )
+
+    assert "sla_targets" in errors
+    assert not Contract.objects.exists()
+    assert not SLATarget.objects.exists()
+
+
+def test_an_update_with_more_than_200_fee_rows_is_refused_and_changes_nothing(contract, buyer):
+    errors = field_errors(
+        lambda: contract_update(contract=contract, by=buyer, version=1, title="新标题", fee_items=[FEE_ROW] * 201)
+    )
+
+    assert "fee_items" in errors
+    contract.refresh_from_db()
+    assert (contract.title, contract.version) == ("呼叫中心外包服务合同", 1)
+    assert FeeItem.objects.filter(contract=contract).count() == 1
+
+
+def test_an_update_with_200_rows_of_each_is_accepted(contract, buyer):
+    contract_update(contract=contract, by=buyer, version=1, sla_targets=[SLA_ROW] * 200, fee_items=[FEE_ROW] * 200)
+
+    assert (contract.sla_targets.count(), contract.fee_items.count()) == (200, 200)
 
 
 def test_changing_the_start_recomputes_a_derived_end(contract, buyer):
@@ -193,6 +236,15 @@ def test_a_stale_clause_update_is_refused_and_changes_nothing(clause, buyer):
 
     clause.refresh_from_db()
     assert (clause.title, clause.status, clause.version) == ("服务水平（修订）", Clause.Status.DRAFT, 2)
+
+
+def test_a_clause_update_without_a_version_is_a_conflict_and_changes_nothing(clause, buyer):
+    with pytest.raises(StaleVersionError) as exc:
+        clause_update(clause=clause, by=buyer, version=None, status=Clause.Status.AGREED)
+
+    assert exc.value.current_version == 1
+    clause.refresh_from_db()
+    assert (clause.status, clause.version) == (Clause.Status.DRAFT, 1)
 
 
 def test_a_stale_revision_is_refused_and_nothing_is_recorded(clause, buyer):

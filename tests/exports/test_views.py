@@ -15,6 +15,7 @@ from contracts.models import ExportJob
 from exports.services import export_job_create, export_job_run
 from tests.factories import ClauseFactory, ContractFactory, VendorFactory
 from tests.fixtures.pages import _pages_in_english, owner, people, vendor  # noqa: F401
+from tests.fixtures.urls import debug_urls  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,43 @@ def test_export_never_includes_a_contract_hidden_from_the_user(client, people, r
     start_export(client, q="呼叫中心")
 
     assert exported_numbers(ExportJob.objects.get()) == ["CLM-2026-0101"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "named"),
+    [({"stauts": "active"}, ["stauts"]), ({"q": "呼叫", "vendr": "1", "page_size": "5"}, ["page_size", "vendr"])],
+)
+def test_unknown_filter_keys_return_to_the_register_naming_them_and_queue_nothing(
+    client, people, register, filters, named
+):
+    client.force_login(people["owner"])
+
+    response = start_export(client, **filters)
+    page = client.get(response["Location"])
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("contracts:list"))
+    errors = [str(m) for m in page.context["messages"] if m.level_tag == "error"]
+    assert errors and all(name in errors[0] for name in named)
+    assert not ExportJob.objects.exists()
+
+
+def test_a_filter_value_the_register_cannot_read_returns_to_the_register_and_queues_nothing(client, people, register):
+    client.force_login(people["owner"])
+
+    response = start_export(client, status="no-such-status")
+    page = client.get(response["Location"])
+
+    assert response.status_code == 302
+    assert [m.level_tag for m in page.context["messages"]] == ["error"]
+    assert not ExportJob.objects.exists()
+
+
+def test_every_register_filter_is_a_known_export_filter():
+    from contracts.forms import RegisterFilterForm
+    from contracts.search import REGISTER_PARAMS
+
+    assert set(REGISTER_PARAMS) == set(RegisterFilterForm.base_fields)
 
 
 def test_nothing_matching_returns_to_the_register_with_a_message_and_no_job(client, people, register):
@@ -341,3 +379,24 @@ def test_my_exports_pages_through_many_jobs_in_a_constant_number_of_queries(
 
     assert len(first.context["jobs"]) == 20
     assert len(second.context["jobs"]) == 5
+
+
+@pytest.mark.parametrize("role", ["owner", "other_staff", None])
+def test_an_export_zip_is_never_served_from_media_even_with_debug_on(client, people, register, debug_urls, role):
+    job = finished_job(people["owner"], [register["a"]])
+    if role:
+        client.force_login(people[role])
+
+    response = client.get(job.file.url)
+
+    assert response.status_code == 404
+
+
+def test_with_debug_on_the_checked_download_serves_the_requester_only(client, people, register, debug_urls):
+    job = finished_job(people["owner"], [register["a"]])
+    url = reverse("exports:download", args=[job.pk])
+
+    client.force_login(people["owner"])
+    assert client.get(url).status_code == 200
+    client.force_login(people["other_staff"])
+    assert client.get(url).status_code == 404

@@ -261,3 +261,75 @@ def test_a_new_contract_cannot_be_given_to_an_auditor(client, people, vendor):
     assert response.status_code == 200
     assert "owner" in response.context["form"].errors
     assert not Contract.objects.filter(title="审计不能拥有的合同").exists()
+
+
+def edit_form_with_rows(client, contract, *, sla: int, fees: int) -> dict:
+    """The edit form as a browser posts it, every field of every row filled in (the critical box ticked)."""
+    page = client.get(reverse("contracts:edit", args=[contract.pk]))
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+    data.update(
+        {
+            "vendor": contract.vendor_id,
+            "owner": contract.owner_id,
+            "title": "行数上限内的修改",
+            "version": contract.version,
+            "sla-TOTAL_FORMS": sla,
+            "sla-INITIAL_FORMS": 0,
+            "sla-MIN_NUM_FORMS": 0,
+            "sla-MAX_NUM_FORMS": 1000,
+            "fee-TOTAL_FORMS": fees,
+            "fee-INITIAL_FORMS": 0,
+            "fee-MIN_NUM_FORMS": 0,
+            "fee-MAX_NUM_FORMS": 1000,
+        }
+    )
+    for i in range(sla):
+        data.update(
+            {
+                f"sla-{i}-metric": f"指标{i}",
+                f"sla-{i}-kind": "answer_rate",
+                f"sla-{i}-comparator": ">=",
+                f"sla-{i}-target": "95",
+                f"sla-{i}-unit": "%",
+                f"sla-{i}-period": "月",
+                f"sla-{i}-credit_pct": "1",
+                f"sla-{i}-critical": "on",
+            }
+        )
+    for i in range(fees):
+        data.update(
+            {
+                f"fee-{i}-kind": f"费用{i}",
+                f"fee-{i}-unit_price": "10",
+                f"fee-{i}-unit": "席/月",
+                f"fee-{i}-quantity": "1",
+                f"fee-{i}-note": "备注",
+            }
+        )
+    return data
+
+
+def test_the_edit_form_saves_200_sla_rows_and_200_fee_rows(client, people, contract):
+    client.force_login(people["owner"])
+    data = edit_form_with_rows(client, contract, sla=200, fees=200)
+
+    response = client.post(reverse("contracts:edit", args=[contract.pk]), data)
+
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert (contract.title, contract.sla_targets.count(), contract.fee_items.count()) == ("行数上限内的修改", 200, 200)
+    assert client.get(reverse("contracts:edit", args=[contract.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(("sla", "fees", "prefix"), [(201, 1, "sla"), (1, 201, "fee")])
+def test_the_edit_form_refuses_more_than_200_rows_and_changes_nothing(client, people, contract, sla, fees, prefix):
+    client.force_login(people["owner"])
+    data = edit_form_with_rows(client, contract, sla=sla, fees=fees)
+
+    response = client.post(reverse("contracts:edit", args=[contract.pk]), data)
+
+    assert response.status_code == 200
+    assert response.context[f"{prefix}_formset"].non_form_errors()
+    contract.refresh_from_db()
+    assert (contract.title, contract.version) == ("客服外包服务合同", 1)
+    assert (contract.sla_targets.count(), contract.fee_items.count()) == (1, 1)

@@ -4,6 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from contracts.services.sharing import contract_share
+
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -91,3 +93,33 @@ def test_a_document_whose_file_went_missing_answers_404_not_500(client, people, 
     response = client.get(reverse("contracts:document_download", args=[document.pk]))
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ["owner", "shared", "other_staff", None])
+def test_uploaded_documents_are_never_served_from_media_even_with_debug_on(client, people, contract, debug_urls, role):
+    client.force_login(people["owner"])
+    upload(client, contract)
+    document = contract.documents.get()
+    client.logout()
+    if role:
+        client.force_login(people[role])
+
+    response = client.get(document.file.url)
+
+    assert response.status_code == 404
+
+
+def test_the_checked_download_serves_a_reader_and_404s_once_their_access_is_revoked(
+    client, people, contract, debug_urls
+):
+    client.force_login(people["owner"])
+    upload(client, contract)
+    document = contract.documents.get()
+    url = reverse("contracts:document_download", args=[document.pk])
+    client.force_login(people["shared"])
+    assert client.get(url).status_code == 200
+
+    contract_share(contract=contract, by=people["owner"], user=people["shared"], permission="none")
+
+    assert client.get(url).status_code == 404
+    assert client.get(document.file.url).status_code == 404

@@ -238,6 +238,40 @@ def test_version_conflict_keeps_the_users_input_and_says_why(client, people, con
     assert contract.title == "经理先保存"
 
 
+@pytest.mark.parametrize("version", ["", None], ids=["blank", "removed"])
+def test_an_edit_without_its_version_is_a_conflict_and_overwrites_nothing(client, people, contract, version):
+    client.force_login(people["owner"])
+    page = client.get(reverse("contracts:edit", args=[contract.pk]))
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+    data.update(
+        {
+            "vendor": contract.vendor_id,
+            "owner": contract.owner_id,
+            "title": "我的标题修改",
+            "effective_date": "2026-01-01",
+            "sla-TOTAL_FORMS": 0,
+            "sla-INITIAL_FORMS": 0,
+            "fee-TOTAL_FORMS": 0,
+            "fee-INITIAL_FORMS": 0,
+        }
+    )
+    data.pop("end_date", None)
+    data.pop("version", None)
+    if version is not None:
+        data["version"] = version
+    contract_update(contract=contract, by=people["manager"], version=contract.version, title="经理先保存")
+
+    response = client.post(reverse("contracts:edit", args=[contract.pk]), data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone else saved this contract" in html
+    assert 'value="我的标题修改"' in html
+    contract.refresh_from_db()
+    assert (contract.title, contract.version) == ("经理先保存", 2)
+    assert (contract.sla_targets.count(), contract.fee_items.count()) == (1, 1)
+
+
 def test_manager_filters_the_register_by_owner_and_vendor(client, people, register):
     client.force_login(people["manager"])
 

@@ -64,6 +64,22 @@ def test_stale_clause_revision_keeps_the_wording_typed(client, people, contract)
     assert clause.revisions.count() == 1
 
 
+@pytest.mark.parametrize("version", ["", None], ids=["blank", "removed"])
+def test_a_clause_status_change_without_its_version_is_a_conflict_and_changes_nothing(
+    client, people, contract, version
+):
+    clause = contract.clauses.first()
+    client.force_login(people["owner"])
+    data = {"status": "agreed"} if version is None else {"status": "agreed", "version": version}
+
+    response = client.post(reverse("contracts:clause", args=[contract.pk, clause.pk]), data)
+
+    assert response.status_code == 200
+    assert "Someone else changed this clause first" in response.content.decode()
+    clause.refresh_from_db()
+    assert (clause.status, clause.version) == ("draft", 1)
+
+
 def test_legal_edits_clauses_but_auditor_cannot(client, people, contract):
     clause = contract.clauses.first()
     url = reverse("contracts:clause", args=[contract.pk, clause.pk])
