@@ -51,8 +51,10 @@ class Contract(models.Model):
         EXPIRED = "expired", _("Expired")
         TERMINATED = "terminated", _("Terminated")
 
-    # Signed or in force: the contracts that can still expire. The others have ended or have not been signed.
-    RUNNING_STATUSES = (Status.SIGNED, Status.ACTIVE)
+    # Signed or in force: the contracts that run, can still expire and owe their obligations. A draft or a contract
+    # in negotiation has not been signed yet; an expired or terminated one has ended.
+    RUNNING_STATUSES = frozenset({Status.SIGNED, Status.ACTIVE})
+    ENDED_STATUSES = frozenset({Status.EXPIRED, Status.TERMINATED})
 
     class FeeModel(models.TextChoices):
         PER_SEAT = "per_seat", _("Per seat")
