@@ -158,11 +158,11 @@ def plan_obligations(
                 PlannedObligation(Kind.RENEWAL_WINDOW, term_key(term.end), window.due_date, window.starts_on)
             )
 
-    if status in Contract.RUNNING_STATUSES and contract.trial_period_months and contract.effective_date:
+    if status in Contract.UNDER_WAY_STATUSES and contract.trial_period_months and contract.effective_date:
         window = trial_review_window(contract.effective_date, contract.trial_period_months)
         planned.append(PlannedObligation(Kind.TRIAL_REVIEW, TRIAL_KEY, window.due_date))
 
-    if status in Contract.RUNNING_STATUSES:
+    if status in Contract.UNDER_WAY_STATUSES:
         planned.extend(
             PlannedObligation(
                 Kind.CERTIFICATE_EXPIRY,
@@ -286,7 +286,7 @@ def derive_obligations_bulk(
         existing[obligation.contract_id].append(obligation)
 
     certifications: dict[int, list[Certification]] = defaultdict(list)
-    vendor_ids = {c.vendor_id for c in contracts if c.status in Contract.RUNNING_STATUSES}
+    vendor_ids = {c.vendor_id for c in contracts if c.status in Contract.UNDER_WAY_STATUSES}
     if vendor_ids:
         for certification in Certification.objects.filter(vendor_id__in=vendor_ids, expires_on__isnull=False):
             certifications[certification.vendor_id].append(certification)

@@ -367,11 +367,11 @@ def test_a_custom_obligation_needs_a_title_and_a_start_not_after_its_due_date():
     assert obligations_of(contract) == []
 
 
-def test_a_contract_in_negotiation_does_not_run_yet_so_it_owes_no_trial_review_or_certificate_deadline():
-    """Signed and active contracts run (Contract.RUNNING_STATUSES); one still being negotiated is like a draft."""
-    contract = far_contract(status=Contract.Status.NEGOTIATING, trial_period_months=2)
+def test_a_contract_in_negotiation_owes_its_trial_review_and_certificate_deadline_but_no_renewal_decision():
+    """Not running yet (Contract.RUNNING_STATUSES: signed, active), but under way (Contract.UNDER_WAY_STATUSES)."""
+    contract = far_contract(status=Contract.Status.NEGOTIATING, trial_period_months=2, auto_renew=True)
     CertificationFactory(vendor=contract.vendor, expires_on=date(2036, 2, 28))
 
     derive_obligations(contract, today=date(2035, 1, 1))
 
-    assert obligations_of(contract) == []
+    assert sorted(o.kind for o in obligations_of(contract)) == [Kind.CERTIFICATE_EXPIRY, Kind.TRIAL_REVIEW]
