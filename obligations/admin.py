@@ -154,7 +154,7 @@ class ObligationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("overdue"), boolean=True)
     def is_overdue(self, obj):
-        return obj.status == Obligation.Status.OPEN and obj.due_date < timezone.localdate()
+        return obj.is_overdue_on(timezone.localdate())
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -44,7 +44,7 @@ class ObligationSerializer(serializers.ModelSerializer):
         return (obj.owner or obj.contract.owner).username
 
     def get_overdue(self, obj) -> bool:
-        return obj.status == Obligation.Status.OPEN and obj.due_date < self.context["today"]
+        return obj.is_overdue_on(self.context["today"])
 
 
 class ObligationUpdateSerializer(serializers.Serializer):
