@@ -21,6 +21,7 @@ from contracts.lifecycle.actions import (
     contract_start_negotiation,
     price_change_notice_record,
 )
+from contracts.lifecycle.states import action_allowed
 from contracts.services.clauses import clause_add_revision, clause_create, clause_update
 from contracts.services.documents import document_upload
 from contracts.services.follow_up import terms_changed
@@ -243,7 +244,7 @@ class ContractAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         """Only a draft may be deleted; anything signed is a record to keep (terminate or let it expire instead)."""
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or obj.status == Contract.Status.DRAFT)
+        return allowed and (obj is None or action_allowed("delete", obj.status))
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -51,10 +51,12 @@ class Contract(models.Model):
         EXPIRED = "expired", _("Expired")
         TERMINATED = "terminated", _("Terminated")
 
-    # Signed or in force: the contracts that can still expire. The others have ended or have not been signed.
-    RUNNING_STATUSES = (Status.SIGNED, Status.ACTIVE)
-    # Terminated or expired: the contracts that have ended and renew no more.
-    ENDED_STATUSES = (Status.TERMINATED, Status.EXPIRED)
+    # Signed or in force: the contracts that run, have a term to renew and can still expire. A draft or a contract in
+    # negotiation has not been signed yet; an expired or terminated one has ended.
+    RUNNING_STATUSES = frozenset({Status.SIGNED, Status.ACTIVE})
+    # Running or about to: from negotiation on, the vendor's certificates and a trial period are worth watching.
+    UNDER_WAY_STATUSES = RUNNING_STATUSES | {Status.NEGOTIATING}
+    ENDED_STATUSES = frozenset({Status.EXPIRED, Status.TERMINATED})
 
     class FeeModel(models.TextChoices):
         PER_SEAT = "per_seat", _("Per seat")

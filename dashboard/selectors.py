@@ -82,7 +82,7 @@ def _my_sections(mine: QuerySet[Obligation], rules: dict[str, Q]) -> dict[str, S
 def dashboard_for(user: User, *, today: date) -> dict:
     oversees_all = user_sees_all_contracts(user)
     rules = {
-        "overdue": Q(due_date__lt=today),
+        "overdue": Obligation.overdue_on(today),
         "upcoming": Q(due_date__gte=today, due_date__lte=today + timedelta(days=UPCOMING_DAYS)),
         "renewal": Q(kind=Obligation.Kind.RENEWAL_WINDOW, starts_on__lte=today, due_date__gte=today),
         "price": Q(kind=Obligation.Kind.PRICE_CHANGE_NOTICE),

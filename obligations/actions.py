@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.roles import check_may_be_assigned_obligation
 from contracts.models import Contract
 from core.exceptions import ActionNotAllowed
+from rules.reminders import clean_reminder_offsets
 
 from .derivation import term_key
 from .models import Obligation
@@ -101,6 +102,20 @@ def obligation_move_due_date(*, obligation: Obligation, by: User, due_date: date
     if locked.starts_on and locked.starts_on > due_date:
         locked.starts_on = due_date
     return _save(locked, obligation, by=by, reason="move due date")
+
+
+@transaction.atomic
+def obligation_set_reminder_offsets(*, obligation: Obligation, by: User, offsets: object) -> Obligation:
+    """Give the obligation its own reminder days (whole days before the due date); nothing: its kind's defaults."""
+    try:
+        cleaned = clean_reminder_offsets(offsets)
+    except ValueError:
+        raise ValidationError(
+            {"reminder_offsets": [_("Enter a list of whole numbers of days before the due date, e.g. [30, 7, 1, 0].")]}
+        ) from None
+    locked = _lock(obligation)
+    locked.reminder_offsets = cleaned
+    return _save(locked, obligation, by=by, reason="edit")
 
 
 @transaction.atomic

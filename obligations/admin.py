@@ -20,10 +20,12 @@ from obligations.actions import (
     obligation_move_due_date,
     obligation_reassign,
     obligation_reopen,
+    obligation_set_reminder_offsets,
     obligation_waive,
 )
 from obligations.derivation import obligations_recompute_for_calendar
 from obligations.reminders.delivery import reminder_retry
+from rules.reminders import clean_reminder_offsets
 
 from .access import user_can_act_on_obligation
 from .models import Obligation, Reminder, WorkingDayOverride
@@ -31,7 +33,6 @@ from .selectors import obligations_visible_to
 
 # Editable in place only on obligations added by hand; derived ones follow the contract's terms.
 MANUAL_TEXT_FIELDS = ("title", "description", "starts_on", "responsible")
-MAX_REMINDER_OFFSET_DAYS = 3650
 
 
 class ObligationAdminForm(forms.ModelForm):
@@ -56,17 +57,14 @@ class ObligationAdminForm(forms.ModelForm):
             self.fields["owner"].queryset = users_who_may_own(keep=self.instance.owner_id)
 
     def clean_reminder_offsets(self):
-        offsets = self.cleaned_data.get("reminder_offsets")
-        if offsets in (None, "", []):
-            return None
-        if not isinstance(offsets, list) or not all(
-            isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_REMINDER_OFFSET_DAYS for n in offsets
-        ):
+        """Checked by the rule the service applies, so a bad list is a field error here rather than on save."""
+        try:
+            return clean_reminder_offsets(self.cleaned_data.get("reminder_offsets"))
+        except ValueError:
             raise ValidationError(
                 _("Enter a list of whole numbers of days before the due date, e.g. [30, 7, 1, 0]."),
                 code="invalid_offsets",
-            )
-        return sorted(set(offsets), reverse=True)
+            ) from None
 
 
 @admin.register(Obligation)
@@ -160,7 +158,7 @@ class ObligationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("overdue"), boolean=True)
     def is_overdue(self, obj):
-        return obj.status == Obligation.Status.OPEN and obj.due_date < timezone.localdate()
+        return obj.is_overdue_on(timezone.localdate())
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -186,9 +184,11 @@ class ObligationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
             obligation_move_due_date(obligation=obj, by=request.user, due_date=data["due_date"])
         if "owner" in changed:
             obligation_reassign(obligation=obj, by=request.user, owner=data["owner"])
-        plain = [name for name in (*MANUAL_TEXT_FIELDS, "reminder_offsets") if name in changed]
+        plain = [name for name in MANUAL_TEXT_FIELDS if name in changed]
         if plain:
             self._save_plain_fields(obj, {name: data[name] for name in plain}, by=request.user)
+        if "reminder_offsets" in changed:
+            obligation_set_reminder_offsets(obligation=obj, by=request.user, offsets=data["reminder_offsets"])
         if "status" in changed and not reopening:
             self._change_status(obj, data["status"], by=request.user)
         obj.refresh_from_db()

@@ -12,6 +12,7 @@ from obligations.actions import (
     obligation_move_due_date,
     obligation_reassign,
     obligation_reopen,
+    obligation_set_reminder_offsets,
     obligation_waive,
 )
 
@@ -50,7 +51,7 @@ class ObligationViewSet(
 
     @transaction.atomic
     def update(self, request, *args, **kwargs):
-        """A new owner and a new due date in one request are applied together or not at all."""
+        """A new owner, due date and reminder days in one request are applied together or not at all."""
         obligation = self._target()
         serializer = ObligationUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -61,6 +62,10 @@ class ObligationViewSet(
         if "due_date" in serializer.validated_data:
             obligation = obligation_move_due_date(
                 obligation=obligation, by=request.user, due_date=serializer.validated_data["due_date"]
+            )
+        if "reminder_offsets" in serializer.validated_data:
+            obligation = obligation_set_reminder_offsets(
+                obligation=obligation, by=request.user, offsets=serializer.validated_data["reminder_offsets"]
             )
         return self._render(obligation)
 

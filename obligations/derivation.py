@@ -33,9 +33,6 @@ from .models import TERM_KEY_PREFIX, Obligation, term_end_from_key
 Kind = Obligation.Kind
 Status = Contract.Status
 
-RENEWAL_STATUSES = frozenset({Status.SIGNED, Status.ACTIVE})
-RUNNING_STATUSES = frozenset({Status.NEGOTIATING, Status.SIGNED, Status.ACTIVE})
-ENDED_STATUSES = frozenset({Status.EXPIRED, Status.TERMINATED})
 
 TRIAL_KEY = "trial"
 HANDOVER_KEY = "handover"
@@ -153,7 +150,7 @@ def plan_obligations(
     planned: list[PlannedObligation] = []
     status = contract.status
 
-    if status in RENEWAL_STATUSES:
+    if status in Contract.RUNNING_STATUSES:
         term = contract.current_term(today)
         if term is not None:
             window = renewal_window(term.end, contract.non_renewal_notice_days, contract.renewal_review_lead_days)
@@ -161,11 +158,11 @@ def plan_obligations(
                 PlannedObligation(Kind.RENEWAL_WINDOW, term_key(term.end), window.due_date, window.starts_on)
             )
 
-    if status in RUNNING_STATUSES and contract.trial_period_months and contract.effective_date:
+    if status in Contract.UNDER_WAY_STATUSES and contract.trial_period_months and contract.effective_date:
         window = trial_review_window(contract.effective_date, contract.trial_period_months)
         planned.append(PlannedObligation(Kind.TRIAL_REVIEW, TRIAL_KEY, window.due_date))
 
-    if status in RUNNING_STATUSES:
+    if status in Contract.UNDER_WAY_STATUSES:
         planned.extend(
             PlannedObligation(
                 Kind.CERTIFICATE_EXPIRY,
@@ -178,7 +175,7 @@ def plan_obligations(
             if certification.expires_on
         )
 
-    if status not in ENDED_STATUSES:
+    if status not in Contract.ENDED_STATUSES:
         for notice in notices:
             window = price_change_window(notice.received_on, notice.effective_on)
             planned.append(
@@ -192,7 +189,7 @@ def plan_obligations(
             )
 
     end = contract.terminated_on if status == Status.TERMINATED else contract.expired_on
-    if status in ENDED_STATUSES and end:
+    if status in Contract.ENDED_STATUSES and end:
         window = data_handover_window(end, contract.data_handover_business_days, calendar.get())
         planned.append(
             PlannedObligation(
@@ -289,13 +286,13 @@ def derive_obligations_bulk(
         existing[obligation.contract_id].append(obligation)
 
     certifications: dict[int, list[Certification]] = defaultdict(list)
-    vendor_ids = {c.vendor_id for c in contracts if c.status in RUNNING_STATUSES}
+    vendor_ids = {c.vendor_id for c in contracts if c.status in Contract.UNDER_WAY_STATUSES}
     if vendor_ids:
         for certification in Certification.objects.filter(vendor_id__in=vendor_ids, expires_on__isnull=False):
             certifications[certification.vendor_id].append(certification)
 
     notices: dict[int, list[PriceChangeNotice]] = defaultdict(list)
-    notice_contract_ids = [c.pk for c in contracts if c.status not in ENDED_STATUSES]
+    notice_contract_ids = [c.pk for c in contracts if c.status not in Contract.ENDED_STATUSES]
     if notice_contract_ids:
         for notice in PriceChangeNotice.objects.filter(contract_id__in=notice_contract_ids).only(
             "id", "contract_id", "received_on", "effective_on"

@@ -10,6 +10,8 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from rules.obligation_dates import is_overdue
+
 # A renewal-window obligation's key names the end of the term it decides on: "term:2026-12-31".
 TERM_KEY_PREFIX = "term:"
 
@@ -164,6 +166,15 @@ class Obligation(models.Model):
 
     def get_absolute_url(self):
         return reverse("obligations:detail", args=[self.pk])
+
+    def is_overdue_on(self, today: date) -> bool:
+        """Open past its due date on `today` (rules.obligation_dates.is_overdue)."""
+        return is_overdue(is_open=self.status == self.Status.OPEN, due_date=self.due_date, today=today)
+
+    @classmethod
+    def overdue_on(cls, today: date) -> Q:
+        """The same rule as is_overdue_on, as a filter: open and due before `today`."""
+        return Q(status=cls.Status.OPEN, due_date__lt=today)
 
     @property
     def display_title(self) -> str:

@@ -35,6 +35,7 @@ class ObligationSerializer(serializers.ModelSerializer):
             "source",
             "provisional",
             "overdue",
+            "reminder_offsets",
             "completed_at",
             "updated_at",
         ]
@@ -44,7 +45,7 @@ class ObligationSerializer(serializers.ModelSerializer):
         return (obj.owner or obj.contract.owner).username
 
     def get_overdue(self, obj) -> bool:
-        return obj.status == Obligation.Status.OPEN and obj.due_date < self.context["today"]
+        return obj.is_overdue_on(self.context["today"])
 
 
 class ObligationUpdateSerializer(serializers.Serializer):
@@ -54,6 +55,11 @@ class ObligationUpdateSerializer(serializers.Serializer):
         help_text=_("User name of the person who must act."),
     )
     due_date = serializers.DateField(required=False)
+    reminder_offsets = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text=_("Whole days before the due date to remind on, e.g. [30, 7, 1, 0]; null: the kind's defaults."),
+    )
 
 
 class WaiveSerializer(serializers.Serializer):

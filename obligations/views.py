@@ -57,7 +57,7 @@ def _filtered(request: HttpRequest, form: ObligationFilterForm, today: date) -> 
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or "open"
     if status == "overdue":
-        qs = qs.filter(status=Obligation.Status.OPEN, due_date__lt=today)
+        qs = qs.filter(Obligation.overdue_on(today))
     elif status != "all":
         qs = qs.filter(status=status)
     if data.get("kind"):

@@ -242,9 +242,7 @@ def contract_document_context(contract: Contract) -> dict:
                 "title": obligation.display_title,
                 "kind": obligation.get_kind_display(),
                 "responsible": obligation.get_responsible_display(),
-                "status": _("Overdue")
-                if obligation.status == Obligation.Status.OPEN and obligation.due_date < today
-                else obligation.get_status_display(),
+                "status": _("Overdue") if obligation.is_overdue_on(today) else obligation.get_status_display(),
             }
             for obligation in obligations
         ],

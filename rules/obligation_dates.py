@@ -48,3 +48,8 @@ def data_handover_window(end: date, business_days: int, working_days: WorkingDay
 def trial_review_window(effective_date: date, trial_period_months: int) -> Window:
     """The trial ends the day before effective_date + trial months; review it by then."""
     return Window(due_date=add_months(effective_date, trial_period_months) - timedelta(days=1))
+
+
+def is_overdue(*, is_open: bool, due_date: date, today: date) -> bool:
+    """An obligation is overdue while it is still open after its due date; the due date itself is not late."""
+    return is_open and due_date < today

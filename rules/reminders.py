@@ -39,6 +39,22 @@ BACKOFF_BASE = timedelta(minutes=2)
 BACKOFF_CAP = timedelta(hours=1)
 
 
+MAX_OFFSET_DAYS = 3650
+"""The earliest reminder a person may set: ten years before the due date."""
+
+
+def clean_reminder_offsets(values: object) -> list[int] | None:
+    """A person's own list of offsets, checked and tidied: whole days from 0 to MAX_OFFSET_DAYS, largest first,
+    each once. Nothing (None, "" or []) means the kind's defaults. Raises ValueError on anything else."""
+    if values is None or values == "" or values == []:
+        return None
+    if not isinstance(values, list) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_OFFSET_DAYS for n in values
+    ):
+        raise ValueError(f"reminder offsets must be a list of whole days from 0 to {MAX_OFFSET_DAYS}")
+    return sorted(set(values), reverse=True)
+
+
 def reminder_offsets(kind: str, override: Iterable[object] | None = None) -> tuple[int, ...]:
     """The offsets (days before due) of an obligation, largest first; junk in a hand-edited override is ignored."""
     if override is None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
+from contracts.lifecycle.states import ALLOWED_FROM
 from contracts.models import (
     Clause,
     ClauseRevision,
@@ -103,7 +104,11 @@ def _commit(
 @transaction.atomic
 def contract_start_negotiation(*, contract: Contract, by: User) -> Contract:
     locked = _lock(contract)
-    _require_status(locked, {Status.DRAFT}, _("Only a draft contract can go into negotiation; this one is %(status)s."))
+    _require_status(
+        locked,
+        ALLOWED_FROM["start_negotiation"],
+        _("Only a draft contract can go into negotiation; this one is %(status)s."),
+    )
     locked.status = Status.NEGOTIATING
     return _commit(locked, contract, by=by, reason="start negotiation")
 
@@ -115,7 +120,7 @@ def contract_sign(*, contract: Contract, by: User, date: date) -> Contract:
     locked = _lock(contract)
     _require_status(
         locked,
-        {Status.DRAFT, Status.NEGOTIATING},
+        ALLOWED_FROM["sign"],
         _("Only a draft or negotiating contract can be signed; this one is %(status)s."),
     )
     open_titles = list(
@@ -139,7 +144,9 @@ def contract_sign(*, contract: Contract, by: User, date: date) -> Contract:
 def contract_activate(*, contract: Contract, by: User, date: date) -> Contract:
     activated_on = _require_date(date)
     locked = _lock(contract)
-    _require_status(locked, {Status.SIGNED}, _("Only a signed contract can be put into force; this one is %(status)s."))
+    _require_status(
+        locked, ALLOWED_FROM["activate"], _("Only a signed contract can be put into force; this one is %(status)s.")
+    )
     if locked.signed_on and activated_on < locked.signed_on:
         raise ValidationError({"date": [_("A contract cannot start before it was signed.")]})
     locked.status = Status.ACTIVE
@@ -157,7 +164,7 @@ def contract_record_non_renewal_notice(*, contract: Contract, by: User, date: da
     locked = _lock(contract)
     _require_status(
         locked,
-        {Status.ACTIVE},
+        ALLOWED_FROM["non_renewal_notice"],
         _("A non-renewal notice can only be recorded for an active contract; this one is %(status)s."),
     )
     if locked.notice_given_on:
@@ -189,10 +196,10 @@ def contract_renew(*, contract: Contract, by: User, months: int | None = None, s
     if locked.auto_renew and not successor:
         raise ActionNotAllowed(_("This contract renews automatically; record a non-renewal notice to stop it."))
     if successor:
-        allowed = {Status.SIGNED, Status.ACTIVE, Status.EXPIRED}
+        allowed = ALLOWED_FROM["renew_successor"]
         message = _("A successor can follow a signed, active or expired contract; this one is %(status)s.")
     else:
-        allowed = {Status.SIGNED, Status.ACTIVE}
+        allowed = ALLOWED_FROM["renew"]
         message = _("Only a signed or active contract can be extended; this one is %(status)s.")
     _require_status(locked, allowed, message)
     if locked.notice_given_on and not successor:
@@ -283,7 +290,7 @@ def contract_terminate(*, contract: Contract, by: User, date: date, reason: str)
     locked = _lock(contract)
     _require_status(
         locked,
-        {Status.SIGNED, Status.ACTIVE},
+        ALLOWED_FROM["terminate"],
         _("Only a signed or active contract can be terminated; this one is %(status)s."),
     )
     if locked.signed_on and terminated_on < locked.signed_on:
@@ -300,7 +307,7 @@ def contract_expire(
     """Close a contract that reached its end without renewal (called by the daily roll, inside its transaction)."""
     _require_status(
         contract,
-        {Status.SIGNED, Status.ACTIVE},
+        ALLOWED_FROM["expire"],
         _("Only a signed or active contract can expire; this one is %(status)s."),
     )
     contract.status = Status.EXPIRED
@@ -331,7 +338,7 @@ def price_change_notice_record(
     locked = _lock(contract)
     _require_status(
         locked,
-        {Status.SIGNED, Status.ACTIVE},
+        ALLOWED_FROM["price_change_notice"],
         _("Price-change notices are recorded for signed or active contracts; this one is %(status)s."),
     )
     issues = price_change_issues(

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from contracts.models import Contract
 from contracts.services.follow_up import terms_changed
 from obligations.calendar import load_calendar
-from obligations.derivation import RENEWAL_STATUSES, DerivationResult, term_key
+from obligations.derivation import DerivationResult, term_key
 from obligations.models import Obligation
 from rules.terms import final_end_date
 
@@ -38,7 +38,7 @@ def _contracts_needing_a_new_term(today: date) -> QuerySet[Contract]:
     )
     return (
         Contract.objects.filter(
-            status__in=RENEWAL_STATUSES, auto_renew=True, notice_given_on__isnull=True, end_date__lt=today
+            status__in=Contract.RUNNING_STATUSES, auto_renew=True, notice_given_on__isnull=True, end_date__lt=today
         )
         .filter(~Exists(current_window))
         .order_by("pk")
@@ -47,7 +47,7 @@ def _contracts_needing_a_new_term(today: date) -> QuerySet[Contract]:
 
 def _contracts_past_their_end(today: date) -> QuerySet[Contract]:
     """Signed or active contracts that will not renew by themselves and whose initial end date has passed."""
-    return Contract.objects.filter(status__in=RENEWAL_STATUSES, end_date__lt=today).filter(
+    return Contract.objects.filter(status__in=Contract.RUNNING_STATUSES, end_date__lt=today).filter(
         Q(auto_renew=False) | Q(notice_given_on__isnull=False)
     )
 
@@ -82,7 +82,7 @@ def roll_contracts(*, today: date, batch_size: int = 500, contract_ids: Sequence
     for pk in list(_contracts_past_their_end(today).filter(scope).order_by("pk").values_list("pk", flat=True)):
         with transaction.atomic():
             contract = Contract.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
-            if contract is None or contract.status not in RENEWAL_STATUSES:
+            if contract is None or contract.status not in Contract.RUNNING_STATUSES:
                 continue
             end = final_end_date(
                 end_date=contract.end_date,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import check_may_own_contract
+from contracts.lifecycle.states import action_allowed
 from contracts.models import ClauseTemplate, Contract, Document, FeeItem, SLATarget
 from contracts.search import search_text_refresh
 from contracts.selectors import user_can_share_contract
@@ -235,7 +236,7 @@ def contract_delete(*, contract: Contract, by: User) -> None:
     so a rolled-back delete never loses a file.
     """
     locked = Contract.objects.select_for_update().get(pk=contract.pk)
-    if locked.status != Contract.Status.DRAFT:
+    if not action_allowed("delete", locked.status):
         raise ActionNotAllowed(_("Only a draft contract can be deleted; end a signed one by terminating it."))
     files = list(locked.documents.values_list("file", flat=True))
     locked._history_user = by

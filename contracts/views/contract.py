@@ -38,6 +38,7 @@ from contracts.lifecycle.actions import (
     contract_terminate,
     price_change_notice_record,
 )
+from contracts.lifecycle.states import offered_actions
 from contracts.models import Contract
 from contracts.selectors import (
     clauses_visible_to,
@@ -57,29 +58,6 @@ from obligations.selectors import obligations_visible_to
 from .common import error_message
 
 TABS = ("terms", "clauses", "obligations", "documents", "history")
-
-# Which lifecycle buttons the page offers in each status. The lifecycle services remain the authority: an action
-# they refuse comes back as a message saying why.
-ACTIONS_BY_STATUS = {
-    Contract.Status.DRAFT: ("start_negotiation", "sign"),
-    Contract.Status.NEGOTIATING: ("sign",),
-    Contract.Status.SIGNED: ("activate", "terminate"),
-    Contract.Status.ACTIVE: ("non_renewal_notice", "renew", "price_change_notice", "terminate"),
-    Contract.Status.EXPIRED: ("renew",),
-    Contract.Status.TERMINATED: (),
-}
-
-
-def _offered_actions(contract: Contract) -> tuple[str, ...]:
-    """The lifecycle buttons worth showing: a notice only stops an auto-renewal, and such a contract renews itself."""
-    offered = []
-    for action in ACTIONS_BY_STATUS.get(contract.status, ()):
-        if action == "non_renewal_notice" and (not contract.auto_renew or contract.notice_given_on):
-            continue
-        if action == "renew" and contract.auto_renew and contract.status == Contract.Status.ACTIVE:
-            continue
-        offered.append(action)
-    return tuple(offered)
 
 
 def _formsets(request: HttpRequest, contract: Contract | None = None):
@@ -219,7 +197,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": can_change,
         "can_edit_clauses": user_can_edit_clauses(user, contract),
         "can_share": user_can_share_contract(user, contract),
-        "actions": _offered_actions(contract) if can_change else (),
+        "actions": offered_actions(contract) if can_change else (),
         "today": timezone.localdate(),
         "date_form": DateActionForm(initial={"date": timezone.localdate()}),
         "terminate_form": TerminateForm(initial={"date": timezone.localdate()}),

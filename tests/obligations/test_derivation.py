@@ -365,3 +365,13 @@ def test_a_custom_obligation_needs_a_title_and_a_start_not_after_its_due_date():
         )
     assert set(error.value.message_dict) == {"title", "starts_on"}
     assert obligations_of(contract) == []
+
+
+def test_a_contract_in_negotiation_owes_its_trial_review_and_certificate_deadline_but_no_renewal_decision():
+    """Not running yet (Contract.RUNNING_STATUSES: signed, active), but under way (Contract.UNDER_WAY_STATUSES)."""
+    contract = far_contract(status=Contract.Status.NEGOTIATING, trial_period_months=2, auto_renew=True)
+    CertificationFactory(vendor=contract.vendor, expires_on=date(2036, 2, 28))
+
+    derive_obligations(contract, today=date(2035, 1, 1))
+
+    assert sorted(o.kind for o in obligations_of(contract)) == [Kind.CERTIFICATE_EXPIRY, Kind.TRIAL_REVIEW]

@@ -33,3 +33,12 @@ def test_trial_review_is_due_on_the_last_day_of_the_trial():
 def test_price_change_response_is_due_the_day_before_the_new_prices_apply():
     window = price_change_window(date(2026, 11, 22), date(2027, 1, 1))
     assert (window.starts_on, window.due_date) == (date(2026, 11, 22), date(2026, 12, 31))
+
+
+def test_an_obligation_is_overdue_only_while_open_after_its_due_date():
+    from rules.obligation_dates import is_overdue
+
+    due = date(2026, 12, 15)
+    assert is_overdue(is_open=True, due_date=due, today=date(2026, 12, 16))
+    assert not is_overdue(is_open=True, due_date=due, today=due)
+    assert not is_overdue(is_open=False, due_date=due, today=date(2027, 1, 1))

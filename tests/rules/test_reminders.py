@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -98,3 +99,15 @@ def test_the_latest_due_point_is_never_in_the_future_and_nothing_later_has_come(
         assert offset in points
         assert due - timedelta(days=offset) <= day
         assert offset == min(reached)
+
+
+def test_a_persons_own_reminder_days_are_whole_days_up_to_ten_years_largest_first():
+    from rules.reminders import MAX_OFFSET_DAYS, clean_reminder_offsets
+
+    assert clean_reminder_offsets([1, 30, 7, 1, 0]) == [30, 7, 1, 0]
+    assert clean_reminder_offsets(None) is None
+    assert clean_reminder_offsets([]) is None
+    assert clean_reminder_offsets([MAX_OFFSET_DAYS]) == [MAX_OFFSET_DAYS]
+    for bad in (["soon"], [-1], [True], [1.5], [MAX_OFFSET_DAYS + 1], {"a": 1}, 7, "7"):
+        with pytest.raises(ValueError):
+            clean_reminder_offsets(bad)
