@@ -76,6 +76,17 @@ def _fill_defaults(contract: Contract) -> None:
         contract.end_date = default_end_date(contract.effective_date, contract.initial_term_months)
 
 
+def _save_numbered(contract: Contract) -> None:
+    """Save; a number another contract took meanwhile is a field error, any other integrity error stays one."""
+    try:
+        with transaction.atomic():
+            contract.save()
+    except IntegrityError:
+        if Contract.objects.filter(number=contract.number).exclude(pk=contract.pk).exists():
+            raise ValidationError({"number": [_("A contract with this number already exists.")]}) from None
+        raise
+
+
 _Row = TypeVar("_Row", SLATarget, FeeItem)
 
 
@@ -117,18 +128,10 @@ def contract_create(
     contract = Contract(created_by=by, status=Contract.Status.DRAFT, **fields)
     _fill_defaults(contract)
     _validate_contract(contract)
-    auto_number = not contract.number
-    for _attempt in range(5):
-        if auto_number:
-            contract.number = next_contract_number((contract.effective_date or timezone.localdate()).year)
-        try:
-            with transaction.atomic():
-                contract._history_user = by
-                contract.save()
-            break
-        except IntegrityError:
-            if not auto_number or Contract.objects.filter(number=contract.number).exists() is False:
-                raise ValidationError({"number": [_("A contract with this number already exists.")]}) from None
+    if not contract.number:
+        contract.number = next_contract_number((contract.effective_date or timezone.localdate()).year)
+    contract._history_user = by
+    _save_numbered(contract)
     _replace_rows(contract, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
     _replace_rows(contract, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
     for i, template in enumerate(clause_templates or []):
@@ -177,7 +180,7 @@ def contract_update(
     locked.version += 1
     locked._change_reason = "update"
     locked._history_user = by
-    locked.save()
+    _save_numbered(locked)
     _replace_rows(locked, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
     _replace_rows(locked, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
     search_text_refresh([locked.pk])
