@@ -30,8 +30,16 @@ from contracts.models import (
 from contracts.search import search_text_refresh
 from contracts.services.follow_up import terms_changed
 from contracts.services.terms import contract_create
+from core.dates import (
+    check_date_range,
+    date_range_errors,
+    ends_too_late_message,
+    out_of_range_message,
+    term_months_message,
+)
 from core.exceptions import ActionNotAllowed
 from obligations.actions import renewal_window_settle
+from rules.dates import date_in_range, term_months_in_range
 from rules.pricing import price_change_issues
 from rules.terms import add_months, default_end_date, final_end_date
 from rules.workdays import WorkingDayCalendar
@@ -75,8 +83,10 @@ def _require_status(contract: Contract, allowed: Collection[str], message: str) 
 
 
 def _require_date(value: object, field: str = "date") -> date:
+    """A date within the accepted range (rules.dates), or a field error."""
     if not isinstance(value, date):
         raise ValidationError({field: [_("Enter a valid date.")]})
+    check_date_range(**{field: value})
     return value
 
 
@@ -200,11 +210,16 @@ def contract_renew(*, contract: Contract, by: User, months: int | None = None, s
     if not locked.end_date:
         raise ActionNotAllowed(_("Enter the term before renewing."))
     months = locked.renewal_term_months if months is None else months
-    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 600:
-        raise ValidationError({"months": [_("Enter a number of months between 1 and 600.")]})
+    if not term_months_in_range(months):
+        raise ValidationError({"months": [term_months_message()]})
+    if not date_in_range(locked.end_date):
+        raise ActionNotAllowed(out_of_range_message())
+    new_end = add_months(locked.end_date + timedelta(days=1), months) - timedelta(days=1)
+    if not date_in_range(new_end):
+        raise ValidationError({"months": [ends_too_late_message()]})
 
     if not successor:
-        locked.end_date = add_months(locked.end_date + timedelta(days=1), months) - timedelta(days=1)
+        locked.end_date = new_end
         return _commit(locked, contract, by=by, reason="renew")
     return _create_successor(locked, by=by, months=months, end=locked.end_date)
 
@@ -313,12 +328,12 @@ def price_change_notice_record(
     *, contract: Contract, by: User, received_on: date, effective_on: date, increase_pct: object, note: str = ""
 ) -> PriceChangeNotice:
     """Record a vendor's price-change notice, check it against the contract, and derive the response deadline."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = date_range_errors(received_on=received_on, effective_on=effective_on)
     if not isinstance(received_on, date):
         errors["received_on"] = [_("Enter a valid date.")]
     if not isinstance(effective_on, date):
         errors["effective_on"] = [_("Enter a valid date.")]
-    elif isinstance(received_on, date) and effective_on < received_on:
+    elif isinstance(received_on, date) and effective_on < received_on and "effective_on" not in errors:
         errors["effective_on"] = [_("New prices cannot apply before the notice was received.")]
     try:
         increase = Decimal(str(increase_pct))

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from contracts.models import ClauseTemplate, Contract, Document, FeeItem, SLATarget
 from contracts.search import search_text_refresh
+from core.dates import date_range_errors, ends_too_late_message
 from core.exceptions import ActionNotAllowed, StaleVersionError
+from rules.dates import date_in_range, term_months_in_range
 from rules.terms import default_end_date
 
 from .clauses import add_clause
@@ -72,8 +74,19 @@ def _validate_contract(contract: Contract) -> None:
 
 
 def _fill_defaults(contract: Contract) -> None:
-    if contract.effective_date and not contract.end_date and contract.initial_term_months:
-        contract.end_date = default_end_date(contract.effective_date, contract.initial_term_months)
+    """Derive a blank end date from the start and the initial term.
+
+    Dates outside the accepted range (rules.dates) are refused first, and so is a term that would end after it, so
+    nothing computed from a date can overflow the calendar.
+    """
+    errors = date_range_errors(effective_date=contract.effective_date, end_date=contract.end_date)
+    if errors:
+        raise ValidationError(errors)
+    if contract.effective_date and not contract.end_date and term_months_in_range(contract.initial_term_months):
+        end = default_end_date(contract.effective_date, contract.initial_term_months)
+        if not date_in_range(end):
+            raise ValidationError({"initial_term_months": [ends_too_late_message()]})
+        contract.end_date = end
 
 
 def _save_numbered(contract: Contract) -> None:

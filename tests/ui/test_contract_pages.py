@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from contracts.models import Contract
 from tests.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,6 +14,28 @@ pytestmark = pytest.mark.django_db
 SEES = {"owner", "shared", "manager", "legal", "auditor"}
 CHANGES = {"owner", "manager"}
 ALL_ROLES = ["owner", "shared", "other_staff", "manager", "legal", "auditor"]
+VALID_TERMS = {
+    "initial_term_months": 600,
+    "renewal_term_months": 12,
+    "non_renewal_notice_days": 30,
+    "renewal_review_lead_days": 90,
+    "termination_notice_days": 30,
+    "trial_period_months": 0,
+    "price_change_notice_days": 90,
+    "fee_model": "per_seat",
+    "currency": "CNY",
+    "payment_cycle": "monthly",
+    "data_handover_business_days": 7,
+    "confidentiality_years_after_end": 3,
+    "sla_credit_cap_pct": "15",
+    "sla_exit_consecutive_misses": 3,
+    "sla_exit_decision_days": 30,
+    "clause_language": "zh-hans",
+    "sla-TOTAL_FORMS": 0,
+    "sla-INITIAL_FORMS": 0,
+    "fee-TOTAL_FORMS": 0,
+    "fee-INITIAL_FORMS": 0,
+}
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
@@ -159,3 +182,34 @@ def test_a_contract_that_renewed_by_itself_shows_the_end_of_its_current_term(cli
     assert f"current term to {this_year}-12-31" in register
     assert register.count("current term to") == 1  # the contract still in its initial term shows its end date only
     assert f"{this_year}-01-01 to {this_year}-12-31 (renewal term 2)" in terms
+
+
+def test_a_date_out_of_range_on_the_create_page_is_a_form_error_not_a_crash(client, people, vendor):
+    client.force_login(people["owner"])
+    before = set(Contract.objects.values_list("pk", flat=True))
+
+    response = client.post(
+        reverse("contracts:create"),
+        {
+            "title": "远期合同",
+            "vendor": vendor.pk,
+            "category": "cs_outsourcing",
+            "effective_date": "9999-12-31",
+            **VALID_TERMS,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "2199-12-31" in response.content.decode()
+    assert set(Contract.objects.values_list("pk", flat=True)) == before
+
+
+def test_a_lifecycle_action_dated_out_of_range_on_the_page_is_refused_with_a_message(client, people, contract):
+    client.force_login(people["owner"])
+
+    response = client.post(reverse("contracts:action", args=[contract.pk, "sign"]), {"date": "9999-12-31"}, follow=True)
+
+    assert response.status_code == 200
+    assert "2199-12-31" in response.content.decode()
+    contract.refresh_from_db()
+    assert (contract.status, contract.signed_on) == ("draft", None)
