@@ -30,4 +30,3 @@ def term_months_in_range(months: object) -> bool:
 def dates_out_of_range(dates: Mapping[str, object]) -> list[str]:
     """The names of the given dates that lie outside the accepted range; None and non-dates are left to other checks."""
     return [name for name, value in dates.items() if isinstance(value, date) and not date_in_range(value)]
-

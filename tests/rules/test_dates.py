@@ -38,4 +38,3 @@ def test_a_term_is_a_whole_number_of_months_up_to_the_maximum(months, ok):
 def test_out_of_range_names_the_offending_dates_and_leaves_blanks_and_non_dates_to_other_checks():
     dates = {"a": date(2030, 1, 1), "b": date(9999, 1, 1), "c": None, "d": "2030-01-01", "e": date(1, 1, 1)}
     assert dates_out_of_range(dates) == ["b", "e"]
-
