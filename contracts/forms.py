@@ -125,7 +125,13 @@ SLATargetFormSet = forms.formset_factory(SLATargetForm, extra=1, can_delete=True
 FeeItemFormSet = forms.formset_factory(FeeItemForm, extra=1, can_delete=True)
 
 
-class DateActionForm(forms.Form):
+class LifecycleActionForm(forms.Form):
+    """A lifecycle action on the contract as the page showed it: `version` is the one the page was rendered with."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class DateActionForm(LifecycleActionForm):
     date = forms.DateField(label=_("Date"), widget=DATE)
 
 
@@ -133,7 +139,7 @@ class TerminateForm(DateActionForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class RenewForm(forms.Form):
+class RenewForm(LifecycleActionForm):
     months = forms.IntegerField(
         label=_("Extend by (months)"),
         required=False,

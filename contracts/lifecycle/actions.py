@@ -2,7 +2,8 @@
 
 Each action runs in one transaction on a locked contract row, refuses with `ActionNotAllowed` (saying why) when the
 current state does not allow it, bumps `version` so concurrent editors notice, leaves a history row with the action as
-its change reason, and re-derives the contract's obligations.
+its change reason, and re-derives the contract's obligations. Given the `version` the caller read, an action refuses
+with `StaleVersionError` when the row changed since: the same action sent twice at once applies once.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from core.dates import (
     out_of_range_message,
     term_months_message,
 )
-from core.exceptions import ActionNotAllowed
+from core.exceptions import ActionNotAllowed, StaleVersionError
 from obligations.actions import renewal_window_settle
 from rules.dates import date_in_range, term_months_in_range
 from rules.pricing import price_change_issues
@@ -72,8 +73,17 @@ _SUCCESSOR_FIELDS = (
 )
 
 
-def _lock(contract: Contract) -> Contract:
-    return Contract.objects.select_for_update().get(pk=contract.pk)
+def _lock(contract: Contract, version: int | None = None) -> Contract:
+    """The contract's row, locked until the transaction ends.
+
+    `version` is the one the caller read before asking for the action. When the row has changed since (the same
+    action sent twice at once, or someone else acted first), nothing is done and StaleVersionError says so: an action
+    applies to the state the person saw, once.
+    """
+    locked = Contract.objects.select_for_update().get(pk=contract.pk)
+    if version is not None and int(version) != locked.version:
+        raise StaleVersionError(locked.version)
+    return locked
 
 
 def _require_status(contract: Contract, allowed: Collection[str], message: str) -> None:
@@ -111,18 +121,18 @@ def _commit(
 
 
 @transaction.atomic
-def contract_start_negotiation(*, contract: Contract, by: User) -> Contract:
-    locked = _lock(contract)
+def contract_start_negotiation(*, contract: Contract, by: User, version: int | None = None) -> Contract:
+    locked = _lock(contract, version)
     _require_status(locked, {Status.DRAFT}, _("Only a draft contract can go into negotiation; this one is %(status)s."))
     locked.status = Status.NEGOTIATING
     return _commit(locked, contract, by=by, reason="start negotiation")
 
 
 @transaction.atomic
-def contract_sign(*, contract: Contract, by: User, date: date) -> Contract:
+def contract_sign(*, contract: Contract, by: User, date: date, version: int | None = None) -> Contract:
     """Sign: every clause must be agreed or explicitly waived, and the term must have a start."""
     signed_on = _require_date(date)
-    locked = _lock(contract)
+    locked = _lock(contract, version)
     _require_status(
         locked,
         {Status.DRAFT, Status.NEGOTIATING},
@@ -146,9 +156,9 @@ def contract_sign(*, contract: Contract, by: User, date: date) -> Contract:
 
 
 @transaction.atomic
-def contract_activate(*, contract: Contract, by: User, date: date) -> Contract:
+def contract_activate(*, contract: Contract, by: User, date: date, version: int | None = None) -> Contract:
     activated_on = _require_date(date)
-    locked = _lock(contract)
+    locked = _lock(contract, version)
     _require_status(locked, {Status.SIGNED}, _("Only a signed contract can be put into force; this one is %(status)s."))
     if locked.signed_on and activated_on < locked.signed_on:
         raise ValidationError({"date": [_("A contract cannot start before it was signed.")]})
@@ -158,13 +168,15 @@ def contract_activate(*, contract: Contract, by: User, date: date) -> Contract:
 
 
 @transaction.atomic
-def contract_record_non_renewal_notice(*, contract: Contract, by: User, date: date) -> Contract:
+def contract_record_non_renewal_notice(
+    *, contract: Contract, by: User, date: date, version: int | None = None
+) -> Contract:
     """Record that we told the vendor we will not renew: the contract ends with the term the notice was given in.
 
     The renewal window of that term is thereby dealt with, so it is marked done.
     """
     given_on = _require_date(date)
-    locked = _lock(contract)
+    locked = _lock(contract, version)
     _require_status(
         locked,
         {Status.ACTIVE},
@@ -190,12 +202,19 @@ def contract_record_non_renewal_notice(*, contract: Contract, by: User, date: da
 
 
 @transaction.atomic
-def contract_renew(*, contract: Contract, by: User, months: int | None = None, successor: bool = False) -> Contract:
+def contract_renew(
+    *,
+    contract: Contract,
+    by: User,
+    months: int | None = None,
+    successor: bool = False,
+    version: int | None = None,
+) -> Contract:
     """Renew a contract that does not renew by itself: extend its term, or start a linked successor in draft.
 
     Returns the extended contract, or the new successor.
     """
-    locked = _lock(contract)
+    locked = _lock(contract, version)
     if locked.auto_renew and not successor:
         raise ActionNotAllowed(_("This contract renews automatically; record a non-renewal notice to stop it."))
     if successor:
@@ -289,13 +308,15 @@ def _create_successor(predecessor: Contract, *, by: User, months: int, end: date
 
 
 @transaction.atomic
-def contract_terminate(*, contract: Contract, by: User, date: date, reason: str) -> Contract:
+def contract_terminate(
+    *, contract: Contract, by: User, date: date, reason: str, version: int | None = None
+) -> Contract:
     """End the contract early; the vendor then owes us the data handover."""
     terminated_on = _require_date(date)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for the termination.")]})
-    locked = _lock(contract)
+    locked = _lock(contract, version)
     _require_status(
         locked,
         {Status.SIGNED, Status.ACTIVE},
@@ -349,6 +370,12 @@ def price_change_notice_record(
         {Status.SIGNED, Status.ACTIVE},
         _("Price-change notices are recorded for signed or active contracts; this one is %(status)s."),
     )
+    amount = increase.quantize(Decimal("0.01"))
+    if PriceChangeNotice.objects.filter(
+        contract=locked, received_on=received_on, effective_on=effective_on, increase_pct=amount
+    ).exists():
+        # The same notice sent twice (a double click, a retried request) is recorded once.
+        raise ActionNotAllowed(_("This price-change notice was already recorded."))
     issues = price_change_issues(
         received_on=received_on,
         effective_on=effective_on,
@@ -364,7 +391,7 @@ def price_change_notice_record(
         contract=locked,
         received_on=received_on,
         effective_on=effective_on,
-        increase_pct=increase.quantize(Decimal("0.01")),
+        increase_pct=amount,
         note=note or "",
         compliant=not issues,
         issues=stored_issues,

@@ -213,3 +213,20 @@ def test_a_lifecycle_action_dated_out_of_range_on_the_page_is_refused_with_a_mes
     assert "2199-12-31" in response.content.decode()
     contract.refresh_from_db()
     assert (contract.status, contract.signed_on) == ("draft", None)
+
+
+def test_a_renewal_submitted_twice_from_the_same_page_applies_once(client, people):
+    contract = ContractFactory(
+        owner=people["owner"], status="active", effective_date=date(2030, 1, 1), end_date=date(2030, 12, 31)
+    )
+    client.force_login(people["owner"])
+    page = client.get(contract.get_absolute_url()).content.decode()
+    assert 'name="version" value="1"' in page
+    url = reverse("contracts:action", args=[contract.pk, "renew"])
+
+    client.post(url, {"months": 12, "version": 1})
+    response = client.post(url, {"months": 12, "version": 1}, follow=True)
+
+    assert "Someone else saved this record first" in response.content.decode()
+    contract.refresh_from_db()
+    assert (contract.end_date, contract.version) == (date(2031, 12, 31), 2)
