@@ -256,7 +256,8 @@ class ContractAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
             self,
             request,
             queryset,
-            lambda contract: action(contract=contract, by=request.user),
+            # The version read with the selection: an action submitted twice applies once.
+            lambda contract: action(contract=contract, by=request.user, version=contract.version),
             allowed=lambda contract: user_can_change_contract(request.user, contract),
         )
 
@@ -289,7 +290,9 @@ class ContractAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Recompute obligations"), permissions=["change"])
     def recompute_obligations(self, request, queryset):
-        self._lifecycle(request, queryset, lambda contract, by: terms_changed([contract], by=by, reason="recompute"))
+        self._lifecycle(
+            request, queryset, lambda contract, by, version: terms_changed([contract], by=by, reason="recompute")
+        )
 
     def save_model(self, request, obj, form, change):
         """Nothing here: save_related writes the terms and the SLA/fee rows in one service call."""

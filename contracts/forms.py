@@ -134,7 +134,13 @@ SLATargetFormSet = forms.formset_factory(SLATargetForm, **_ROWS)
 FeeItemFormSet = forms.formset_factory(FeeItemForm, **_ROWS)
 
 
-class DateActionForm(forms.Form):
+class LifecycleActionForm(forms.Form):
+    """A lifecycle action on the contract as the page showed it: `version` is the one the page was rendered with."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class DateActionForm(LifecycleActionForm):
     date = forms.DateField(label=_("Date"), widget=DATE)
 
 
@@ -142,7 +148,7 @@ class TerminateForm(DateActionForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class RenewForm(forms.Form):
+class RenewForm(LifecycleActionForm):
     months = forms.IntegerField(
         label=_("Extend by (months)"),
         required=False,

@@ -287,6 +287,25 @@ class Contract(models.Model):
         return self.notice_given_on is not None
 
 
+class ContractNumberCounter(models.Model):
+    """The last contract number handed out in a year (CLM-YYYY-NNNN).
+
+    Drawing a number locks the year's row until the contract is saved and committed, so contracts created at the
+    same moment never draw the same number. The row is created, from the highest number already used in the year,
+    the first time a number of that year is drawn.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("contract number counter")
+        verbose_name_plural = _("contract number counters")
+
+    def __str__(self):
+        return f"CLM-{self.year:04d}-{self.last:04d}"
+
+
 class SLATarget(models.Model):
     class Kind(models.TextChoices):
         AVAILABILITY = "availability", _("Availability")

@@ -100,16 +100,26 @@ class ContractUpdateSerializer(ContractWriteSerializer):
     required_in_patch = ("version",)
 
 
-class DateActionSerializer(serializers.Serializer):
+class LifecycleActionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_(
+            "The contract's version you read. If the contract changed since (the same action sent twice, say), "
+            "nothing is done and the answer is 409. Left out: the version when the request arrived."
+        ),
+    )
+
+
+class DateActionSerializer(LifecycleActionSerializer):
     date = serializers.DateField()
 
 
-class TerminateSerializer(serializers.Serializer):
-    date = serializers.DateField()
+class TerminateSerializer(DateActionSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class RenewSerializer(serializers.Serializer):
+class RenewSerializer(LifecycleActionSerializer):
     months = serializers.IntegerField(min_value=1, max_value=600, required=False, allow_null=True)
     successor = StrictBooleanField(default=False)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import check_may_be_assigned_obligation
 from contracts.models import Contract
+from core.dates import check_date_range, date_range_errors
 from core.exceptions import ActionNotAllowed
 from rules.reminders import clean_reminder_offsets
 
@@ -95,6 +96,7 @@ def obligation_move_due_date(*, obligation: Obligation, by: User, due_date: date
     """Set the due date by hand; re-deriving keeps it from now on."""
     if not isinstance(due_date, date):
         raise ValidationError({"due_date": [_("Enter a valid date.")]})
+    check_date_range(due_date=due_date)
     locked = _lock(obligation)
     _require_open(locked)
     locked.due_date = due_date
@@ -131,13 +133,13 @@ def obligation_create_custom(
     responsible: str = Obligation.Responsible.US,
 ) -> Obligation:
     """Add an obligation by hand; derivation never touches it."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = date_range_errors(due_date=due_date, starts_on=starts_on)
     title = (title or "").strip()
     if not title:
         errors["title"] = [_("Enter a title.")]
     if not isinstance(due_date, date):
         errors["due_date"] = [_("Enter a valid date.")]
-    elif starts_on is not None and starts_on > due_date:
+    elif starts_on is not None and starts_on > due_date and "starts_on" not in errors:
         errors["starts_on"] = [_("The start cannot be after the due date.")]
     if responsible not in Obligation.Responsible.values:
         errors["responsible"] = [_("Choose who is responsible.")]

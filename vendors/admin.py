@@ -3,6 +3,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ServiceAdminMixin
+
 from .models import Certification, Vendor, VendorContact
 from .services import (
     CERTIFICATION_FIELDS,
@@ -33,7 +35,7 @@ class CertificationInline(admin.TabularInline):
 
 
 @admin.register(Vendor)
-class VendorAdmin(SimpleHistoryAdmin):
+class VendorAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "short_name", "credit_code", "legal_representative", "status", "contract_count")
     list_filter = ("status",)
     search_fields = ("name", "short_name", "credit_code", "legal_representative")
@@ -83,7 +85,7 @@ class VendorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(SimpleHistoryAdmin):
+class CertificationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "vendor", "kind", "number", "issued_on", "expires_on")
     list_filter = ("kind",)
     list_select_related = ("vendor",)

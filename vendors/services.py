@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contracts.search import search_text_refresh
+from core.dates import date_range_errors
 from obligations.derivation import derive_obligations_bulk
 from rules.credit_code import normalize_credit_code
 
@@ -74,10 +75,22 @@ def rederive_vendor_obligations(vendor_ids: Iterable[int], *, by: User) -> None:
     derive_obligations_bulk(contracts, by=by, reason="certifications changed")
 
 
+def _validate_certification(certification: Certification) -> None:
+    """The model's rules, and both dates within the accepted range (rules.dates): its expiry becomes an obligation."""
+    errors = date_range_errors(issued_on=certification.issued_on, expires_on=certification.expires_on)
+    try:
+        certification.full_clean()
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _new_certification(*, vendor: Vendor, by: User, fields: Mapping[str, Any]) -> Certification:
     _check_fields(fields, CERTIFICATION_FIELDS, "certification")
     certification = Certification(vendor=vendor, **fields)
-    certification.full_clean()
+    _validate_certification(certification)
     certification._history_user = by
     certification.save()
     return certification
@@ -153,7 +166,7 @@ def certification_update(*, certification: Certification, by: User, **fields: An
     previous_vendor_id = locked.vendor_id
     for name, value in fields.items():
         setattr(locked, name, value)
-    locked.full_clean()
+    _validate_certification(locked)
     locked._history_user = by
     locked._change_reason = "update"
     locked.save()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from contracts.selectors import contracts_visible_to
+from core.forms import apply_errors
 
 from . import services
 from .access import access_vendor
@@ -76,10 +77,15 @@ def _save(by, vendor: Vendor | None, form, contacts, certifications) -> Vendor:
                 services.certification_delete(certification=row.instance, by=by)
         elif row.has_changed():
             data = {name: row.cleaned_data[name] for name in services.CERTIFICATION_FIELDS}
-            if row.instance.pk:
-                services.certification_update(certification=row.instance, by=by, **data)
-            else:
-                services.certification_create(vendor=saved, by=by, **data)
+            try:
+                if row.instance.pk:
+                    services.certification_update(certification=row.instance, by=by, **data)
+                else:
+                    services.certification_create(vendor=saved, by=by, **data)
+            except ValidationError as exc:
+                # The service's errors go next to the row's fields; the form says that a row needs attention.
+                apply_errors(row, exc)
+                raise ValidationError(_("Check the certifications: one of them was not accepted.")) from exc
     return saved
 
 

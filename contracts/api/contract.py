@@ -37,6 +37,7 @@ from contracts.serializers import (
     ContractUpdateSerializer,
     ContractWriteSerializer,
     DateActionSerializer,
+    LifecycleActionSerializer,
     PriceChangeNoticeSerializer,
     RenewSerializer,
     TerminateSerializer,
@@ -51,7 +52,9 @@ _CONTRACT_COLUMNS = tuple(field.name for field in Contract._meta.concrete_fields
 
 def _lifecycle_schema(request, summary: str):
     return extend_schema(
-        request=request, responses={200: ContractSerializer, 400: ACTION_NOT_ALLOWED_RESPONSE}, summary=summary
+        request=request,
+        responses={200: ContractSerializer, 400: ACTION_NOT_ALLOWED_RESPONSE, 409: STALE_VERSION_RESPONSE},
+        summary=summary,
     )
 
 
@@ -144,17 +147,25 @@ class ContractViewSet(viewsets.ModelViewSet):
     def _action_target(self) -> Contract:
         return access_contract(self.request.user, self.kwargs["pk"], to="change")
 
-    @_lifecycle_schema(None, "Open negotiation on a draft contract")
+    def _action_input(self, serializer_class, contract: Contract) -> dict:
+        """The action's parsed input with the version it applies to: the one sent, else the one read just now."""
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data["version"] = data.get("version") or contract.version
+        return data
+
+    @_lifecycle_schema(LifecycleActionSerializer, "Open negotiation on a draft contract")
     @action(detail=True, methods=["post"], url_path="start-negotiation")
     def start_negotiation(self, request, pk=None):
-        contract = contract_start_negotiation(contract=self._action_target(), by=request.user)
-        return self._render(contract)
+        contract = self._action_target()
+        data = self._action_input(LifecycleActionSerializer, contract)
+        return self._render(contract_start_negotiation(contract=contract, by=request.user, **data))
 
     def _dated_action(self, request, service) -> Response:
         contract = self._action_target()
-        serializer = DateActionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return self._render(service(contract=contract, by=request.user, date=serializer.validated_data["date"]))
+        data = self._action_input(DateActionSerializer, contract)
+        return self._render(service(contract=contract, by=request.user, **data))
 
     @_lifecycle_schema(DateActionSerializer, "Record the signature (every clause agreed or waived)")
     @action(detail=True, methods=["post"])
@@ -175,18 +186,15 @@ class ContractViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def renew(self, request, pk=None):
         contract = self._action_target()
-        serializer = RenewSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        renewed = contract_renew(contract=contract, by=request.user, **serializer.validated_data)
+        renewed = contract_renew(contract=contract, by=request.user, **self._action_input(RenewSerializer, contract))
         return self._render(renewed)
 
     @_lifecycle_schema(TerminateSerializer, "Terminate the contract on a date, with the reason")
     @action(detail=True, methods=["post"])
     def terminate(self, request, pk=None):
         contract = self._action_target()
-        serializer = TerminateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        terminated = contract_terminate(contract=contract, by=request.user, **serializer.validated_data)
+        data = self._action_input(TerminateSerializer, contract)
+        terminated = contract_terminate(contract=contract, by=request.user, **data)
         return self._render(terminated)
 
 

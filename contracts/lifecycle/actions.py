@@ -2,7 +2,8 @@
 
 Each action runs in one transaction on a locked contract row, refuses with `ActionNotAllowed` (saying why) when the
 current state does not allow it, bumps `version` so concurrent editors notice, leaves a history row with the action as
-its change reason, and re-derives the contract's obligations.
+its change reason, and re-derives the contract's obligations. Given the `version` the caller read, an action refuses
+with `StaleVersionError` when the row changed since: the same action sent twice at once applies once.
 """
 
 from __future__ import annotations
@@ -31,8 +32,16 @@ from contracts.models import (
 from contracts.search import search_text_refresh
 from contracts.services.follow_up import terms_changed
 from contracts.services.terms import contract_create
-from core.exceptions import ActionNotAllowed
+from core.dates import (
+    check_date_range,
+    date_range_errors,
+    ends_too_late_message,
+    out_of_range_message,
+    term_months_message,
+)
+from core.exceptions import ActionNotAllowed, StaleVersionError
 from obligations.actions import renewal_window_settle
+from rules.dates import date_in_range, term_months_in_range
 from rules.pricing import price_change_issues
 from rules.terms import add_months, default_end_date, final_end_date
 from rules.workdays import WorkingDayCalendar
@@ -65,8 +74,17 @@ _SUCCESSOR_FIELDS = (
 )
 
 
-def _lock(contract: Contract) -> Contract:
-    return Contract.objects.select_for_update().get(pk=contract.pk)
+def _lock(contract: Contract, version: int | None = None) -> Contract:
+    """The contract's row, locked until the transaction ends.
+
+    `version` is the one the caller read before asking for the action. When the row has changed since (the same
+    action sent twice at once, or someone else acted first), nothing is done and StaleVersionError says so: an action
+    applies to the state the person saw, once.
+    """
+    locked = Contract.objects.select_for_update().get(pk=contract.pk)
+    if version is not None and int(version) != locked.version:
+        raise StaleVersionError(locked.version)
+    return locked
 
 
 def _require_status(contract: Contract, allowed: Collection[str], message: str) -> None:
@@ -76,8 +94,10 @@ def _require_status(contract: Contract, allowed: Collection[str], message: str) 
 
 
 def _require_date(value: object, field: str = "date") -> date:
+    """A date within the accepted range (rules.dates), or a field error."""
     if not isinstance(value, date):
         raise ValidationError({field: [_("Enter a valid date.")]})
+    check_date_range(**{field: value})
     return value
 
 
@@ -102,8 +122,8 @@ def _commit(
 
 
 @transaction.atomic
-def contract_start_negotiation(*, contract: Contract, by: User) -> Contract:
-    locked = _lock(contract)
+def contract_start_negotiation(*, contract: Contract, by: User, version: int | None = None) -> Contract:
+    locked = _lock(contract, version)
     _require_status(
         locked,
         ALLOWED_FROM["start_negotiation"],
@@ -114,10 +134,10 @@ def contract_start_negotiation(*, contract: Contract, by: User) -> Contract:
 
 
 @transaction.atomic
-def contract_sign(*, contract: Contract, by: User, date: date) -> Contract:
+def contract_sign(*, contract: Contract, by: User, date: date, version: int | None = None) -> Contract:
     """Sign: every clause must be agreed or explicitly waived, and the term must have a start."""
     signed_on = _require_date(date)
-    locked = _lock(contract)
+    locked = _lock(contract, version)
     _require_status(
         locked,
         ALLOWED_FROM["sign"],
@@ -141,9 +161,9 @@ def contract_sign(*, contract: Contract, by: User, date: date) -> Contract:
 
 
 @transaction.atomic
-def contract_activate(*, contract: Contract, by: User, date: date) -> Contract:
+def contract_activate(*, contract: Contract, by: User, date: date, version: int | None = None) -> Contract:
     activated_on = _require_date(date)
-    locked = _lock(contract)
+    locked = _lock(contract, version)
     _require_status(
         locked, ALLOWED_FROM["activate"], _("Only a signed contract can be put into force; this one is %(status)s.")
     )
@@ -155,13 +175,15 @@ def contract_activate(*, contract: Contract, by: User, date: date) -> Contract:
 
 
 @transaction.atomic
-def contract_record_non_renewal_notice(*, contract: Contract, by: User, date: date) -> Contract:
+def contract_record_non_renewal_notice(
+    *, contract: Contract, by: User, date: date, version: int | None = None
+) -> Contract:
     """Record that we told the vendor we will not renew: the contract ends with the term the notice was given in.
 
     The renewal window of that term is thereby dealt with, so it is marked done.
     """
     given_on = _require_date(date)
-    locked = _lock(contract)
+    locked = _lock(contract, version)
     _require_status(
         locked,
         ALLOWED_FROM["non_renewal_notice"],
@@ -187,12 +209,19 @@ def contract_record_non_renewal_notice(*, contract: Contract, by: User, date: da
 
 
 @transaction.atomic
-def contract_renew(*, contract: Contract, by: User, months: int | None = None, successor: bool = False) -> Contract:
+def contract_renew(
+    *,
+    contract: Contract,
+    by: User,
+    months: int | None = None,
+    successor: bool = False,
+    version: int | None = None,
+) -> Contract:
     """Renew a contract that does not renew by itself: extend its term, or start a linked successor in draft.
 
     Returns the extended contract, or the new successor.
     """
-    locked = _lock(contract)
+    locked = _lock(contract, version)
     if locked.auto_renew and not successor:
         raise ActionNotAllowed(_("This contract renews automatically; record a non-renewal notice to stop it."))
     if successor:
@@ -207,11 +236,16 @@ def contract_renew(*, contract: Contract, by: User, months: int | None = None, s
     if not locked.end_date:
         raise ActionNotAllowed(_("Enter the term before renewing."))
     months = locked.renewal_term_months if months is None else months
-    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 600:
-        raise ValidationError({"months": [_("Enter a number of months between 1 and 600.")]})
+    if not term_months_in_range(months):
+        raise ValidationError({"months": [term_months_message()]})
+    if not date_in_range(locked.end_date):
+        raise ActionNotAllowed(out_of_range_message())
+    new_end = add_months(locked.end_date + timedelta(days=1), months) - timedelta(days=1)
+    if not date_in_range(new_end):
+        raise ValidationError({"months": [ends_too_late_message()]})
 
     if not successor:
-        locked.end_date = add_months(locked.end_date + timedelta(days=1), months) - timedelta(days=1)
+        locked.end_date = new_end
         return _commit(locked, contract, by=by, reason="renew")
     return _create_successor(locked, by=by, months=months, end=locked.end_date)
 
@@ -281,13 +315,15 @@ def _create_successor(predecessor: Contract, *, by: User, months: int, end: date
 
 
 @transaction.atomic
-def contract_terminate(*, contract: Contract, by: User, date: date, reason: str) -> Contract:
+def contract_terminate(
+    *, contract: Contract, by: User, date: date, reason: str, version: int | None = None
+) -> Contract:
     """End the contract early; the vendor then owes us the data handover."""
     terminated_on = _require_date(date)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for the termination.")]})
-    locked = _lock(contract)
+    locked = _lock(contract, version)
     _require_status(
         locked,
         ALLOWED_FROM["terminate"],
@@ -320,12 +356,12 @@ def price_change_notice_record(
     *, contract: Contract, by: User, received_on: date, effective_on: date, increase_pct: object, note: str = ""
 ) -> PriceChangeNotice:
     """Record a vendor's price-change notice, check it against the contract, and derive the response deadline."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = date_range_errors(received_on=received_on, effective_on=effective_on)
     if not isinstance(received_on, date):
         errors["received_on"] = [_("Enter a valid date.")]
     if not isinstance(effective_on, date):
         errors["effective_on"] = [_("Enter a valid date.")]
-    elif isinstance(received_on, date) and effective_on < received_on:
+    elif isinstance(received_on, date) and effective_on < received_on and "effective_on" not in errors:
         errors["effective_on"] = [_("New prices cannot apply before the notice was received.")]
     try:
         increase = Decimal(str(increase_pct))
@@ -341,6 +377,12 @@ def price_change_notice_record(
         ALLOWED_FROM["price_change_notice"],
         _("Price-change notices are recorded for signed or active contracts; this one is %(status)s."),
     )
+    amount = increase.quantize(Decimal("0.01"))
+    if PriceChangeNotice.objects.filter(
+        contract=locked, received_on=received_on, effective_on=effective_on, increase_pct=amount
+    ).exists():
+        # The same notice sent twice (a double click, a retried request) is recorded once.
+        raise ActionNotAllowed(_("This price-change notice was already recorded."))
     issues = price_change_issues(
         received_on=received_on,
         effective_on=effective_on,
@@ -356,7 +398,7 @@ def price_change_notice_record(
         contract=locked,
         received_on=received_on,
         effective_on=effective_on,
-        increase_pct=increase.quantize(Decimal("0.01")),
+        increase_pct=amount,
         note=note or "",
         compliant=not issues,
         issues=stored_issues,

@@ -16,7 +16,9 @@ from contracts.lifecycle.states import action_allowed
 from contracts.models import ClauseTemplate, Contract, Document, FeeItem, SLATarget
 from contracts.search import search_text_refresh
 from contracts.selectors import user_can_share_contract
+from core.dates import date_range_errors, ends_too_late_message
 from core.exceptions import ActionNotAllowed, StaleVersionError
+from rules.dates import date_in_range, term_months_in_range
 from rules.terms import default_end_date
 
 from .clauses import add_clause
@@ -93,8 +95,30 @@ def _validate_contract(contract: Contract) -> None:
 
 
 def _fill_defaults(contract: Contract) -> None:
-    if contract.effective_date and not contract.end_date and contract.initial_term_months:
-        contract.end_date = default_end_date(contract.effective_date, contract.initial_term_months)
+    """Derive a blank end date from the start and the initial term.
+
+    Dates outside the accepted range (rules.dates) are refused first, and so is a term that would end after it, so
+    nothing computed from a date can overflow the calendar.
+    """
+    errors = date_range_errors(effective_date=contract.effective_date, end_date=contract.end_date)
+    if errors:
+        raise ValidationError(errors)
+    if contract.effective_date and not contract.end_date and term_months_in_range(contract.initial_term_months):
+        end = default_end_date(contract.effective_date, contract.initial_term_months)
+        if not date_in_range(end):
+            raise ValidationError({"initial_term_months": [ends_too_late_message()]})
+        contract.end_date = end
+
+
+def _save_numbered(contract: Contract) -> None:
+    """Save; a number another contract took meanwhile is a field error, any other integrity error stays one."""
+    try:
+        with transaction.atomic():
+            contract.save()
+    except IntegrityError:
+        if Contract.objects.filter(number=contract.number).exclude(pk=contract.pk).exists():
+            raise ValidationError({"number": [_("A contract with this number already exists.")]}) from None
+        raise
 
 
 _Row = TypeVar("_Row", SLATarget, FeeItem)
@@ -142,18 +166,10 @@ def contract_create(
     contract = Contract(created_by=by, status=Contract.Status.DRAFT, **fields)
     _fill_defaults(contract)
     _validate_contract(contract)
-    auto_number = not contract.number
-    for _attempt in range(5):
-        if auto_number:
-            contract.number = next_contract_number((contract.effective_date or timezone.localdate()).year)
-        try:
-            with transaction.atomic():
-                contract._history_user = by
-                contract.save()
-            break
-        except IntegrityError:
-            if not auto_number or Contract.objects.filter(number=contract.number).exists() is False:
-                raise ValidationError({"number": [_("A contract with this number already exists.")]}) from None
+    if not contract.number:
+        contract.number = next_contract_number((contract.effective_date or timezone.localdate()).year)
+    contract._history_user = by
+    _save_numbered(contract)
     _replace_rows(contract, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
     _replace_rows(contract, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
     for i, template in enumerate(clause_templates or []):
@@ -218,7 +234,7 @@ def contract_update(
     locked.version += 1
     locked._change_reason = "update"
     locked._history_user = by
-    locked.save()
+    _save_numbered(locked)
     _replace_rows(locked, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
     _replace_rows(locked, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
     search_text_refresh([locked.pk])

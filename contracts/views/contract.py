@@ -24,6 +24,7 @@ from contracts.forms import (
     DateActionForm,
     DocumentForm,
     FeeItemFormSet,
+    LifecycleActionForm,
     PriceChangeNoticeForm,
     RenewForm,
     SLATargetFormSet,
@@ -212,7 +213,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ACTION_FORMS = {
-    "start_negotiation": None,
+    "start_negotiation": LifecycleActionForm,
     "sign": DateActionForm,
     "activate": DateActionForm,
     "non_renewal_notice": DateActionForm,
@@ -232,36 +233,38 @@ ACTION_DONE = {
 
 
 def _run_action(action: str, contract: Contract, by, data: dict) -> Contract:
+    # The version the page showed: an action sent twice (a double click, two tabs) applies once.
+    version = data.get("version") or contract.version
     if action == "start_negotiation":
-        return contract_start_negotiation(contract=contract, by=by)
+        return contract_start_negotiation(contract=contract, by=by, version=version)
     if action == "sign":
-        return contract_sign(contract=contract, by=by, date=data["date"])
+        return contract_sign(contract=contract, by=by, date=data["date"], version=version)
     if action == "activate":
-        return contract_activate(contract=contract, by=by, date=data["date"])
+        return contract_activate(contract=contract, by=by, date=data["date"], version=version)
     if action == "non_renewal_notice":
-        return contract_record_non_renewal_notice(contract=contract, by=by, date=data["date"])
+        return contract_record_non_renewal_notice(contract=contract, by=by, date=data["date"], version=version)
     if action == "renew":
         return contract_renew(
-            contract=contract, by=by, months=data.get("months"), successor=data.get("successor", False)
+            contract=contract,
+            by=by,
+            months=data.get("months"),
+            successor=data.get("successor", False),
+            version=version,
         )
-    return contract_terminate(contract=contract, by=by, date=data["date"], reason=data["reason"])
+    return contract_terminate(contract=contract, by=by, date=data["date"], reason=data["reason"], version=version)
 
 
 @login_required
 @require_POST
 def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     contract = access_contract(request.user, pk, to="change", related=PAGE_RELATED)
-    form_class = ACTION_FORMS[action]
-    data: dict = {}
-    if form_class is not None:
-        form = form_class(request.POST)
-        if not form.is_valid():
-            flash_form_errors(request, form)
-            return redirect(contract)
-        data = form.cleaned_data
+    form = ACTION_FORMS[action](request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect(contract)
     try:
-        result = _run_action(action, contract, request.user, data)
-    except (ActionNotAllowed, ValidationError) as exc:
+        result = _run_action(action, contract, request.user, form.cleaned_data)
+    except (ActionNotAllowed, ValidationError, StaleVersionError) as exc:
         messages.error(request, error_message(exc))
         return redirect(contract)
     messages.success(request, ACTION_DONE[action])

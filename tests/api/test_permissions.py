@@ -115,7 +115,8 @@ CASES = [
         lambda w: c(w) + "price-change-notices/",
         CHANGERS,
         201,
-        body=lambda w: {"received_on": "2026-11-22", "effective_on": "2027-01-01", "increase_pct": "5.00"},
+        # Not the world's own notice: the same notice recorded again is refused as a duplicate.
+        body=lambda w: {"received_on": "2026-11-25", "effective_on": "2027-01-01", "increase_pct": "5.00"},
         contract_status=Contract.Status.ACTIVE,
     ),
     Case("document-list", "get", lambda w: c(w) + "documents/", VIEWERS),

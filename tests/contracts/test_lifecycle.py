@@ -18,7 +18,7 @@ from contracts.lifecycle.actions import (
     price_change_notice_record,
 )
 from contracts.models import Clause, Contract
-from core.exceptions import ActionNotAllowed
+from core.exceptions import ActionNotAllowed, StaleVersionError
 from obligations.derivation import derive_obligations
 from obligations.models import Obligation
 from tests.factories import ClauseFactory, ContractFactory, FeeItemFactory, SLATargetFactory, UserFactory
@@ -297,3 +297,38 @@ def test_admin_action_completes_selected_obligations(admin_client_for):
     window.refresh_from_db()
     assert window.status == Obligation.Status.DONE
     assert window.completed_by.username == "admin-actions"
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "kwargs"),
+    [
+        (S.DRAFT, contract_start_negotiation, {}),
+        (S.DRAFT, contract_sign, {"date": date(2035, 1, 1)}),
+        (S.SIGNED, contract_activate, {"date": date(2035, 1, 1)}),
+        (S.ACTIVE, contract_record_non_renewal_notice, {"date": date(2035, 6, 1)}),
+        (S.ACTIVE, contract_renew, {"months": 12}),
+        (S.ACTIVE, contract_terminate, {"date": date(2035, 6, 1), "reason": "服务不达标"}),
+    ],
+)
+def test_an_action_based_on_a_version_that_changed_since_is_refused_and_changes_nothing(status, action, kwargs):
+    contract = contract_in(status, auto_renew=action is contract_record_non_renewal_notice)
+    Contract.objects.filter(pk=contract.pk).update(version=2)
+    contract.refresh_from_db()
+
+    with pytest.raises(StaleVersionError) as refusal:
+        action(contract=contract, by=contract.owner, version=1, **kwargs)
+
+    assert refusal.value.current_version == 2
+    contract.refresh_from_db()
+    assert (contract.status, contract.version, contract.end_date) == (status, 2, date(2035, 12, 31))
+
+
+def test_the_same_price_change_notice_recorded_twice_is_refused_the_second_time():
+    contract = contract_in(S.ACTIVE)
+    notice = {"received_on": date(2035, 3, 1), "effective_on": date(2035, 6, 1), "increase_pct": "5"}
+    price_change_notice_record(contract=contract, by=contract.owner, **notice)
+
+    with pytest.raises(ActionNotAllowed):
+        price_change_notice_record(contract=contract, by=contract.owner, **notice)
+
+    assert contract.price_change_notices.count() == 1

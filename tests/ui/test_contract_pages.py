@@ -15,6 +15,28 @@ pytestmark = pytest.mark.django_db
 SEES = {"owner", "shared", "manager", "legal", "auditor"}
 CHANGES = {"owner", "manager"}
 ALL_ROLES = ["owner", "shared", "other_staff", "manager", "legal", "auditor"]
+VALID_TERMS = {
+    "initial_term_months": 600,
+    "renewal_term_months": 12,
+    "non_renewal_notice_days": 30,
+    "renewal_review_lead_days": 90,
+    "termination_notice_days": 30,
+    "trial_period_months": 0,
+    "price_change_notice_days": 90,
+    "fee_model": "per_seat",
+    "currency": "CNY",
+    "payment_cycle": "monthly",
+    "data_handover_business_days": 7,
+    "confidentiality_years_after_end": 3,
+    "sla_credit_cap_pct": "15",
+    "sla_exit_consecutive_misses": 3,
+    "sla_exit_decision_days": 30,
+    "clause_language": "zh-hans",
+    "sla-TOTAL_FORMS": 0,
+    "sla-INITIAL_FORMS": 0,
+    "fee-TOTAL_FORMS": 0,
+    "fee-INITIAL_FORMS": 0,
+}
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
@@ -333,3 +355,51 @@ def test_the_edit_form_refuses_more_than_200_rows_and_changes_nothing(client, pe
     contract.refresh_from_db()
     assert (contract.title, contract.version) == ("客服外包服务合同", 1)
     assert (contract.sla_targets.count(), contract.fee_items.count()) == (1, 1)
+
+
+def test_a_date_out_of_range_on_the_create_page_is_a_form_error_not_a_crash(client, people, vendor):
+    client.force_login(people["owner"])
+    before = set(Contract.objects.values_list("pk", flat=True))
+
+    response = client.post(
+        reverse("contracts:create"),
+        {
+            "title": "远期合同",
+            "vendor": vendor.pk,
+            "category": "cs_outsourcing",
+            "effective_date": "9999-12-31",
+            **VALID_TERMS,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "2199-12-31" in response.content.decode()
+    assert set(Contract.objects.values_list("pk", flat=True)) == before
+
+
+def test_a_lifecycle_action_dated_out_of_range_on_the_page_is_refused_with_a_message(client, people, contract):
+    client.force_login(people["owner"])
+
+    response = client.post(reverse("contracts:action", args=[contract.pk, "sign"]), {"date": "9999-12-31"}, follow=True)
+
+    assert response.status_code == 200
+    assert "2199-12-31" in response.content.decode()
+    contract.refresh_from_db()
+    assert (contract.status, contract.signed_on) == ("draft", None)
+
+
+def test_a_renewal_submitted_twice_from_the_same_page_applies_once(client, people):
+    contract = ContractFactory(
+        owner=people["owner"], status="active", effective_date=date(2030, 1, 1), end_date=date(2030, 12, 31)
+    )
+    client.force_login(people["owner"])
+    page = client.get(contract.get_absolute_url()).content.decode()
+    assert 'name="version" value="1"' in page
+    url = reverse("contracts:action", args=[contract.pk, "renew"])
+
+    client.post(url, {"months": 12, "version": 1})
+    response = client.post(url, {"months": 12, "version": 1}, follow=True)
+
+    assert "Someone else saved this record first" in response.content.decode()
+    contract.refresh_from_db()
+    assert (contract.end_date, contract.version) == (date(2031, 12, 31), 2)

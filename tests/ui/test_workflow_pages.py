@@ -388,3 +388,26 @@ def test_an_obligation_is_not_offered_to_nor_reassigned_to_an_auditor(client, pe
     _act(client, obligation, "reassign", {"owner": people["auditor"].pk})
     obligation.refresh_from_db()
     assert obligation.owner is None
+
+
+def test_a_certificate_dated_out_of_range_on_the_vendor_page_is_an_error_next_to_it(client, people, contract):
+    vendor = contract.vendor
+    form = {
+        "name": vendor.name,
+        "credit_code": vendor.credit_code,
+        "status": "active",
+        "contacts-TOTAL_FORMS": 0,
+        "contacts-INITIAL_FORMS": 0,
+        "certs-TOTAL_FORMS": 1,
+        "certs-INITIAL_FORMS": 0,
+        "certs-0-kind": "iso27001",
+        "certs-0-number": "ISMS-9999",
+        "certs-0-expires_on": "9999-12-31",
+    }
+    client.force_login(people["manager"])
+
+    response = client.post(reverse("vendors:edit", args=[vendor.pk]), form)
+
+    assert response.status_code == 200
+    assert "2199-12-31" in response.content.decode()
+    assert not vendor.certifications.exists()

@@ -209,3 +209,39 @@ def test_adding_a_vendor_with_a_contact_in_the_admin_records_the_admin_user(clie
     vendor = Vendor.objects.get()
     assert [c.name for c in vendor.contacts.all()] == ["李四"]
     assert vendor.history.get().history_user == root
+
+
+@pytest.mark.parametrize(
+    ("dates", "field"),
+    [
+        ({"issued_on": date(2024, 1, 1), "expires_on": date(9999, 12, 31)}, "expires_on"),
+        ({"issued_on": date(1000, 1, 1), "expires_on": date(2027, 1, 1)}, "issued_on"),
+    ],
+)
+def test_a_certification_dated_out_of_range_is_a_field_error_and_nothing_is_written(buyer, dates, field):
+    vendor = VendorFactory()
+    running_contract(vendor, buyer)
+
+    with pytest.raises(ValidationError) as refusal:
+        certification_create(vendor=vendor, by=buyer, kind=Certification.Kind.ISO27001, **dates)
+    assert field in refusal.value.message_dict
+    assert not Certification.objects.filter(vendor=vendor).exists()
+
+    certification = CertificationFactory(vendor=vendor)
+    with pytest.raises(ValidationError) as refusal:
+        certification_update(certification=certification, by=buyer, **dates)
+    assert field in refusal.value.message_dict
+    certification.refresh_from_db()
+    assert certification.expires_on == date(2027, 2, 28)
+
+
+def test_a_vendor_registered_with_a_certification_out_of_range_is_refused_whole(buyer):
+    with pytest.raises(ValidationError) as refusal:
+        vendor_create(
+            by=buyer,
+            name="远方外包有限公司",
+            credit_code=make_credit_code(97),
+            certifications=[{"kind": Certification.Kind.ISO9001, "expires_on": date(9999, 12, 31)}],
+        )
+    assert "certifications" in refusal.value.message_dict
+    assert not Vendor.objects.filter(name="远方外包有限公司").exists()

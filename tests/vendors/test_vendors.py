@@ -103,3 +103,35 @@ def test_a_certificate_added_in_the_admin_becomes_an_obligation_on_running_contr
     assert response.status_code == 302
     obligation = Obligation.objects.get(contract=contract, kind=Obligation.Kind.CERTIFICATE_EXPIRY)
     assert obligation.due_date == date(2030, 5, 31)
+
+
+def test_a_certificate_dated_out_of_range_in_the_admin_is_an_error_on_the_page_not_a_crash(client, root):
+    vendor = VendorFactory()
+    data = vendor_form(
+        vendor,
+        legal_representative=vendor.legal_representative,
+        registered_address=vendor.registered_address,
+        **{
+            "certifications-TOTAL_FORMS": 1,
+            "certifications-0-kind": "vats_licence",
+            "certifications-0-name": "",
+            "certifications-0-number": "B2-20260001",
+            "certifications-0-issued_on": "2025-06-01",
+            "certifications-0-expires_on": "9999-12-31",
+        },
+    )
+
+    response = client.post(f"/admin/vendors/vendor/{vendor.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert "2199-12-31" in response.content.decode()
+    assert not vendor.certifications.exists()
+
+    response = client.post(
+        "/admin/vendors/certification/add/",
+        {"vendor": vendor.pk, "kind": "iso9001", "name": "", "number": "Q-1", "expires_on": "9999-12-31"},
+    )
+
+    assert response.status_code == 200
+    assert "2199-12-31" in response.content.decode()
+    assert not vendor.certifications.exists()
