@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.views import PasswordChangeView
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .forms import AdminPasswordChangeForm, AdminSitePasswordChangeForm
 from .models import User
 from .roles import users_who_may_own
 
@@ -11,7 +15,10 @@ OWNER_PICKERS = {("contracts", "contract", "owner"), ("obligations", "obligation
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Django's user admin plus the clm preferences (language of the UI and e-mails, reminder mode)."""
+    """Django's user admin plus the clm preferences (language of the UI and e-mails, reminder mode). Setting a user's
+    password saves through the service, which revokes their API token."""
+
+    change_password_form = AdminPasswordChangeForm
 
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("Preferences"), {"fields": ("language", "email_mode")}))
     add_fieldsets = (
@@ -35,3 +42,14 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("roles"))
     def roles(self, obj):
         return ", ".join(group.name for group in obj.groups.all())
+
+
+def admin_password_change(request: HttpRequest) -> HttpResponse:
+    """The admin site's own "change password" page (AdminSite.password_change, whose form cannot be configured), with
+    a form that saves through the service: the administrator's API token goes with the old password."""
+    request.current_app = admin.site.name
+    return PasswordChangeView.as_view(
+        form_class=AdminSitePasswordChangeForm,
+        success_url=reverse("admin:password_change_done", current_app=admin.site.name),
+        extra_context=admin.site.each_context(request),
+    )(request)

@@ -1,10 +1,12 @@
-"""Services that write a user's own settings."""
+"""Services that write a user's own settings and credentials: password, API token, calendar feed token."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from .models import User, new_calendar_token
+from .selectors import api_token_expired, api_token_of
 
 
 def calendar_token_reset(*, user: User) -> User:
@@ -33,4 +35,37 @@ def user_settings_update(*, user: User, language: str | None = None, email_mode:
         changed.append("email_mode")
     if changed:
         user.save(update_fields=changed)
+    return user
+
+
+@transaction.atomic
+def api_token_obtain(*, user: User) -> Token:
+    """The user's API token while it is valid; once it has expired, a new one (the old key stops working)."""
+    # One sign-in at a time per user: two concurrent ones would otherwise both replace an expired token.
+    User.objects.select_for_update().only("pk").get(pk=user.pk)
+    token = api_token_of(user)
+    if token is not None and not api_token_expired(token):
+        return token
+    api_tokens_revoke(user=user)
+    return Token.objects.create(user=user)
+
+
+def api_tokens_revoke(*, user: User) -> None:
+    """Every API token of the user stops working at once (401); the next sign-in issues a new one."""
+    Token.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def password_set(*, user: User, password: str | None) -> User:
+    """Set the user's password (None: no password, sign-in by password disabled) and revoke their API token, so a
+    token obtained with the old password, possibly by whoever knew it, stops working with it.
+
+    Every path that sets a password calls this: the settings page, the password reset and both admin pages.
+    """
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    api_tokens_revoke(user=user)
     return user

@@ -1,10 +1,12 @@
-"""Account pages: the language switch, the sign-in lockout page and the user's own settings."""
+"""Account pages: the language switch, the sign-in lockout page and the user's own settings (preferences, password,
+API token, calendar feed)."""
 
 import math
 
 from axes.helpers import get_cool_off, get_failure_limit
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,8 +19,9 @@ from django.views.i18n import set_language as django_set_language
 from core.forms import apply_errors
 from obligations.feeds import feed_url_for
 
-from .forms import PreferencesForm
-from .services import calendar_token_reset, user_settings_update
+from .forms import PasswordChangeForm, PreferencesForm
+from .selectors import api_token_expired, api_token_expires, api_token_of
+from .services import api_tokens_revoke, calendar_token_reset, password_set, user_settings_update
 
 
 @require_POST
@@ -57,7 +60,41 @@ def user_settings(request: HttpRequest) -> HttpResponse:
             translation.activate(user.language)
             messages.success(request, _("Your settings were saved."))
             return response
-    return render(request, "accounts/settings.html", {"form": form, "feed_url": feed_url_for(user)})
+    return _settings_page(request, form=form)
+
+
+def _settings_page(request: HttpRequest, *, form=None, password_form=None, status: int = 200) -> HttpResponse:
+    user = request.user
+    token = api_token_of(user)
+    context = {
+        "form": form or PreferencesForm(initial={"language": user.language, "email_mode": user.email_mode}),
+        "password_form": password_form or PasswordChangeForm(user),
+        "feed_url": feed_url_for(user),
+        "api_token_expires": api_token_expires(token) if token else None,
+        "api_token_expired": api_token_expired(token) if token else False,
+    }
+    return render(request, "accounts/settings.html", context, status=status)
+
+
+@login_required
+@require_POST
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST)
+    if not form.is_valid():
+        return _settings_page(request, password_form=form, status=400)
+    password_set(user=request.user, password=form.cleaned_data["new_password1"])
+    # This browser stays signed in; other sessions of the user end with the old password.
+    update_session_auth_hash(request, request.user)
+    messages.success(request, _("Your password was changed. Your API token was revoked with the old password."))
+    return redirect("accounts:settings")
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest) -> HttpResponse:
+    api_tokens_revoke(user=request.user)
+    messages.success(request, _("Your API token was revoked and no longer works. Programs must sign in again."))
+    return redirect("accounts:settings")
 
 
 @login_required

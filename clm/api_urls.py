@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import ObtainTokenView
+from accounts.api import ObtainTokenView, RevokeTokenView
 from contracts.api import clauses, documents, sharing
 from contracts.api.contract import ContractViewSet, PriceChangeNoticeList
 from core.api import NoSuchEndpoint
@@ -22,6 +22,7 @@ router.register("obligations", ObligationViewSet, basename="obligation")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("auth/token/revoke/", RevokeTokenView.as_view(), name="token-revoke"),
     path("contracts/<int:contract_pk>/clauses/", clauses.ContractClauseList.as_view(), name="contract-clauses"),
     path(
         "contracts/<int:contract_pk>/price-change-notices/",

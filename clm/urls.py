@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.admin import admin_password_change
 from dashboard.views import dashboard
 from obligations.feeds import obligation_feed
 
@@ -9,8 +10,10 @@ from obligations.feeds import obligation_feed
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # Ahead of the admin site's own page of that address: the new password revokes the API token.
+    path("admin/password_change/", admin.site.admin_view(admin_password_change)),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.auth_urls")),
     path("accounts/", include("accounts.urls")),
     path("feeds/obligations/<str:token>.ics", obligation_feed, name="obligation_feed"),
     path("api/v1/", include("clm.api_urls")),

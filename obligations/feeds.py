@@ -111,6 +111,9 @@ def build_feed(user, *, today: date) -> bytes:
 
 @require_GET
 def obligation_feed(request: HttpRequest, token: str) -> HttpResponse:
+    if "\x00" in token:
+        # No token has one, and PostgreSQL cannot even compare such text: the lookup would be a server error.
+        raise Http404
     user = get_user_model().objects.filter(calendar_token=token, is_active=True).first()
     if user is None:
         raise Http404

@@ -10,6 +10,8 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from contracts.models import (
     Clause,
@@ -173,6 +175,7 @@ CASES = [
         body=lambda w: {"legal_representative": "王五"},
         scoped=False,
     ),
+    Case("token-revoke", "post", lambda w: "/api/v1/auth/token/revoke/", AUTHENTICATED, 204, scoped=False),
     Case(
         "vendor-delete",
         "delete",
@@ -196,11 +199,11 @@ def snapshot() -> dict:
         "user_grants": sorted(ContractUserObjectPermission.objects.values_list("user_id", "permission_id")),
         "group_grants": sorted(ContractGroupObjectPermission.objects.values_list("group_id", "permission_id")),
         "vendors": list(Vendor.objects.order_by("pk").values()),
+        "tokens": list(Token.objects.order_by("pk").values()),
     }
 
 
-def _call(world: World, case: Case, role: str):
-    client = world.client(role)
+def _call(world: World, case: Case, client):
     body = case.body(world) if case.body else None
     kwargs = {"format": "multipart" if case.multipart else "json"} if body is not None else {}
     return getattr(client, case.method)(case.url(world), body, **kwargs)
@@ -211,10 +214,11 @@ def _call(world: World, case: Case, role: str):
 def test_each_role_gets_the_expected_answer_and_a_denied_write_changes_nothing(world, case, role):
     # Given the world of one shared contract in the state the action needs, and a snapshot of everything
     Contract.objects.filter(pk=world.contract.pk).update(status=case.contract_status)
+    client = world.client(role)
     before = snapshot()
 
     # When the role calls the endpoint
-    response = _call(world, case, role)
+    response = _call(world, case, client)
 
     # Then it gets the status its role allows
     expected = case.expected(role)
@@ -222,6 +226,23 @@ def test_each_role_gets_the_expected_answer_and_a_denied_write_changes_nothing(w
     # And a refused call changed nothing at all
     if expected >= 400:
         assert snapshot() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_signs_in_for_a_token_and_no_password_gets_none(world, role):
+    # The token endpoint needs no authentication: the user name and password are the credentials.
+    body = {"username": role, "password": "pw-for-tests-2026"} if role != "anonymous" else {}
+    tokens_before = list(Token.objects.order_by("pk").values())
+
+    response = APIClient().post("/api/v1/auth/token/", body, format="json")
+
+    if role == "anonymous":
+        assert response.status_code == 400
+        assert list(Token.objects.order_by("pk").values()) == tokens_before
+    else:
+        assert response.status_code == 200
+        assert set(response.data) == {"token", "expires"}
+        assert Token.objects.get(user=world.users[role]).key == response.data["token"]
 
 
 def test_the_contract_list_shows_a_staff_user_only_what_they_own_or_was_shared(world):

@@ -105,3 +105,8 @@ def test_the_feed_stays_bounded_to_a_year_back_and_three_years_ahead(client, two
     assert f"obligation-{mine.pk}@clm.example.com" in found
     assert f"obligation-{old.pk}@clm.example.com" not in found
     assert f"obligation-{far.pk}@clm.example.com" not in found
+
+
+@pytest.mark.parametrize("token", ["%00", "abc%00def"])
+def test_a_token_with_a_nul_byte_is_a_plain_404(client, token):
+    assert client.get(f"/feeds/obligations/{token}.ics").status_code == 404
