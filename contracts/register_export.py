@@ -6,11 +6,14 @@ into memory. Headers and choice labels are in the user's language; dates are ISO
 
 import csv
 from collections.abc import Iterator
+from decimal import Decimal
 from io import BytesIO
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+
+from core.formatting import amount, person_name
 
 from .models import Contract
 
@@ -42,7 +45,7 @@ def _rows(contracts: QuerySet[Contract]) -> Iterator[list]:
             c.vendor.name,
             c.get_category_display(),
             c.get_status_display(),
-            c.owner.get_username(),
+            person_name(c.owner),
             c.effective_date.isoformat() if c.effective_date else "",
             c.end_date.isoformat() if c.end_date else "",
             yes if c.auto_renew else no,
@@ -64,7 +67,8 @@ def register_csv_lines(contracts: QuerySet[Contract]) -> Iterator[str]:
     yield "\ufeff"
     yield writer.writerow(_headers())
     for row in _rows(contracts):
-        yield writer.writerow(row)
+        # A CSV is read as text: amounts with thousands separators (the XLSX keeps numeric cells).
+        yield writer.writerow([amount(cell) if isinstance(cell, Decimal) else cell for cell in row])
 
 
 def register_xlsx(contracts: QuerySet[Contract]) -> bytes:
