@@ -31,6 +31,7 @@ from contracts.search import search_text_refresh
 from contracts.services.follow_up import terms_changed
 from contracts.services.terms import contract_create
 from core.exceptions import ActionNotAllowed
+from core.formatting import join_list, prose_date
 from obligations.actions import renewal_window_settle
 from rules.pricing import price_change_issues
 from rules.terms import add_months, default_end_date, final_end_date
@@ -126,7 +127,7 @@ def contract_sign(*, contract: Contract, by: User, date: date) -> Contract:
     if open_titles:
         raise ActionNotAllowed(
             _("Every clause must be agreed or waived before signing. Still open: %(clauses)s.")
-            % {"clauses": ", ".join(open_titles)}
+            % {"clauses": join_list(open_titles)}
         )
     if not locked.effective_date or not locked.end_date:
         raise ActionNotAllowed(_("Enter the effective date and the term before signing."))
@@ -162,7 +163,7 @@ def contract_record_non_renewal_notice(*, contract: Contract, by: User, date: da
     )
     if locked.notice_given_on:
         raise ActionNotAllowed(
-            _("A non-renewal notice was already recorded on %(date)s.") % {"date": locked.notice_given_on}
+            _("A non-renewal notice was already recorded on %(date)s.") % {"date": prose_date(locked.notice_given_on)}
         )
     if locked.effective_date and given_on < locked.effective_date:
         raise ValidationError({"date": [_("The notice cannot be dated before the contract took effect.")]})
