@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import ActionNotAllowed, StaleVersionError
+from .text import normalise_code
 
 
 class UsernameField(serializers.SlugRelatedField):
@@ -37,6 +38,14 @@ class UsernameField(serializers.SlugRelatedField):
         if isinstance(data, str) and "\x00" in data:
             self.fail("null_characters")
         return super().to_internal_value(data)
+
+
+class CodeField(serializers.CharField):
+    """A code (credit code, contract number) as the forms read it: spaces and full-width characters dropped,
+    upper case (core.text.normalise_code), before the length and the other validators see it."""
+
+    def to_internal_value(self, data):
+        return normalise_code(super().to_internal_value(data))
 
 
 class CountingPaginator(DjangoPaginator):

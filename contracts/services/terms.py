@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from contracts.models import ClauseTemplate, Contract, Document, FeeItem, SLATarget
 from contracts.search import search_text_refresh
-from core.exceptions import ActionNotAllowed, StaleVersionError
+from contracts.selectors import user_can_view_contract
+from core.exceptions import ActionNotAllowed, StaleVersionError, duplicate_error
 from rules.terms import default_end_date
 
 from .clauses import add_clause
@@ -63,12 +64,34 @@ def _validate_contract(contract: Contract) -> None:
     if contract.effective_date and contract.end_date and contract.end_date < contract.effective_date:
         errors.setdefault("end_date", []).append(_("The end date cannot be before the effective date."))
     try:
-        contract.full_clean(exclude=["number"] if not contract.number else None, validate_constraints=False)
+        # Uniqueness of the number is checked by _number_taken, which names the contract using it.
+        contract.full_clean(
+            exclude=["number"] if not contract.number else None, validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+
+
+def _number_taken(number: str, *, by: User, exclude_pk: int | None = None) -> ValidationError | None:
+    """The error for a contract number another contract already uses, naming (and linking) that contract when
+    `by` may see it; None when the number is free."""
+    others = Contract.objects.filter(number=number)
+    existing = (others.exclude(pk=exclude_pk) if exclude_pk is not None else others).first()
+    if existing is None:
+        return None
+    if user_can_view_contract(by, existing):
+        error = duplicate_error(
+            _("The contract number %(number)s is already used by contract “%(name)s”."),
+            existing,
+            name=existing.title,
+            number=number,
+        )
+    else:
+        error = duplicate_error(_("The contract number %(number)s is already used by another contract."), number=number)
+    return ValidationError({"number": [error]})
 
 
 def _fill_defaults(contract: Contract) -> None:
@@ -118,6 +141,9 @@ def contract_create(
     _fill_defaults(contract)
     _validate_contract(contract)
     auto_number = not contract.number
+    taken = None if auto_number else _number_taken(contract.number, by=by)
+    if taken:
+        raise taken
     for _attempt in range(5):
         if auto_number:
             contract.number = next_contract_number((contract.effective_date or timezone.localdate()).year)
@@ -128,7 +154,9 @@ def contract_create(
             break
         except IntegrityError:
             if not auto_number or Contract.objects.filter(number=contract.number).exists() is False:
-                raise ValidationError({"number": [_("A contract with this number already exists.")]}) from None
+                raise _number_taken(contract.number, by=by) or ValidationError(
+                    {"number": [_("A contract with this number already exists.")]}
+                ) from None
     _replace_rows(contract, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
     _replace_rows(contract, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
     for i, template in enumerate(clause_templates or []):
@@ -172,8 +200,9 @@ def contract_update(
         locked.number = next_contract_number((locked.effective_date or timezone.localdate()).year)
     _fill_defaults(locked)
     _validate_contract(locked)
-    if Contract.objects.filter(number=locked.number).exclude(pk=locked.pk).exists():
-        raise ValidationError({"number": [_("A contract with this number already exists.")]})
+    taken = _number_taken(locked.number, by=by, exclude_pk=locked.pk)
+    if taken:
+        raise taken
     locked.version += 1
     locked._change_reason = "update"
     locked._history_user = by
