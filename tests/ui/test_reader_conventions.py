@@ -16,6 +16,7 @@ from accounts.models import Role
 from contracts.models import Contract
 from contracts.services.sharing import contract_share
 from contracts.services.terms import contract_update
+from obligations.actions import obligation_complete
 from tests.factories import ObligationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,20 @@ def test_a_chinese_name_reads_family_name_first_without_a_space_on_every_page(cl
     for where, html in pages.items():
         assert "李晓敏" in html, where
         assert "晓敏 李" not in html, where
+
+
+def test_an_obligation_names_who_closed_it_in_chinese_order(client, li, people, contract):
+    manager = people["manager"]
+    manager.first_name, manager.last_name = "伟", "王"
+    manager.save()
+    obligation = ObligationFactory(contract=contract, title="检查交接", due_date=date(2026, 12, 1))
+    obligation_complete(obligation=obligation, by=manager)
+    client.force_login(li)
+
+    html = page(client, reverse("obligations:detail", args=[obligation.pk]))
+
+    assert html.count("王伟") >= 2  # closed by, and the history row
+    assert "伟 王" not in html
 
 
 def test_an_english_name_keeps_given_name_first(client, people, contract):
