@@ -5,12 +5,21 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import join_list
+
 from .forms import AdminPasswordChangeForm, AdminSitePasswordChangeForm
-from .models import User
+from .models import User, role_label, role_labels
 from .roles import users_who_may_own
 
 # The admin pickers (autocomplete) that choose an owner: only users whose role may change contracts are offered.
 OWNER_PICKERS = {("contracts", "contract", "owner"), ("obligations", "obligation", "owner")}
+
+
+class RoleFilter(admin.RelatedFieldListFilter):
+    """The groups filter offers the roles by their translated names (采购经理), not their code names."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(pk, role_label(name)) for pk, name in super().field_choices(field, request, model_admin)]
 
 
 @admin.register(User)
@@ -26,7 +35,17 @@ class UserAdmin(DjangoUserAdmin):
         (_("Preferences"), {"fields": ("language", "email_mode")}),
     )
     list_display = ("username", "email", "first_name", "last_name", "roles", "language", "is_staff", "is_active")
-    list_filter = (*DjangoUserAdmin.list_filter, "language", "email_mode")
+    list_filter = (
+        *(("groups", RoleFilter) if name == "groups" else name for name in DjangoUserAdmin.list_filter),
+        "language",
+        "email_mode",
+    )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and field is not None:
+            field.label_from_instance = lambda group: role_label(group.name)
+        return field
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -41,7 +60,7 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.display(description=_("roles"))
     def roles(self, obj):
-        return ", ".join(group.name for group in obj.groups.all())
+        return join_list(role_labels(obj))
 
 
 def admin_password_change(request: HttpRequest) -> HttpResponse:

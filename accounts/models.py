@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import person_label
+
 
 def new_calendar_token() -> str:
     return secrets.token_urlsafe(32)
@@ -32,8 +34,8 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self):
-        full = self.get_full_name()
-        return f"{full} ({self.username})" if full else self.username
+        # Pickers, the share dialog and the admin tell people apart by name and user name: 李晓敏（lixm）.
+        return person_label(self)
 
 
 class Role(models.TextChoices):
@@ -43,6 +45,22 @@ class Role(models.TextChoices):
     PROCUREMENT_STAFF = "procurement_staff", _("Procurement staff")
     LEGAL = "legal", _("Legal")
     AUDITOR = "auditor", _("Auditor")
+
+
+ROLE_LABELS = dict(Role.choices)
+"""Group name -> the role's translated name (采购经理 / Procurement manager): what people read instead of a code."""
+
+
+def role_label(group_name: str) -> str:
+    """The translated name of a role group; a group that is not one of the roles keeps its own name."""
+    return str(ROLE_LABELS.get(group_name, group_name))
+
+
+def role_labels(user) -> list[str]:
+    """The translated names of the user's role groups, in the order of Role."""
+    names = {group.name for group in user.groups.all()}
+    ordered = [role for role in ROLE_LABELS if role in names] + sorted(names - set(ROLE_LABELS))
+    return [role_label(name) for name in ordered]
 
 
 AnyUser = User | AnonymousUser

@@ -6,8 +6,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import role_label
 from accounts.roles import users_who_may_own
 from contracts.services.terms import CONTRACT_TERM_FIELDS, MAX_TERM_ROWS
+from core.forms_fields import (
+    LocalisedDateField,
+    LocalisedDecimalField,
+    LocalisedIntegerField,
+    forgiving_field_classes,
+)
 from vendors.models import Vendor
 
 from .models import Clause, ClauseRevision, ClauseTemplate, Contract, Document, FeeItem, SLATarget
@@ -70,6 +77,7 @@ class ContractForm(forms.ModelForm):
     class Meta:
         model = Contract
         fields = list(CONTRACT_TERM_FIELDS)
+        field_classes = forgiving_field_classes(Contract, CONTRACT_TERM_FIELDS, codes=["number"])
         widgets = {
             "effective_date": DATE,
             "end_date": DATE,
@@ -92,6 +100,9 @@ class ContractForm(forms.ModelForm):
         self.fields["vendor"].empty_label = _("Choose a vendor")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+    def validate_unique(self):
+        """The number's uniqueness is the service's to check: its message names the contract using the number."""
 
     def terms(self) -> dict:
         """The cleaned term fields, ready for contract_create / contract_update."""
@@ -120,12 +131,14 @@ class SLATargetForm(forms.ModelForm):
     class Meta:
         model = SLATarget
         fields = ["metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical"]
+        field_classes = forgiving_field_classes(SLATarget, fields)
 
 
 class FeeItemForm(forms.ModelForm):
     class Meta:
         model = FeeItem
         fields = ["kind", "unit_price", "unit", "quantity", "note"]
+        field_classes = forgiving_field_classes(FeeItem, fields)
 
 
 # At most MAX_TERM_ROWS kept rows (rows ticked for deletion do not count, so an older, longer table can be trimmed).
@@ -141,7 +154,7 @@ class LifecycleActionForm(forms.Form):
 
 
 class DateActionForm(LifecycleActionForm):
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = LocalisedDateField(label=_("Date"), widget=DATE)
 
 
 class TerminateForm(DateActionForm):
@@ -149,7 +162,7 @@ class TerminateForm(DateActionForm):
 
 
 class RenewForm(LifecycleActionForm):
-    months = forms.IntegerField(
+    months = LocalisedIntegerField(
         label=_("Extend by (months)"),
         required=False,
         min_value=1,
@@ -162,9 +175,9 @@ class RenewForm(LifecycleActionForm):
 
 
 class PriceChangeNoticeForm(forms.Form):
-    received_on = forms.DateField(label=_("Received on"), widget=DATE)
-    effective_on = forms.DateField(label=_("Effective on"), widget=DATE)
-    increase_pct = forms.DecimalField(label=_("Increase (%)"), max_digits=6, decimal_places=2)
+    received_on = LocalisedDateField(label=_("Received on"), widget=DATE)
+    effective_on = LocalisedDateField(label=_("Effective on"), widget=DATE)
+    increase_pct = LocalisedDecimalField(label=_("Increase (%)"), max_digits=6, decimal_places=2)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self):
@@ -175,9 +188,16 @@ class PriceChangeNoticeForm(forms.Form):
         return data
 
 
+class RoleGroupChoiceField(forms.ModelChoiceField):
+    """Groups offered by their translated role names (采购经理), never by their code names."""
+
+    def label_from_instance(self, obj):
+        return role_label(obj.name)
+
+
 class ShareForm(forms.Form):
     user = forms.CharField(label=_("User name"), required=False, max_length=150)
-    group = forms.ModelChoiceField(
+    group = RoleGroupChoiceField(
         label=_("Group"),
         required=False,
         queryset=Group.objects.order_by("name"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from core.formatting import amount
 from rules.pricing import PriceChangeIssue
 from rules.terms import EndDates, Term, current_term, end_dates
 
@@ -552,7 +553,9 @@ def price_change_issue_message(code: str, params: dict) -> str:
             % params
         )
     if code == PriceChangeIssue.INCREASE_OVER_CAP:
-        return gettext("An increase of %(increase)s%% exceeds the contract's cap of %(cap)s%%") % params
+        # Percentages without needless decimals: 8%, not 8.00%.
+        figures = {key: amount(params[key], places=0) for key in ("increase", "cap")}
+        return gettext("An increase of %(increase)s%% exceeds the contract's cap of %(cap)s%%") % figures
     return ""
 
 

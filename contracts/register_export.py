@@ -10,6 +10,7 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 
 from django.db.models import QuerySet
@@ -18,6 +19,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from core.formatting import amount, person_name
 
 from .models import Contract
 
@@ -63,7 +66,7 @@ def _rows(contracts: QuerySet[Contract], *, today: date) -> Iterator[list]:
             c.vendor.name,
             c.category_label,
             c.status_label,
-            c.owner.get_username(),
+            person_name(c.owner),
             c.effective_date,
             ends.shown,
             ends.stored_end,
@@ -87,6 +90,9 @@ def _csv_value(value: object) -> object:
         return ""
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        # A CSV is read as text: amounts with thousands separators (the XLSX keeps numeric cells).
+        return amount(value)
     return value
 
 

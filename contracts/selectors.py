@@ -13,8 +13,9 @@ from typing import TypeVar
 from django.db.models import Model, Q, QuerySet
 from typing_extensions import TypeIs
 
-from accounts.models import AnyUser, User
+from accounts.models import AnyUser, User, role_label
 from accounts.roles import user_may_write
+from core.formatting import person_label
 
 from .models import (
     Clause,
@@ -158,7 +159,7 @@ def price_change_notices_visible_to(user: AnyUser) -> QuerySet[PriceChangeNotice
 
 
 def contract_shares(contract: Contract) -> dict[str, list[dict[str, str]]]:
-    """Who the contract is shared with and how: {"users": [{"user", "permission"}], "groups": [...]}.
+    """Who the contract is shared with and how: {"users": [{"user", "permission", "label"}], "groups": [...]}.
 
     A grantee holding change_contract is listed as "change" (it implies view), otherwise as "view".
     """
@@ -172,10 +173,14 @@ def contract_shares(contract: Contract) -> dict[str, list[dict[str, str]]]:
                 levels[name] = "view"
         return [{key: name, "permission": level} for name, level in sorted(levels.items())]
 
-    users = ContractUserObjectPermission.objects.filter(content_object=contract).values_list(
-        "user__username", "permission__codename"
-    )
+    grants = ContractUserObjectPermission.objects.filter(content_object=contract).select_related("user", "permission")
+    people = {grant.user.username: grant.user for grant in grants}
+    users = [(grant.user.username, grant.permission.codename) for grant in grants]
     groups = ContractGroupObjectPermission.objects.filter(content_object=contract).values_list(
         "group__name", "permission__codename"
     )
-    return {"users": collapse(users, "user"), "groups": collapse(groups, "group")}
+    # "label" is how people read the grantee: 李晓敏（lixm）, 采购经理.
+    return {
+        "users": [{**row, "label": person_label(people[row["user"]])} for row in collapse(users, "user")],
+        "groups": [{**row, "label": role_label(row["group"])} for row in collapse(groups, "group")],
+    }

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from contracts.services.terms import CONTRACT_TERM_FIELDS, MAX_TERM_ROWS
-from core.api import QuickReadSerializer, StrictBooleanField, UsernameField
+from core.api import CodeField, QuickReadSerializer, StrictBooleanField, UsernameField
 
 from .models import Clause, ClauseRevision, Contract, Document, FeeItem, PriceChangeNotice, SLATarget
 
@@ -76,6 +76,10 @@ class ContractWriteSerializer(serializers.ModelSerializer):
         required=False,
         help_text=_("User name of the owner. On create, the creator unless given."),
     )
+    # Normalised like the contract form's; the service checks whether another contract uses the number.
+    number = CodeField(
+        max_length=40, required=False, allow_blank=True, label=Contract._meta.get_field("number").verbose_name
+    )
     sla_targets = SLATargetSerializer(many=True, required=False, max_length=MAX_TERM_ROWS)
     fee_items = FeeItemSerializer(many=True, required=False, max_length=MAX_TERM_ROWS)
     version = serializers.IntegerField(
@@ -85,7 +89,6 @@ class ContractWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contract
         fields = [*CONTRACT_TERM_FIELDS, "sla_targets", "fee_items", "version"]
-        extra_kwargs = {"number": {"required": False, "allow_blank": True}}
 
     def validate(self, attrs):
         if self.instance is not None and "version" not in attrs:
@@ -152,11 +155,13 @@ class ShareWithGroupSerializer(serializers.Serializer):
 
 class UserShareSerializer(serializers.Serializer):
     user = serializers.CharField()
+    label = serializers.CharField(help_text=_("The person's name and user name, for people to read."))
     permission = serializers.ChoiceField(choices=["view", "change"])
 
 
 class GroupShareSerializer(serializers.Serializer):
     group = serializers.CharField()
+    label = serializers.CharField(help_text=_("The role's name in the reader's language."))
     permission = serializers.ChoiceField(choices=["view", "change"])
 
 

@@ -93,7 +93,7 @@ def run_admin_action(modeladmin, request, objects, action, *, allowed=lambda obj
         try:
             action(obj)
         except (ValidationError, ActionNotAllowed, StaleVersionError) as exc:
-            reason = "; ".join(_as_validation_error(exc).messages)
+            reason = " ".join(_as_validation_error(exc).messages)
             modeladmin.message_user(request, f"{obj}: {reason}", "error")
         else:
             done += 1

@@ -26,6 +26,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import ActionNotAllowed, StaleVersionError
 from .filters import BOOLEAN_SPELLINGS
+from .text import normalise_code
 
 
 class UsernameField(serializers.SlugRelatedField):
@@ -53,6 +54,14 @@ class StrictBooleanField(serializers.BooleanField):
         if isinstance(data, str) and data in BOOLEAN_SPELLINGS:
             return BOOLEAN_SPELLINGS[data]
         self.fail("invalid", input=data)
+
+
+class CodeField(serializers.CharField):
+    """A code (credit code, contract number) as the forms read it: spaces and full-width characters dropped,
+    upper case (core.text.normalise_code), before the length and the other validators see it."""
+
+    def to_internal_value(self, data):
+        return normalise_code(super().to_internal_value(data))
 
 
 class CountingPaginator(DjangoPaginator):

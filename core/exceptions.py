@@ -16,3 +16,21 @@ class ActionNotAllowed(Exception):
     def __init__(self, message):
         self.message = message
         super().__init__(str(message))
+
+
+DUPLICATE = "duplicate"
+"""The code of a ValidationError saying a unique value is already used by another object (see duplicate_error)."""
+
+
+def duplicate_error(message, existing=None, **params):
+    """A ValidationError for a value another object already uses, naming that object.
+
+    `message` is a translated format string (its placeholders filled from ``params`` and ``name``). When `existing`
+    is given (an object the reader may see), ``name`` is its ``str()`` and ``url`` its page, so a page can link to it
+    (core.forms.duplicate_links) and the API's message names it.
+    """
+    from django.core.exceptions import ValidationError
+
+    if existing is not None:
+        params = {"name": str(existing), "url": existing.get_absolute_url(), **params}
+    return ValidationError(message, code=DUPLICATE, params=params)

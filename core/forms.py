@@ -22,3 +22,16 @@ def formset_rows(formset: forms.BaseFormSet) -> list[dict]:
             continue
         rows.append(data)
     return rows
+
+
+def duplicate_links(form: forms.BaseForm) -> list[dict]:
+    """The objects a form's "already used" errors name ({"name", "url"}), for a link next to the message."""
+    from .exceptions import DUPLICATE
+
+    links = []
+    for errors in form.errors.as_data().values():
+        for error in errors:
+            params = error.params or {}
+            if error.code == DUPLICATE and params.get("url"):
+                links.append({"name": params.get("name", ""), "url": params["url"]})
+    return links

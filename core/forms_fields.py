@@ -13,6 +13,7 @@ digits and separators before the server ever sees them.
 """
 
 from django import forms
+from django.db import models
 
 from .text import normalise_code, normalise_date_input, normalise_number, normalise_text
 
@@ -54,3 +55,35 @@ class LocalisedIntegerField(NormalisedInputMixin, forms.IntegerField):
 
 class LocalisedDateField(NormalisedInputMixin, forms.DateField):
     normalise = staticmethod(normalise_date_input)
+
+
+_FORGIVING = (
+    (models.DateField, LocalisedDateField),
+    (models.DecimalField, LocalisedDecimalField),
+    (models.IntegerField, LocalisedIntegerField),  # the small, positive and big integer fields too
+)
+
+
+def forgiving_field_classes(model, fields, *, codes=()) -> dict:
+    """``Meta.field_classes`` switching a ModelForm's typed fields to the forgiving ones above.
+
+    Dates, decimals and integers read full-width and Chinese-written input; plain text fields (``CharField``
+    without choices; not e-mail or URL fields, and not ``TextField`` prose) are trimmed with full-width letters
+    and digits made ASCII; the fields named in ``codes`` (credit codes, contract numbers) become ``CodeField``.
+    Date and time stamps (``DateTimeField``) and choice fields keep Django's own fields.
+    """
+    classes = {}
+    for name in fields:
+        field = model._meta.get_field(name)
+        if name in codes:
+            classes[name] = CodeField
+        elif getattr(field, "choices", None) or isinstance(field, models.DateTimeField):
+            continue
+        elif type(field) is models.CharField:
+            classes[name] = TrimmedCharField
+        else:
+            for model_field, form_field in _FORGIVING:
+                if isinstance(field, model_field):
+                    classes[name] = form_field
+                    break
+    return classes

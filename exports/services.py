@@ -24,6 +24,7 @@ from contracts.filters import ContractFilter
 from contracts.models import Contract, ExportJob
 from contracts.search import REGISTER_PARAMS
 from contracts.selectors import contracts_visible_to
+from core.formatting import join_list
 from pdf.language import LANGUAGES
 from pdf.rendering import RenderTimeout, document_time_limit, render_contract_pdf
 
@@ -66,7 +67,7 @@ def _chosen_contracts(
         if missing:
             # Hidden and non-existent contracts get the same answer: the caller learns nothing about hidden ones.
             raise ValidationError(
-                {"ids": [_("No contract with id %(ids)s.") % {"ids": ", ".join(str(pk) for pk in missing[:20])}]}
+                {"ids": [_("No contract with id %(ids)s.") % {"ids": join_list(str(pk) for pk in missing[:20])}]}
             )
         return visible.filter(pk__in=found)
     if filters is not None:

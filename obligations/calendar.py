@@ -8,7 +8,7 @@ code that asks many questions in a row (the obligation derivation, the daily rol
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from rules.workdays import WorkingDayCalendar
 
@@ -31,3 +31,17 @@ def add_working_days(d: date, n: int) -> date:
 
 def is_provisional(d: date) -> bool:
     return load_calendar().is_provisional(d)
+
+
+def day_marks(start: date, end: date) -> dict[date, str]:
+    """Public holidays and make-up working days (调休上班) from `start` to `end`, both included, for a calendar page:
+    {date: rules.workdays.HOLIDAY or MAKE_UP_WORKDAY}. Ordinary days are left out."""
+    calendar = load_calendar()
+    marks: dict[date, str] = {}
+    day = start
+    while day <= end:
+        mark = calendar.day_mark(day)
+        if mark:
+            marks[day] = mark
+        day += timedelta(days=1)
+    return marks

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import users_who_may_own
+from core.forms_fields import LocalisedDateField, TrimmedCharField
 
 from .models import Obligation
 
@@ -34,8 +35,8 @@ class ObligationFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     who = forms.ChoiceField(label=_("Owner"), required=False, choices=[(ANYONE, _("Anyone")), (MINE, _("Mine"))])
     q = forms.CharField(label=_("Contract or title"), required=False, max_length=100)
-    due_after = forms.DateField(label=_("Due from"), required=False, widget=DATE)
-    due_before = forms.DateField(label=_("Due until"), required=False, widget=DATE)
+    due_after = LocalisedDateField(label=_("Due from"), required=False, widget=DATE)
+    due_before = LocalisedDateField(label=_("Due until"), required=False, widget=DATE)
     month = forms.RegexField(regex=r"^\d{4}-\d{2}$", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -66,13 +67,13 @@ class ReassignForm(forms.Form):
 
 
 class MoveDateForm(forms.Form):
-    due_date = forms.DateField(label=_("New due date"), widget=DATE)
+    due_date = LocalisedDateField(label=_("New due date"), widget=DATE)
 
 
 class CustomObligationForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    due_date = forms.DateField(label=_("Due date"), widget=DATE)
-    starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DATE)
+    title = TrimmedCharField(label=_("Title"), max_length=200)
+    due_date = LocalisedDateField(label=_("Due date"), widget=DATE)
+    starts_on = LocalisedDateField(label=_("Starts on"), required=False, widget=DATE)
     responsible = forms.ChoiceField(label=_("Responsible"), choices=Obligation.Responsible.choices)
     owner = forms.ModelChoiceField(
         label=_("Owner"), required=False, queryset=_assignable_users(), empty_label=_("The contract owner")

@@ -32,6 +32,7 @@ from obligations.actions import (
     obligation_reopen,
     obligation_waive,
 )
+from obligations.calendar import day_marks
 
 from .access import access_obligation, user_can_act_on_obligation
 from .forms import CustomObligationForm, MoveDateForm, ObligationFilterForm, ReassignForm, WaiveForm
@@ -100,13 +101,15 @@ def obligation_calendar(request: HttpRequest) -> HttpResponse:
     by_day: dict[date, list[Obligation]] = {}
     for obligation in _filtered(request, form, today).filter(due_date__gte=start, due_date__lte=end):
         by_day.setdefault(obligation.due_date, []).append(obligation)
+    marks = day_marks(start, end)
     previous_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
     context = {
         "form": form,
         "today": today,
         "month": first,
-        "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+        "weeks": [[(day, by_day.get(day, []), marks.get(day)) for day in week] for week in weeks],
+        "marked": bool(marks),
         "previous_month": previous_month.strftime("%Y-%m"),
         "next_month": next_month.strftime("%Y-%m"),
         "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],

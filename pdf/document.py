@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from contracts.models import Clause, ClauseCategory, Contract
+from core.formatting import amount, money
 from obligations.models import Obligation
 
 from .fingerprint import agreed_clauses_of, contract_fingerprint, fee_items_of, sla_targets_of
@@ -51,10 +52,6 @@ def _number(value: Decimal | None, *, places: int = 2, max_places: int | None = 
     return f"{value:,.{places}f}"
 
 
-def _plain(value: Decimal) -> str:
-    return format(Decimal(value).normalize(), "f")
-
-
 def _days(n: int) -> str:
     return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
 
@@ -64,7 +61,6 @@ def _months(n: int) -> str:
 
 
 def _key_terms(contract: Contract, *, today: date) -> list[tuple[str, str]]:
-    money = contract.currency
     if contract.auto_renew:
         renewal = _(
             "Renews automatically for %(term)s at a time, unless either party gives notice of non-renewal "
@@ -75,11 +71,11 @@ def _key_terms(contract: Contract, *, today: date) -> list[tuple[str, str]]:
     if contract.price_increase_cap_pct is None:
         cap = _("No cap on price increases was agreed.")
     else:
-        cap = _("Each increase is capped at %(cap)s%%.") % {"cap": _plain(contract.price_increase_cap_pct)}
+        cap = _("Each increase is capped at %(cap)s%%.") % {"cap": amount(contract.price_increase_cap_pct, places=0)}
     fees = _("Fee model: %(model)s. Payment: %(cycle)s. Contract value: %(value)s.") % {
         "model": contract.get_fee_model_display(),
         "cycle": contract.get_payment_cycle_display(),
-        "value": f"{money} {_number(contract.contract_value)}" if contract.contract_value is not None else "—",
+        "value": money(contract.contract_value, contract.currency) or "—",
     }
     # An auto-renewed contract runs past the stored end date, which is the initial term's.
     renewal_term = contract.renewal_term_on(today)

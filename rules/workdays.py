@@ -20,6 +20,11 @@ from holidays.countries.china import ChinaStaticHolidays
 LAST_OFFICIAL_YEAR: int = max(ChinaStaticHolidays.special_public_holidays)
 """The last year whose official schedule (with its make-up working days) the installed `holidays` knows."""
 
+HOLIDAY = "holiday"
+MAKE_UP_WORKDAY = "make_up_workday"
+"""The two marks of `WorkingDayCalendar.day_mark`: a day off that is not a weekend day (or a public holiday that
+falls on one), and a weekend day that is an official working day."""
+
 _LONGEST_RUN_OF_DAYS_OFF = 30
 """No real schedule has a month without a working day; a longer run means corrupt overrides, not a long holiday."""
 
@@ -56,6 +61,26 @@ class WorkingDayCalendar:
     def is_provisional(self, d: date) -> bool:
         """True when `d` lies in a year with no official schedule: a date counted there may still move."""
         return d.year > LAST_OFFICIAL_YEAR and d.year not in self._override_years
+
+    def day_mark(self, d: date) -> str | None:
+        """How a calendar marks `d`: MAKE_UP_WORKDAY for a weekend day that is worked (调休上班); HOLIDAY for a day
+        off in a holiday, that is a run of days off with a weekday or a named public holiday in it (the weekend of
+        a long holiday is part of it, as the official schedule counts it); None for other days."""
+        if self.is_working_day(d):
+            return MAKE_UP_WORKDAY if d.weekday() >= 5 else None
+        for step in (-1, 1):
+            day = d
+            for _ in range(_LONGEST_RUN_OF_DAYS_OFF):
+                if self._holiday_day_off(day):
+                    return HOLIDAY
+                day += timedelta(days=step)
+                if self.is_working_day(day):
+                    break
+        return None
+
+    def _holiday_day_off(self, d: date) -> bool:
+        """A day off that is not simply a weekend day: a weekday off or a named public holiday (not overridden)."""
+        return d.weekday() < 5 or (d in _china() and d not in self._overrides)
 
     def add_working_days(self, d: date, n: int) -> date:
         """The n-th working day after `d` (`d` itself excluded); `d` itself when n is 0."""

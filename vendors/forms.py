@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms_fields import forgiving_field_classes
+
 from .models import Certification, Vendor, VendorContact
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,7 +34,11 @@ class VendorForm(forms.ModelForm):
             "website",
             "notes",
         ]
+        field_classes = forgiving_field_classes(Vendor, fields, codes=["credit_code"])
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def validate_unique(self):
+        """The credit code's uniqueness is the service's to check: its message names the vendor using the code."""
 
 
 ContactFormSet = forms.inlineformset_factory(
@@ -42,6 +48,7 @@ CertificationFormSet = forms.inlineformset_factory(
     Vendor,
     Certification,
     fields=["kind", "name", "number", "issued_on", "expires_on"],
+    field_classes=forgiving_field_classes(Certification, ["kind", "name", "number", "issued_on", "expires_on"]),
     widgets={"issued_on": DATE, "expires_on": DATE},
     extra=1,
     can_delete=True,

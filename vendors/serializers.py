@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from core.api import CodeField
+
 from .models import Certification, Vendor
 
 
@@ -14,6 +16,8 @@ class CertificationSerializer(serializers.ModelSerializer):
 
 class VendorSerializer(serializers.ModelSerializer):
     certifications = CertificationSerializer(many=True, read_only=True)
+    # Normalised like the vendor form's; the service checks the code and whether another vendor uses it.
+    credit_code = CodeField(max_length=18, label=Vendor._meta.get_field("credit_code").verbose_name)
 
     class Meta:
         model = Vendor

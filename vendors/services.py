@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from contracts.search import search_text_refresh
 from core.dates import date_range_errors
+from core.exceptions import duplicate_error
+from core.text import normalise_code
 from obligations.derivation import derive_obligations_bulk
-from rules.credit_code import normalize_credit_code
 
 from .models import Certification, Vendor, VendorContact
 
@@ -49,8 +50,20 @@ def _check_fields(fields: Mapping[str, Any], allowed: Iterable[str], what: str) 
 
 def _validate_vendor(vendor: Vendor) -> None:
     # Normalised first, so the uniqueness check compares the code exactly as it will be stored.
-    vendor.credit_code = normalize_credit_code(vendor.credit_code)
-    vendor.full_clean()
+    vendor.credit_code = normalise_code(vendor.credit_code)
+    errors: dict[str, list] = {}
+    try:
+        vendor.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        errors = dict(exc.error_dict)
+    if vendor.credit_code and "credit_code" not in errors:
+        existing = Vendor.objects.filter(credit_code=vendor.credit_code).exclude(pk=vendor.pk).first()
+        if existing is not None:
+            errors["credit_code"] = [
+                duplicate_error(_("This unified social credit code is already used by vendor “%(name)s”."), existing)
+            ]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _rows_errors(label: str, index: int, model: type[Model], error: ValidationError) -> list[str]:

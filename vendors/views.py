@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from contracts.selectors import contracts_visible_to
-from core.forms import apply_errors
+from core.forms import apply_errors, duplicate_links
 
 from . import services
 from .access import access_vendor
@@ -104,6 +104,7 @@ def _edit(request: HttpRequest, vendor: Vendor | None) -> HttpResponse:
             messages.success(request, _("The vendor was saved."))
             return redirect(saved)
     context = {"form": form, "vendor": vendor, "contacts": contacts, "certifications": certifications}
+    context["duplicates"] = duplicate_links(form) if form.is_bound else []
     return render(request, "vendors/form.html", context)
 
 

@@ -40,6 +40,7 @@ from core.dates import (
     term_months_message,
 )
 from core.exceptions import ActionNotAllowed, StaleVersionError
+from core.formatting import join_list, prose_date
 from obligations.actions import renewal_window_settle
 from rules.dates import date_in_range, term_months_in_range
 from rules.pricing import price_change_issues
@@ -151,7 +152,7 @@ def contract_sign(*, contract: Contract, by: User, date: date, version: int | No
     if open_titles:
         raise ActionNotAllowed(
             _("Every clause must be agreed or waived before signing. Still open: %(clauses)s.")
-            % {"clauses": ", ".join(open_titles)}
+            % {"clauses": join_list(open_titles)}
         )
     if not locked.effective_date or not locked.end_date:
         raise ActionNotAllowed(_("Enter the effective date and the term before signing."))
@@ -191,7 +192,7 @@ def contract_record_non_renewal_notice(
     )
     if locked.notice_given_on:
         raise ActionNotAllowed(
-            _("A non-renewal notice was already recorded on %(date)s.") % {"date": locked.notice_given_on}
+            _("A non-renewal notice was already recorded on %(date)s.") % {"date": prose_date(locked.notice_given_on)}
         )
     if locked.effective_date and given_on < locked.effective_date:
         raise ValidationError({"date": [_("The notice cannot be dated before the contract took effect.")]})

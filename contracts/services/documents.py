@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contracts.models import Contract, Document
+from core.formatting import join_list
 
 SNIFF_BYTES = 8192
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -150,7 +151,7 @@ def document_upload(*, contract: Contract, by: User, uploaded_file: UploadedFile
         raise _file_error(
             _("Files of this type cannot be uploaded. Allowed types: %(allowed)s."),
             "extension_not_allowed",
-            allowed=", ".join(sorted(ALLOWED_TYPES)),
+            allowed=join_list(sorted(ALLOWED_TYPES)),
         )
     uploaded_file.seek(0)
     head = uploaded_file.read(SNIFF_BYTES)

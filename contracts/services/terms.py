@@ -15,9 +15,9 @@ from accounts.roles import check_may_own_contract
 from contracts.lifecycle.states import action_allowed
 from contracts.models import ClauseTemplate, Contract, Document, FeeItem, SLATarget
 from contracts.search import search_text_refresh
-from contracts.selectors import user_can_share_contract
+from contracts.selectors import user_can_share_contract, user_can_view_contract
 from core.dates import date_range_errors, ends_too_late_message
-from core.exceptions import ActionNotAllowed, StaleVersionError
+from core.exceptions import ActionNotAllowed, StaleVersionError, duplicate_error
 from rules.dates import date_in_range, term_months_in_range
 from rules.terms import default_end_date
 
@@ -86,12 +86,34 @@ def _validate_contract(contract: Contract) -> None:
     if contract.effective_date and contract.end_date and contract.end_date < contract.effective_date:
         errors.setdefault("end_date", []).append(_("The end date cannot be before the effective date."))
     try:
-        contract.full_clean(exclude=["number"] if not contract.number else None, validate_constraints=False)
+        # Uniqueness of the number is checked by _number_taken, which names the contract using it.
+        contract.full_clean(
+            exclude=["number"] if not contract.number else None, validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+
+
+def _number_taken(number: str, *, by: User, exclude_pk: int | None = None) -> ValidationError | None:
+    """The error for a contract number another contract already uses, naming (and linking) that contract when
+    `by` may see it; None when the number is free."""
+    others = Contract.objects.filter(number=number)
+    existing = (others.exclude(pk=exclude_pk) if exclude_pk is not None else others).first()
+    if existing is None:
+        return None
+    if user_can_view_contract(by, existing):
+        error = duplicate_error(
+            _("The contract number %(number)s is already used by contract “%(name)s”."),
+            existing,
+            name=existing.title,
+            number=number,
+        )
+    else:
+        error = duplicate_error(_("The contract number %(number)s is already used by another contract."), number=number)
+    return ValidationError({"number": [error]})
 
 
 def _fill_defaults(contract: Contract) -> None:
@@ -110,14 +132,15 @@ def _fill_defaults(contract: Contract) -> None:
         contract.end_date = end
 
 
-def _save_numbered(contract: Contract) -> None:
+def _save_numbered(contract: Contract, *, by: User) -> None:
     """Save; a number another contract took meanwhile is a field error, any other integrity error stays one."""
     try:
         with transaction.atomic():
             contract.save()
     except IntegrityError:
-        if Contract.objects.filter(number=contract.number).exclude(pk=contract.pk).exists():
-            raise ValidationError({"number": [_("A contract with this number already exists.")]}) from None
+        taken = _number_taken(contract.number, by=by, exclude_pk=contract.pk)
+        if taken:
+            raise taken from None
         raise
 
 
@@ -166,10 +189,14 @@ def contract_create(
     contract = Contract(created_by=by, status=Contract.Status.DRAFT, **fields)
     _fill_defaults(contract)
     _validate_contract(contract)
-    if not contract.number:
+    if contract.number:
+        taken = _number_taken(contract.number, by=by)
+        if taken:
+            raise taken
+    else:
         contract.number = next_contract_number((contract.effective_date or timezone.localdate()).year)
     contract._history_user = by
-    _save_numbered(contract)
+    _save_numbered(contract, by=by)
     _replace_rows(contract, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
     _replace_rows(contract, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
     for i, template in enumerate(clause_templates or []):
@@ -229,12 +256,13 @@ def contract_update(
         locked.number = next_contract_number((locked.effective_date or timezone.localdate()).year)
     _fill_defaults(locked)
     _validate_contract(locked)
-    if Contract.objects.filter(number=locked.number).exclude(pk=locked.pk).exists():
-        raise ValidationError({"number": [_("A contract with this number already exists.")]})
+    taken = _number_taken(locked.number, by=by, exclude_pk=locked.pk)
+    if taken:
+        raise taken
     locked.version += 1
     locked._change_reason = "update"
     locked._history_user = by
-    _save_numbered(locked)
+    _save_numbered(locked, by=by)
     _replace_rows(locked, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
     _replace_rows(locked, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
     search_text_refresh([locked.pk])

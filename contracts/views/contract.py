@@ -52,7 +52,8 @@ from contracts.selectors import (
 from contracts.services import terms
 from core.exceptions import ActionNotAllowed, StaleVersionError
 from core.flash import flash_form_errors
-from core.forms import apply_errors, formset_rows
+from core.formatting import join_list
+from core.forms import apply_errors, duplicate_links, formset_rows
 from core.history import reason_label
 from obligations.selectors import obligations_visible_to
 
@@ -99,7 +100,8 @@ def contract_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Contract %(number)s was created.") % {"number": contract.number})
             return redirect(contract)
-    return render(request, "contracts/form.html", {"form": form, "sla_formset": sla, "fee_formset": fees})
+    context = {"form": form, "sla_formset": sla, "fee_formset": fees, "duplicates": duplicate_links(form)}
+    return render(request, "contracts/form.html", context)
 
 
 @login_required
@@ -140,6 +142,7 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your changes were saved."))
             return redirect(contract)
     context = {"form": form, "contract": contract, "sla_formset": sla, "fee_formset": fees, "conflict": conflict}
+    context["duplicates"] = duplicate_links(form)
     return render(request, "contracts/form.html", context)
 
 
@@ -287,7 +290,7 @@ def price_change_notice_create(request: HttpRequest, pk: int) -> HttpResponse:
     if notice.compliant:
         messages.success(request, _("The price-change notice was recorded. It complies with the contract."))
     else:
-        issues = "; ".join(notice.issue_messages)
+        issues = join_list(notice.issue_messages)
         messages.warning(
             request,
             _("The price-change notice was recorded and does NOT comply with the contract: %(issues)s")

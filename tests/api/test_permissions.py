@@ -285,7 +285,7 @@ def test_sharing_with_a_group_lets_its_members_see_the_contract(world):
         f"/api/v1/contracts/{world.contract.pk}/share/", {"group": team.name, "permission": "change"}, format="json"
     )
     assert response.status_code == 200
-    assert response.data["groups"] == [{"group": team.name, "permission": "change"}]
+    assert response.data["groups"] == [{"group": team.name, "label": team.name, "permission": "change"}]
     patch = world.client("other_staff").patch(
         f"/api/v1/contracts/{world.contract.pk}/", {"notes": "组内可改", "version": world.contract.version}
     )

@@ -172,7 +172,7 @@ def test_cover_key_terms_sla_fees_and_signatures_print_what_was_agreed(contract,
             "中国境内（上海）",
             "≥90%",  # SLA target
             "6,500.00",  # fee unit price
-            "1,560,000.00",  # contract value
+            "¥1,560,000.00",  # contract value: ¥ before the amount, as Chinese readers write 人民币
             "（以下无正文）",
             "《2026年度呼叫中心客服外包服务合同》（合同编号CLM-2026-0042）签署部分",
         ],

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from rules.workdays import LAST_OFFICIAL_YEAR, WorkingDayCalendar
+from rules.workdays import HOLIDAY, LAST_OFFICIAL_YEAR, MAKE_UP_WORKDAY, WorkingDayCalendar
 
 OFFICIAL = WorkingDayCalendar()
 
@@ -87,3 +87,25 @@ def test_a_working_day_count_is_provisional_when_it_runs_into_an_unscheduled_yea
 def test_a_negative_count_is_refused():
     with pytest.raises(ValueError):
         OFFICIAL.add_working_days(date(2026, 3, 9), -1)
+
+
+@pytest.mark.parametrize(
+    ("day", "mark"),
+    [
+        (date(2026, 10, 1), HOLIDAY),  # National Day, a Thursday
+        (date(2026, 10, 3), HOLIDAY),  # the Saturday inside the National Day holiday
+        (date(2026, 10, 10), MAKE_UP_WORKDAY),  # a Saturday worked for it (调休上班)
+        (date(2026, 2, 15), HOLIDAY),  # the Sunday that starts the Spring Festival holiday
+        (date(2026, 10, 17), None),  # an ordinary Saturday
+        (date(2026, 10, 12), None),  # an ordinary Monday
+    ],
+)
+def test_a_calendar_marks_holidays_and_make_up_working_days(day, mark):
+    assert WorkingDayCalendar().day_mark(day) == mark
+
+
+def test_an_admin_override_marks_the_day_it_changes():
+    calendar = WorkingDayCalendar({date(2026, 10, 12): False, date(2026, 10, 17): True})
+
+    assert calendar.day_mark(date(2026, 10, 12)) == HOLIDAY
+    assert calendar.day_mark(date(2026, 10, 17)) == MAKE_UP_WORKDAY
