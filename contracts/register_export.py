@@ -15,10 +15,6 @@ from io import BytesIO
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from core.formatting import amount, person_name
 
@@ -109,8 +105,14 @@ def register_xlsx(contracts: QuerySet[Contract], *, today: date) -> bytes:
     """An .xlsx workbook of the register, written in openpyxl's streaming (write-only) mode.
 
     As a finance user expects it: a named sheet, a bold header row that stays in view and carries filters, column
-    widths that fit the content, dates as date cells and amounts as numbers with thousands separators.
+    widths that fit the content, dates as date cells and amounts as numbers with thousands separators. openpyxl is
+    imported here, on the first download, not when the URLs load.
     """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     columns = _columns()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Contracts"))
@@ -137,6 +139,8 @@ def register_xlsx(contracts: QuerySet[Contract], *, today: date) -> bytes:
 
 
 def _xlsx_cell(sheet, column: Column, value: object) -> object:
+    from openpyxl.cell import WriteOnlyCell
+
     if value is None or column.kind == "text":
         return value
     cell = WriteOnlyCell(sheet, value=value)

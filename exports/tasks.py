@@ -5,6 +5,7 @@ The task names are the ones queued and scheduled before the exports had a packag
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_init
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,15 @@ from .services import export_files_purge, export_job_fail, export_job_run
 # This bounds a whole export of up to PDF_EXPORT_MAX_CONTRACTS. Each document also has PDF_RENDER_TIMEOUT, enforced
 # with SIGALRM on the worker's main thread (prefork and solo pools); in a threaded pool only this limit applies.
 SOFT_TIME_LIMIT = 1800
+
+
+@worker_init.connect
+def _load_the_renderer(**kwargs) -> None:
+    """The worker loads WeasyPrint (pdfrender.engine) when it starts, before its pool forks: every pool process then
+    renders an export's documents with it loaded, and the first document's time limit is not spent importing it.
+    The worker imports this module at start (CELERY_IMPORTS); a web process that imports it to queue an export sends
+    no worker_init and stays without WeasyPrint."""
+    import pdfrender.engine  # noqa: F401
 
 
 def _fail(job_id: int, message) -> None:

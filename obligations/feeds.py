@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,12 +21,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from icalendar import Calendar, Event
 
 from obligations.reminders.emails import WHAT_TO_DO, obligation_link, site_host
 
 from .models import Obligation
 from .selectors import obligations_visible_to
+
+if TYPE_CHECKING:  # icalendar is imported by the first feed built, not when the URLs load
+    from icalendar import Event
 
 FEED_PAST_DAYS = 365
 FEED_FUTURE_DAYS = 3 * 365
@@ -61,6 +64,8 @@ def feed_obligations(user, *, today: date) -> Iterable[Obligation]:
 
 
 def _event(obligation: Obligation) -> Event:
+    from icalendar import Event
+
     contract = obligation.contract
     event = Event()
     event.add("uid", obligation_uid(obligation))
@@ -97,6 +102,8 @@ def _event(obligation: Obligation) -> Event:
 
 def build_feed(user, *, today: date) -> bytes:
     """The user's feed in their language; only obligations `obligations_visible_to` lets them see."""
+    from icalendar import Calendar
+
     with translation.override(user.language):
         calendar = Calendar()
         calendar.add("prodid", "-//clm//obligations//EN")

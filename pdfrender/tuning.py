@@ -6,7 +6,7 @@ They replace WeasyPrint internals, so they are installed only on the exact relea
 `tests/pdfrender/test_tuning.py` renders contracts with and without them (see `stock_weasyprint`) and checks that
 the two PDFs hold the same streams once decompressed: page drawings, text maps and embedded fonts, byte for byte.
 Check them again, and move `CHECKED_WITH`, when WeasyPrint is upgraded (and when pydyf or HarfBuzz is). Like
-pdfrender.sandbox, which imports it, this module must not import Django.
+pdfrender.engine, which imports it, this module must not import Django.
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def _harfbuzz_subset(self, to_unicode, hinting):
 
 def apply(version: str = weasyprint.__version__) -> bool:
     """Install the stand-ins if `version` is the WeasyPrint release they were checked against; stock WeasyPrint stays
-    on any other. Idempotent; pdfrender.sandbox calls it on import and logs the outcome. Returns whether they are in
+    on any other. Idempotent; pdfrender.engine calls it on import and logs the outcome. Returns whether they are in
     use."""
     if version != CHECKED_WITH:
         return False

@@ -7,7 +7,8 @@ from django.conf import settings
 
 from pdf.rendering import pdf_static_assets
 from pdfrender import sandbox as pdf_sandbox
-from pdfrender.sandbox import STATIC_BASE_URL, RenderError, RenderTimeout, StaticAssetFetcher, URLRefused
+from pdfrender.engine import StaticAssetFetcher, URLRefused
+from pdfrender.sandbox import STATIC_BASE_URL, RenderError, RenderTimeout
 
 STYLESHEET = STATIC_BASE_URL + "pdf/contract.css"
 

@@ -88,9 +88,9 @@ def test_a_font_file_that_is_read_after_all_reads_the_same_bytes(contract, monke
 def test_the_stand_ins_are_in_use_on_the_weasyprint_release_they_were_checked_against():
     import weasyprint
 
-    from pdfrender import sandbox, tuning
+    from pdfrender import engine, tuning
 
-    assert sandbox.tuning is tuning
+    assert engine.tuning is tuning
     assert weasyprint.__version__ == tuning.CHECKED_WITH, "pin the checked WeasyPrint, or check the stand-ins again"
     assert tuning.in_use()
 
