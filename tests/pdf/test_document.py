@@ -164,7 +164,7 @@ def test_cover_key_terms_sla_fees_and_signatures_print_what_was_agreed(contract,
     expected = {
         "zh-hans": [
             "生效日期2026年1月1日",
-            "到期日2026年12月31日",
+            "约定到期日2026年12月31日",
             f"生成日期{today.year}年{today.month}月{today.day}日",
             "提前30天书面通知。",  # termination notice
             "新价格生效前至少提前90天书面通知。每次涨价幅度不超过5%。",  # no space after a Chinese full stop
