@@ -201,10 +201,18 @@ class Obligation(models.Model):
         return self.title or str(self.get_kind_display())
 
     @property
+    def own_description(self) -> str:
+        """The text someone wrote for a hand-made obligation; empty for a derived one, whose text only restates the
+        instruction of its kind."""
+        if self.source == self.Source.MANUAL or self.kind == self.Kind.CUSTOM:
+            return self.description
+        return ""
+
+    @property
     def display_description(self) -> str:
         """What to do, in the active language; hand-made obligations keep their own text."""
         if self.source == self.Source.MANUAL or self.kind == self.Kind.CUSTOM:
-            return self.description
+            return self.own_description
         texts = {
             self.Kind.RENEWAL_WINDOW: gettext_noop(
                 "Review the contract and decide whether to renew it. "

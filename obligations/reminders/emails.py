@@ -64,7 +64,8 @@ def _item(reminder: Reminder) -> dict:
         "days_left": max(reminder.offset, 0),
         "overdue_days": max(-reminder.offset, 0),
         "what_to_do": WHAT_TO_DO.get(obligation.kind, WHAT_TO_DO[Kind.CUSTOM]),
-        "description": obligation.display_description,
+        # The kind's instruction above says what to do; only a hand-made obligation's own text adds to it.
+        "description": obligation.own_description,
         "issues": notice.issue_messages if notice and not notice.compliant else [],
         "link": obligation_link(obligation),
     }

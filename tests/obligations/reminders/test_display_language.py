@@ -19,6 +19,9 @@ pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ENGLISH_TITLE = "Review the trial period"
 ENGLISH_DESCRIPTION = "Decide whether the service passed its trial before the trial period ends."
+ENGLISH_INSTRUCTION = (
+    "Review how the vendor performed during the trial period and decide, before it ends, whether to continue."
+)
 
 
 def in_chinese(text: str) -> str:
@@ -59,18 +62,18 @@ def test_a_derived_obligations_reminder_names_it_in_each_recipients_language(smt
     # When the sweep runs 14 days before the due date
     run_sweep(now=datetime(2026, 12, 1, 9, 30, tzinfo=SHANGHAI))
 
-    # Then the owner reads the Chinese title and description, the watcher the English ones
+    # Then the owner reads the Chinese title and instruction, the watcher the English ones
     [chinese] = smtp.by_recipient("wang@example.com")
     [english] = smtp.by_recipient("lee@example.com")
     assert in_chinese(ENGLISH_TITLE) in chinese["Subject"]
     assert ENGLISH_TITLE not in chinese["Subject"]
     for body in (plain(chinese), html(chinese)):
         assert in_chinese(ENGLISH_TITLE) in body
-        assert in_chinese(ENGLISH_DESCRIPTION) in body
+        assert in_chinese(ENGLISH_INSTRUCTION) in body
         assert ENGLISH_TITLE not in body
     assert ENGLISH_TITLE in english["Subject"]
     assert ENGLISH_TITLE in plain(english)
-    assert ENGLISH_DESCRIPTION in plain(english)
+    assert ENGLISH_INSTRUCTION in plain(english)
     assert ENGLISH_TITLE in html(english)
 
 
