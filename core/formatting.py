@@ -24,6 +24,8 @@ Templates use the same helpers as filters: ``{% load clm_format %}`` (see ``core
                                                 en January 1, 2026 – December 31, 2026
     date_range(date(2026, 1, 1), None)          zh 2026年1月1日起        en from January 1, 2026
     join_list(["SLA", "数据交接", "价格"])        zh SLA、数据交接、价格    en SLA, 数据交接, 价格
+    label("合同")                                zh 合同：                en "Contract: "
+    aside("暂定")                                zh （暂定）              en " (provisional)"
     join_list(["甲", "乙", "丙"], conjunction=True)
                                                 zh 甲、乙和丙            en 甲, 乙, and 丙
 
@@ -216,3 +218,15 @@ def join_list(items: Iterable, *, language: str | None = None, conjunction: bool
             return pgettext("list of two", "%(first)s and %(last)s") % {"first": words[0], "last": words[1]}
         head = separator.join(words[:-1])
         return pgettext("list of three or more", "%(items)s, and %(last)s") % {"items": head, "last": words[-1]}
+
+
+def label(text, *, language: str | None = None) -> str:
+    """A label before its value: 合同：… in Chinese (full-width colon, no space), "Contract: …" in English."""
+    with _override(language):
+        return pgettext("label before a value", "%(label)s: ") % {"label": text}
+
+
+def aside(text, *, language: str | None = None) -> str:
+    """A remark in brackets after what it qualifies: （暂定） in Chinese, " (provisional)" in English."""
+    with _override(language):
+        return pgettext("remark in brackets", " (%(remark)s)") % {"remark": text}

@@ -74,3 +74,13 @@ def date_range(start, end) -> str:
 @register.filter
 def join_list(items, conjunction=False) -> str:
     return formatting.join_list(items or (), conjunction=bool(conjunction))
+
+
+@register.filter
+def label(text) -> str:
+    return formatting.label(text)
+
+
+@register.filter
+def aside(text) -> str:
+    return formatting.aside(text)

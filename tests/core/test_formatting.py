@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from accounts.models import User
 from core.formatting import (
     amount,
+    aside,
     date_range,
     join_list,
+    label,
     money,
     month_heading,
     percent,
@@ -300,3 +302,12 @@ def test_a_list_takes_lazy_translations_and_follows_the_active_language():
         shown = join_list(labels)
     assert "、" in shown
     assert ", " not in shown
+
+
+@pytest.mark.parametrize(
+    ("language", "labelled", "remark"),
+    [("zh-hans", "合同：", "（暂定）"), ("en", "合同: ", " (暂定)")],
+)
+def test_labels_and_remarks_take_the_readers_punctuation(language, labelled, remark):
+    assert label("合同", language=language) == labelled
+    assert aside("暂定", language=language) == remark
