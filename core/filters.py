@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 # How a boolean is spelled where it arrives as text (a query string, a form): these two words and nothing else.
 BOOLEAN_SPELLINGS = {"true": True, "false": False}
@@ -31,3 +32,19 @@ class StrictBooleanFilterField(forms.NullBooleanField):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanFilterField
+
+
+ID_MAX = 2**31 - 1
+"""The largest id a filter accepts (what an integer primary key holds): a larger one is a 400, not a database error."""
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": ID_MAX})
+class IdFilter(django_filters.NumberFilter):
+    """An object's id in the query string: a whole number from 1, stated as such in the schema."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)

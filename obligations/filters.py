@@ -3,11 +3,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IdFilter
+
 from .models import Obligation
 
 
 class ObligationFilter(django_filters.FilterSet):
-    contract = django_filters.NumberFilter(field_name="contract_id", label=_("contract id"))
+    contract = IdFilter(field_name="contract_id", label=_("contract id"))
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("due on or before"))
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("due on or after"))
     owner = django_filters.CharFilter(field_name="owner__username", label=_("owner (user name)"))

@@ -362,12 +362,12 @@ def test_a_role_that_cannot_change_contracts_cannot_be_made_owner(world, role):
     before = Contract.objects.count()
     response = world.client("owner").post("/api/v1/contracts/", _new_contract_payload(world, owner=role), format="json")
     assert response.status_code == 400
-    assert "cannot own contracts" in str(response.data["owner"])
+    assert "不能担任合同负责人" in str(response.data["owner"])
     assert Contract.objects.count() == before
 
     response = world.client("owner").patch(url(world), {"owner": role, "version": world.contract.version})
     assert response.status_code == 400
-    assert "cannot own contracts" in str(response.data["owner"])
+    assert "不能担任合同负责人" in str(response.data["owner"])
     assert Contract.objects.get(pk=world.contract.pk).owner == world.users["owner"]
 
 
@@ -405,7 +405,7 @@ def test_an_obligation_cannot_be_handed_to_an_auditor(world):
         f"/api/v1/obligations/{world.obligation.pk}/", {"owner": "auditor"}, format="json"
     )
     assert response.status_code == 400
-    assert "cannot be assigned obligations" in str(response.data["owner"])
+    assert "不能将履约事项指派给" in str(response.data["owner"])
     assert Obligation.objects.get(pk=world.obligation.pk).owner is None
 
 

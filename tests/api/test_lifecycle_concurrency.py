@@ -18,7 +18,7 @@ from accounts.models import Role
 from contracts.models import Clause, Contract, PriceChangeNotice
 from tests.factories import ClauseFactory, ContractFactory, UserFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 S = Contract.Status
 

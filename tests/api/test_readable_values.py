@@ -55,9 +55,7 @@ def test_a_contract_number_is_normalised_and_a_duplicate_names_the_contract(worl
     )
 
     assert taken.status_code == 400
-    assert taken.data["number"] == [
-        "The contract number CLM-2025-0901 is already used by contract “呼叫中心软件许可合同”."
-    ]
+    assert taken.data["number"] == ["合同编号 CLM-2025-0901 已被合同“呼叫中心软件许可合同”使用。"]
     assert saved.status_code == 200, saved.data
     assert saved.data["number"] == "CLM-2025-0999"
 
@@ -72,7 +70,8 @@ def test_a_duplicate_number_of_a_hidden_contract_does_not_reveal_its_title(world
     )
 
     assert response.status_code == 400
-    assert response.data["number"] == ["The contract number CLM-2025-0902 is already used by another contract."]
+    assert response.data["number"] == ["合同编号 CLM-2025-0902 已被另一份合同使用。"]
+    assert "保密合同" not in str(response.data)
 
 
 def test_the_shares_name_people_and_roles_for_people_to_read(world):

@@ -88,8 +88,8 @@ def test_a_path_under_the_api_that_names_nothing_answers_404_as_json(world):
         assert "detail" in response.json()
 
 
-def test_a_form_body_with_too_many_fields_answers_400_as_json(world):
-    body = "&".join(f"ids={number}" for number in range(1, 1500))
+def test_a_form_body_with_too_many_fields_answers_400_as_json(world, settings):
+    body = "&".join(f"ids={number}" for number in range(1, settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 2))
 
     response = world.client("owner").post("/api/v1/exports/", body, content_type="application/x-www-form-urlencoded")
 

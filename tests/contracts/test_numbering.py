@@ -86,7 +86,7 @@ def test_an_integrity_error_with_an_automatic_number_propagates_instead_of_leavi
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_ten_contracts_created_at_once_in_one_year_get_ten_distinct_numbers():
     # Given a year that already has a contract, and ten people who create a contract in it at the same moment
     buyer = UserFactory(username="buyer", role="procurement_staff")

@@ -68,7 +68,7 @@ def test_the_owner_or_a_manager_hands_the_contract_to_a_colleague(staff, contrac
 def test_a_role_that_cannot_change_contracts_cannot_own_one(staff, contract, role):
     with pytest.raises(ValidationError) as refused:
         contract_update(contract=contract, by=staff["owner"], version=contract.version, owner=staff[role])
-    assert "cannot own contracts" in refused.value.message_dict["owner"][0]
+    assert "不能担任合同负责人" in refused.value.message_dict["owner"][0]
     assert Contract.objects.get(pk=contract.pk).owner == staff["owner"]
 
     with pytest.raises(ValidationError) as refused:

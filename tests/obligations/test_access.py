@@ -51,7 +51,7 @@ def test_an_obligation_is_assigned_only_to_a_role_that_may_change_contracts(role
 
     with pytest.raises(ValidationError) as refused:
         obligation_reassign(obligation=obligation, by=contract.owner, owner=reader)
-    assert "cannot be assigned obligations" in refused.value.message_dict["owner"][0]
+    assert "不能将履约事项指派给" in refused.value.message_dict["owner"][0]
     obligation.refresh_from_db()
     assert obligation.owner is None
 
