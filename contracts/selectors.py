@@ -3,7 +3,8 @@
 Pages, the API, search, calendar feeds, PDFs and reminder e-mails all ask this module what a user may see or
 change. Global roles come from model permissions on the role groups (manager, legal and auditor hold
 `contracts.view_contract`); everyone else sees what they own and what was shared with them through the
-direct-foreign-key guardian tables.
+direct-foreign-key guardian tables. Changing is for writing roles only (accounts.roles): a user whose roles cannot
+write changes nothing, whatever they own or were shared.
 """
 
 from collections.abc import Iterable
@@ -13,6 +14,7 @@ from django.db.models import Model, Q, QuerySet
 from typing_extensions import TypeIs
 
 from accounts.models import AnyUser, User
+from accounts.roles import user_may_write
 
 from .models import (
     Clause,
@@ -59,7 +61,7 @@ def user_sees_all_contracts(user: AnyUser) -> bool:
 
 
 def user_changes_all_contracts(user: AnyUser) -> bool:
-    return _active(user) and (user.is_superuser or user.has_perm(f"contracts.{CHANGE}"))
+    return _active(user) and user_may_write(user) and (user.is_superuser or user.has_perm(f"contracts.{CHANGE}"))
 
 
 def contracts_visible_to(user: AnyUser) -> QuerySet[Contract]:
@@ -94,7 +96,9 @@ def contracts_visible_to_for_counting(user: AnyUser) -> QuerySet[Contract]:
 
 
 def contracts_changeable_by(user: AnyUser) -> QuerySet[Contract]:
-    if not _active(user):
+    """What `user` may change: everything for a manager, otherwise what they own or hold a change grant on; nothing
+    at all for a user whose roles cannot write (an auditor who owns a contract or holds a change grant)."""
+    if not _active(user) or not user_may_write(user):
         return Contract.objects.none()
     if user_changes_all_contracts(user):
         return Contract.objects.all()
@@ -117,11 +121,13 @@ def user_can_edit_clauses(user: AnyUser, contract: Contract) -> bool:
 
 
 def user_can_share_contract(user: AnyUser, contract: Contract) -> bool:
-    """Only the owner and those who change every contract (managers, superusers) decide who else may see it.
+    """Only the owner and those who change every contract (managers, superusers) decide who else may see it, and who
+    owns it.
 
     A shared editor may change the terms but not hand the contract on: the owner stays in control of its audience.
+    An owner whose roles cannot write shares nothing.
     """
-    if not _active(user):
+    if not _active(user) or not user_may_write(user):
         return False
     return contract.owner_id == user.pk or user_changes_all_contracts(user)
 

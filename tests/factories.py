@@ -82,7 +82,8 @@ class ContractFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"CLM-2026-{n + 1:04d}")
     title = factory.Sequence(lambda n: f"呼叫中心外包服务合同 {n}")
     vendor = factory.SubFactory(VendorFactory)
-    owner = factory.SubFactory(UserFactory)
+    # Only a role that may change contracts may own one (accounts.roles).
+    owner = factory.SubFactory(UserFactory, role="procurement_staff")
     created_by = factory.SelfAttribute("owner")
     category = Contract.Category.CS_OUTSOURCING
     effective_date = date(2026, 1, 1)
