@@ -8,4 +8,6 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("settings/", views.user_settings, name="settings"),
     path("settings/calendar-reset/", views.calendar_reset, name="calendar_reset"),
+    path("autocomplete/owners/", views.owner_autocomplete, name="owner_autocomplete"),
+    path("autocomplete/users/", views.user_autocomplete, name="user_autocomplete"),
 ]

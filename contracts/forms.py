@@ -1,13 +1,18 @@
 """Forms of the contract pages. They parse and validate input; contracts.services and lifecycle do the writing."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from accounts.roles import users_who_may_own
 from contracts.services.terms import CONTRACT_TERM_FIELDS
+from core.formatting import person_label
+from core.pickers import AutocompleteSelect, PersonChoiceField
 from vendors.models import Vendor
 
 from .models import Clause, ClauseRevision, ClauseTemplate, Contract, Document, FeeItem, SLATarget
@@ -22,8 +27,14 @@ class RegisterFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status"))])
     category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("Any category"))])
-    vendor = forms.ModelChoiceField(label=_("Vendor"), required=False, queryset=Vendor.objects.all())
-    owner = forms.CharField(label=_("Owner (user name)"), required=False, max_length=150)
+    vendor = forms.ModelChoiceField(
+        label=_("Vendor"),
+        required=False,
+        queryset=Vendor.objects.all(),
+        empty_label=_("Any vendor"),
+        widget=AutocompleteSelect(reverse_lazy("vendors:autocomplete")),
+    )
+    owner = forms.CharField(label=_("Owner (name or user name)"), required=False, max_length=150)
     expiring = forms.IntegerField(label=_("Expiring within (days)"), required=False, min_value=0, max_value=3650)
     sort = forms.CharField(required=False)
 
@@ -31,11 +42,6 @@ class RegisterFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Any status")), *Contract.Status.choices]
         self.fields["category"].choices = [("", _("Any category")), *Contract.Category.choices]
-
-    @staticmethod
-    def vendor_choices() -> list[tuple[int, str]]:
-        """(id, name) of every vendor, for a select rendered in the template: cheaper than a widget per option."""
-        return list(Vendor.objects.order_by("name").values_list("pk", "name"))
 
     def register_query(self) -> RegisterQuery:
         """The valid part of the query; an invalid filter is ignored rather than failing the whole page."""
@@ -77,10 +83,16 @@ class ContractForm(forms.ModelForm):
         self.fields["number"].required = False
         self.fields["number"].help_text = _("Leave blank to number it automatically.")
         owner = self.fields["owner"]
-        owner.queryset = get_user_model().objects.filter(is_active=True).order_by("username")
+        # Pickers that search as one types (core.pickers): the page holds only the current owner and vendor.
+        owner.widget = AutocompleteSelect(reverse_lazy("accounts:owner_autocomplete"))
+        owner.label_from_instance = person_label
+        owner.queryset = users_who_may_own(keep=self.instance.owner_id if self.instance.pk else None)
         # A new contract defaults to its creator; an existing one always keeps an owner.
         owner.required = bool(self.instance.pk)
         owner.empty_label = None if self.instance.pk else _("Me")
+        self.fields["vendor"].widget = AutocompleteSelect(
+            format_lazy("{}?usable=1", reverse_lazy("vendors:autocomplete"))
+        )
         self.fields["vendor"].queryset = Vendor.objects.exclude(status=Vendor.Status.BLOCKED).order_by("name")
         self.fields["vendor"].empty_label = _("Choose a vendor")
         if self.instance.pk:
@@ -161,7 +173,14 @@ class PriceChangeNoticeForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    user = forms.CharField(label=_("User name"), required=False, max_length=150)
+    user = PersonChoiceField(
+        label=_("User"),
+        required=False,
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        to_field_name="username",
+        empty_label=_("Choose a user"),
+        widget=AutocompleteSelect(reverse_lazy("accounts:user_autocomplete")),
+    )
     group = forms.ModelChoiceField(
         label=_("Group"),
         required=False,

@@ -85,6 +85,8 @@ def clause_update(*, clause: Clause, by: User, version: int | None, **fields: An
     locked.version += 1
     locked._history_user = by
     locked.save()
+    if "category" in fields:
+        search_text_refresh([locked.contract_id])
     return locked
 
 
