@@ -227,6 +227,27 @@ class ClauseStatusForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class ClausesAgreeForm(forms.Form):
+    """The clause list's "Agree selected": each ticked box is "<clause id>:<version it was read at>"."""
+
+    clause = forms.Field(
+        widget=forms.MultipleHiddenInput, error_messages={"required": _("Choose at least one clause to agree.")}
+    )
+
+    def clean_clause(self) -> dict[int, int]:
+        versions: dict[int, int] = {}
+        for item in self.cleaned_data["clause"]:
+            pk, sep, version = str(item).partition(":")
+            if not (sep and _small_number(pk) and _small_number(version)):
+                raise ValidationError(_("Choose the clauses from the list."))
+            versions[int(pk)] = int(version)
+        return versions
+
+
+def _small_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
 class CompareForm(forms.Form):
     a = forms.TypedChoiceField(label=_("From revision"), coerce=int)
     b = forms.TypedChoiceField(label=_("To revision"), coerce=int)

@@ -16,3 +16,11 @@ class ActionNotAllowed(Exception):
     def __init__(self, message):
         self.message = message
         super().__init__(str(message))
+
+
+class ClausesNotAgreed(ActionNotAllowed):
+    """Signing refused because clauses are still open; `clause_ids` are those clauses, in contract order."""
+
+    def __init__(self, message, clause_ids):
+        super().__init__(message)
+        self.clause_ids = list(clause_ids)

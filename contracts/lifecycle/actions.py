@@ -30,7 +30,7 @@ from contracts.models import (
 from contracts.search import search_text_refresh
 from contracts.services.follow_up import terms_changed
 from contracts.services.terms import contract_create
-from core.exceptions import ActionNotAllowed
+from core.exceptions import ActionNotAllowed, ClausesNotAgreed
 from obligations.actions import renewal_window_settle
 from rules.pricing import price_change_issues
 from rules.terms import add_months, default_end_date, final_end_date
@@ -118,15 +118,14 @@ def contract_sign(*, contract: Contract, by: User, date: date) -> Contract:
         {Status.DRAFT, Status.NEGOTIATING},
         _("Only a draft or negotiating contract can be signed; this one is %(status)s."),
     )
-    open_titles = list(
-        locked.clauses.exclude(status__in=[Clause.Status.AGREED, Clause.Status.WAIVED])
-        .order_by("order", "id")
-        .values_list("title", flat=True)
+    open_clauses = list(
+        locked.clauses.exclude(status__in=Clause.SETTLED_STATUSES).order_by("order", "id").values_list("pk", "title")
     )
-    if open_titles:
-        raise ActionNotAllowed(
+    if open_clauses:
+        raise ClausesNotAgreed(
             _("Every clause must be agreed or waived before signing. Still open: %(clauses)s.")
-            % {"clauses": ", ".join(open_titles)}
+            % {"clauses": ", ".join(title for _pk, title in open_clauses)},
+            [pk for pk, _title in open_clauses],
         )
     if not locked.effective_date or not locked.end_date:
         raise ActionNotAllowed(_("Enter the effective date and the term before signing."))
