@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from contracts.models import Clause, Contract
 from contracts.services.clauses import clauses_agree
 from core.exceptions import StaleVersionError
-from tests.factories import ClauseFactory
+from tests.factories import ClauseFactory, ContractFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_one_stale_version_agrees_nothing(people, contract, open_clauses):
 
 
 def test_a_clause_of_another_contract_agrees_nothing(people, contract, open_clauses):
-    stranger = ClauseFactory()
+    stranger = ClauseFactory(contract=ContractFactory(number="CLM-2099-0001"))
     before = statuses(contract)
     versions = {c.pk: c.version for c in open_clauses} | {stranger.pk: stranger.version}
     with pytest.raises(ValidationError):
