@@ -10,4 +10,6 @@ urlpatterns = [
     path("settings/calendar-reset/", views.calendar_reset, name="calendar_reset"),
     path("settings/password/", views.password_change, name="password_change"),
     path("settings/api-token-revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("autocomplete/owners/", views.owner_autocomplete, name="owner_autocomplete"),
+    path("autocomplete/users/", views.user_autocomplete, name="user_autocomplete"),
 ]

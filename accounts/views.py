@@ -9,18 +9,19 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from core.formatting import person_label
 from core.forms import apply_errors
 from obligations.feeds import feed_url_for
 
 from .forms import PasswordChangeForm, PreferencesForm
-from .selectors import api_token_expired, api_token_expires, api_token_of
+from .selectors import api_token_expired, api_token_expires, api_token_of, owner_choices_for, share_choices_for
 from .services import api_tokens_revoke, calendar_token_reset, password_set, user_settings_update
 
 
@@ -103,3 +104,23 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
     calendar_token_reset(user=request.user)
     messages.success(request, _("Your calendar feed has a new address. The old address no longer works."))
     return redirect("accounts:settings")
+
+
+def _picker_text(request: HttpRequest) -> str:
+    return request.GET.get("q", "")[:150]
+
+
+@login_required
+@require_GET
+def owner_autocomplete(request: HttpRequest) -> JsonResponse:
+    """The contract owner picker: up to 20 users who may own a contract, matching `q`; value = user id."""
+    users = owner_choices_for(request.user, _picker_text(request))
+    return JsonResponse({"results": [{"value": str(u.pk), "label": person_label(u)} for u in users]})
+
+
+@login_required
+@require_GET
+def user_autocomplete(request: HttpRequest) -> JsonResponse:
+    """The share dialog's user picker: up to 20 active users matching `q`; value = user name."""
+    users = share_choices_for(request.user, _picker_text(request))
+    return JsonResponse({"results": [{"value": u.username, "label": person_label(u)} for u in users]})

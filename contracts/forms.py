@@ -3,18 +3,22 @@
 from django import forms
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import role_label
+from accounts.models import User, role_label
 from accounts.roles import users_who_may_own
 from contracts.services.terms import CONTRACT_TERM_FIELDS, MAX_TERM_ROWS
+from core.formatting import person_label
 from core.forms_fields import (
     LocalisedDateField,
     LocalisedDecimalField,
     LocalisedIntegerField,
     forgiving_field_classes,
 )
+from core.pickers import AutocompleteSelect, PersonChoiceField
 from vendors.models import Vendor
 
 from .models import Clause, ClauseRevision, ClauseTemplate, Contract, Document, FeeItem, SLATarget
@@ -29,8 +33,14 @@ class RegisterFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status"))])
     category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("Any category"))])
-    vendor = forms.ModelChoiceField(label=_("Vendor"), required=False, queryset=Vendor.objects.all())
-    owner = forms.CharField(label=_("Owner (user name)"), required=False, max_length=150)
+    vendor = forms.ModelChoiceField(
+        label=_("Vendor"),
+        required=False,
+        queryset=Vendor.objects.all(),
+        empty_label=_("Any vendor"),
+        widget=AutocompleteSelect(reverse_lazy("vendors:autocomplete")),
+    )
+    owner = forms.CharField(label=_("Owner (name or user name)"), required=False, max_length=150)
     expiring = forms.IntegerField(label=_("Expiring within (days)"), required=False, min_value=0, max_value=3650)
     sort = forms.CharField(required=False)
 
@@ -38,11 +48,6 @@ class RegisterFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Any status")), *Contract.Status.choices]
         self.fields["category"].choices = [("", _("Any category")), *Contract.Category.choices]
-
-    @staticmethod
-    def vendor_choices() -> list[tuple[int, str]]:
-        """(id, name) of every vendor, for a select rendered in the template: cheaper than a widget per option."""
-        return list(Vendor.objects.order_by("name").values_list("pk", "name"))
 
     def register_query(self) -> RegisterQuery:
         """The valid part of the query; an invalid filter is ignored rather than failing the whole page."""
@@ -90,12 +95,18 @@ class ContractForm(forms.ModelForm):
         self.fields["number"].help_text = _("Leave blank to number it automatically.")
         if can_change_owner:
             owner = self.fields["owner"]
+            # Pickers that search as one types (core.pickers): the page holds only the current owner and vendor.
+            owner.widget = AutocompleteSelect(reverse_lazy("accounts:owner_autocomplete"))
+            owner.label_from_instance = person_label
             owner.queryset = users_who_may_own(keep=self.instance.owner_id if self.instance.pk else None)
             # A new contract defaults to its creator; an existing one always keeps an owner.
             owner.required = bool(self.instance.pk)
             owner.empty_label = None if self.instance.pk else _("Me")
         else:
             del self.fields["owner"]
+        self.fields["vendor"].widget = AutocompleteSelect(
+            format_lazy("{}?usable=1", reverse_lazy("vendors:autocomplete"))
+        )
         self.fields["vendor"].queryset = Vendor.objects.exclude(status=Vendor.Status.BLOCKED).order_by("name")
         self.fields["vendor"].empty_label = _("Choose a vendor")
         if self.instance.pk:
@@ -196,7 +207,14 @@ class RoleGroupChoiceField(forms.ModelChoiceField):
 
 
 class ShareForm(forms.Form):
-    user = forms.CharField(label=_("User name"), required=False, max_length=150)
+    user = PersonChoiceField(
+        label=_("User"),
+        required=False,
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        to_field_name="username",
+        empty_label=_("Choose a user"),
+        widget=AutocompleteSelect(reverse_lazy("accounts:user_autocomplete")),
+    )
     group = RoleGroupChoiceField(
         label=_("Group"),
         required=False,
@@ -241,6 +259,27 @@ class RevisionForm(forms.Form):
 class ClauseStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Clause.Status.choices)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ClausesAgreeForm(forms.Form):
+    """The clause list's "Agree selected": each ticked box is "<clause id>:<version it was read at>"."""
+
+    clause = forms.Field(
+        widget=forms.MultipleHiddenInput, error_messages={"required": _("Choose at least one clause to agree.")}
+    )
+
+    def clean_clause(self) -> dict[int, int]:
+        versions: dict[int, int] = {}
+        for item in self.cleaned_data["clause"]:
+            pk, sep, version = str(item).partition(":")
+            if not (sep and _small_number(pk) and _small_number(version)):
+                raise ValidationError(_("Choose the clauses from the list."))
+            versions[int(pk)] = int(version)
+        return versions
+
+
+def _small_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 9
 
 
 class CompareForm(forms.Form):

@@ -462,6 +462,9 @@ class Clause(models.Model):
         REJECTED = "rejected", _("Rejected")
         WAIVED = "waived", _("Waived")
 
+    SETTLED_STATUSES = (Status.AGREED, Status.WAIVED)
+    """A contract is signed only when every clause is in one of these; the others are still open."""
+
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="clauses", verbose_name=_("contract"))
     category = models.CharField(_("category"), max_length=20, choices=ClauseCategory.choices)
     title = models.CharField(_("title"), max_length=200)

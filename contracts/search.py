@@ -1,6 +1,7 @@
 """The contract register: search, filters and sort order, always on top of the access selector.
 
-Search is a case-insensitive substring match over the number, the title, the vendor's names and the clause text. A
+Search is a case-insensitive substring match over the number, the title, the vendor's names, the clause text and
+the categories of the clauses (their code and their label in every language: SLA, 服务水平, 数据交接). A
 substring match is what finds Chinese words, which have no spaces for a word tokenizer to split on, and it behaves
 the same on PostgreSQL and SQLite. It reads one lower-cased text per contract (`ContractSearchText`), kept up to date
 by the services through `search_text_refresh`, so a search tests each visible contract once instead of joining all
@@ -11,13 +12,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
+from django.utils import translation
 
-from accounts.models import AnyUser
+from accounts.models import AnyUser, User
+from accounts.selectors import users_matching
 
-from .models import Clause, Contract, ContractSearchText
+from .models import Clause, ClauseCategory, Contract, ContractSearchText
 from .selectors import contract_ids_visible_to, contracts_visible_to, contracts_visible_to_for_counting
 
 # Sort keys a user may pick (the register's column headers) and the ORM ordering behind each.
@@ -47,6 +52,7 @@ class RegisterQuery:
     category: str = ""
     vendor_id: int | None = None
     owner_username: str = ""
+    """The owner's user name or name (李晓敏, lixm, Grace Chen), matched like the people pickers match."""
     expiring_within_days: int | None = None
     sort: str = DEFAULT_SORT
 
@@ -68,10 +74,34 @@ def expiring_filter(days: int, *, today: date) -> Q:
 
 
 def search_document(
-    *, number: str, title: str, vendor_name: str, vendor_short_name: str, clause_texts: Iterable[str]
+    *,
+    number: str,
+    title: str,
+    vendor_name: str,
+    vendor_short_name: str,
+    clause_texts: Iterable[str],
+    clause_categories: Iterable[str] = (),
 ) -> str:
-    """The text a contract is found by: one field per line (a match never spans two fields), lower-cased."""
-    return "\n".join([number, title, vendor_name, vendor_short_name, *clause_texts]).lower()
+    """The text a contract is found by: one field per line (a match never spans two fields), lower-cased.
+
+    Each category its clauses have adds its code and its labels (clause_category_words), once per category.
+    """
+    words = clause_category_words()
+    categories = [words.get(category, category) for category in sorted(set(clause_categories))]
+    return "\n".join([number, title, vendor_name, vendor_short_name, *clause_texts, *categories]).lower()
+
+
+@cache
+def clause_category_words() -> dict[str, str]:
+    """For each clause category, the words it is found by, one per line: its code and its label in every language
+    of the interface (sla / Service levels / 服务水平)."""
+    words: dict[str, list[str]] = {value: [value] for value in ClauseCategory.values}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for value, label in ClauseCategory.choices:
+                if str(label) not in words[value]:
+                    words[value].append(str(label))
+    return {value: "\n".join(labels) for value, labels in words.items()}
 
 
 def search_needle(text: str) -> str:
@@ -82,17 +112,21 @@ def search_needle(text: str) -> str:
 def search_text_refresh(contract_ids: Iterable[int]) -> None:
     """Rebuild the search text of these contracts; call it in the same transaction as the change.
 
-    The services call it whenever a contract's number or title, its vendor's names or its clause texts change, and
-    when clauses are added. It reads each contract and its clauses once and writes all rows in one upsert.
+    The services call it whenever a contract's number or title, its vendor's names, its clause texts or categories
+    change, and when clauses are added. It reads each contract and its clauses once and writes all rows in one upsert.
     """
     ids = sorted(set(contract_ids))
     if not ids:
         return
     clause_texts: dict[int, list[str]] = defaultdict(list)
-    for contract_id, text in (
-        Clause.objects.filter(contract_id__in=ids).order_by("order", "id").values_list("contract_id", "text")
+    clause_categories: dict[int, set[str]] = defaultdict(set)
+    for contract_id, text, category in (
+        Clause.objects.filter(contract_id__in=ids)
+        .order_by("order", "id")
+        .values_list("contract_id", "text", "category")
     ):
         clause_texts[contract_id].append(text)
+        clause_categories[contract_id].add(category)
     contracts = Contract.objects.filter(pk__in=ids).values_list(
         "pk", "number", "title", "vendor__name", "vendor__short_name"
     )
@@ -106,6 +140,7 @@ def search_text_refresh(contract_ids: Iterable[int]) -> None:
                     vendor_name=vendor_name,
                     vendor_short_name=vendor_short_name,
                     clause_texts=clause_texts[pk],
+                    clause_categories=clause_categories[pk],
                 ),
             )
             for pk, number, title, vendor_name, vendor_short_name in contracts
@@ -157,7 +192,7 @@ def _filtered(qs: QuerySet[Contract], query: RegisterQuery, *, today: date) -> Q
     if query.vendor_id:
         qs = qs.filter(vendor_id=query.vendor_id)
     if query.owner_username:
-        qs = qs.filter(owner__username=query.owner_username)
+        qs = qs.filter(owner__in=users_matching(User.objects.all(), query.owner_username).values("pk"))
     if query.expiring_within_days is not None:
         qs = qs.filter(expiring_filter(query.expiring_within_days, today=today))
     return qs

@@ -146,6 +146,15 @@ def clauses_visible_to(user: AnyUser) -> QuerySet[Clause]:
     return visible_through_contract(Clause, user)
 
 
+def contract_clauses_for(user: AnyUser, contract: Contract, *, open_only: bool = False) -> QuerySet[Clause]:
+    """The clauses of `contract` that `user` sees, in contract order; `open_only`: those not yet agreed or waived
+    (what stops the contract from being signed)."""
+    clauses = clauses_visible_to(user).filter(contract=contract)
+    if open_only:
+        clauses = clauses.exclude(status__in=Clause.SETTLED_STATUSES)
+    return clauses.order_by("order", "id")
+
+
 def clause_revisions_visible_to(user: AnyUser) -> QuerySet[ClauseRevision]:
     return visible_through_contract(ClauseRevision, user, "clause__contract")
 

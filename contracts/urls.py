@@ -18,5 +18,6 @@ urlpatterns = [
     path("<int:pk>/documents/", documents.document_upload_view, name="document_upload"),
     path("documents/<int:pk>/", documents.document_download, name="document_download"),
     path("<int:pk>/clauses/", clauses.clause_create, name="clause_create"),
+    path("<int:pk>/clauses/agree/", clauses.clauses_agree_view, name="clauses_agree"),
     path("<int:pk>/clauses/<int:clause_pk>/", clauses.clause_detail, name="clause"),
 ]

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import ActionNotAllowed, StaleVersionError
+from .exceptions import ActionNotAllowed, ClausesNotAgreed, StaleVersionError
 from .filters import BOOLEAN_SPELLINGS
 from .text import normalise_code
 
@@ -278,6 +278,11 @@ ACTION_NOT_ALLOWED_RESPONSE = OpenApiResponse(
         {
             "detail": serializers.CharField(required=False, help_text="Why the action is not allowed now."),
             "code": serializers.CharField(required=False),
+            "open_clauses": serializers.ListField(
+                child=serializers.IntegerField(),
+                required=False,
+                help_text="Signing refused: the ids of the clauses not yet agreed or waived.",
+            ),
         },
     ),
     description="Field errors ({field: [messages]}), or the reason the current status does not allow the action.",
@@ -289,6 +294,11 @@ def exception_handler(exc, context):
         return Response(
             {"detail": str(exc.message), "code": "stale_version", "current_version": exc.current_version},
             status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, ClausesNotAgreed):
+        return Response(
+            {"detail": str(exc.message), "code": "action_not_allowed", "open_clauses": exc.clause_ids},
+            status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, ActionNotAllowed):
         return Response({"detail": str(exc.message), "code": "action_not_allowed"}, status=status.HTTP_400_BAD_REQUEST)

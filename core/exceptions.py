@@ -34,3 +34,11 @@ def duplicate_error(message, existing=None, **params):
     if existing is not None:
         params = {"name": str(existing), "url": existing.get_absolute_url(), **params}
     return ValidationError(message, code=DUPLICATE, params=params)
+
+
+class ClausesNotAgreed(ActionNotAllowed):
+    """Signing refused because clauses are still open; `clause_ids` are those clauses, in contract order."""
+
+    def __init__(self, message, clause_ids):
+        super().__init__(message)
+        self.clause_ids = list(clause_ids)

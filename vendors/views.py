@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from . import services
 from .access import access_vendor
 from .forms import CertificationFormSet, ContactFormSet, VendorFilterForm, VendorForm
 from .models import Vendor
+from .selectors import vendor_choices_for
 
 PAGE_SIZE = 25
 # Certifications expiring within this many days are highlighted.
@@ -118,3 +119,16 @@ def vendor_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def vendor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit(request, access_vendor(request.user, pk, to="change"))
+
+
+@login_required
+@require_GET
+def vendor_autocomplete(request: HttpRequest) -> JsonResponse:
+    """The vendor picker: up to 20 vendors the user sees matching `q` (name, short name, credit code); value = id.
+
+    `usable=1` leaves out blocked vendors (the contract form's picker).
+    """
+    vendors = vendor_choices_for(
+        request.user, request.GET.get("q", "")[:200], usable_only=request.GET.get("usable") == "1"
+    )
+    return JsonResponse({"results": [{"value": str(v.pk), "label": v.name} for v in vendors]})

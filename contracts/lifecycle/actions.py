@@ -39,7 +39,7 @@ from core.dates import (
     out_of_range_message,
     term_months_message,
 )
-from core.exceptions import ActionNotAllowed, StaleVersionError
+from core.exceptions import ActionNotAllowed, ClausesNotAgreed, StaleVersionError
 from core.formatting import join_list, prose_date
 from obligations.actions import renewal_window_settle
 from rules.dates import date_in_range, term_months_in_range
@@ -144,15 +144,14 @@ def contract_sign(*, contract: Contract, by: User, date: date, version: int | No
         ALLOWED_FROM["sign"],
         _("Only a draft or negotiating contract can be signed; this one is %(status)s."),
     )
-    open_titles = list(
-        locked.clauses.exclude(status__in=[Clause.Status.AGREED, Clause.Status.WAIVED])
-        .order_by("order", "id")
-        .values_list("title", flat=True)
+    open_clauses = list(
+        locked.clauses.exclude(status__in=Clause.SETTLED_STATUSES).order_by("order", "id").values_list("pk", "title")
     )
-    if open_titles:
-        raise ActionNotAllowed(
+    if open_clauses:
+        raise ClausesNotAgreed(
             _("Every clause must be agreed or waived before signing. Still open: %(clauses)s.")
-            % {"clauses": join_list(open_titles)}
+            % {"clauses": join_list(title for _pk, title in open_clauses)},
+            [pk for pk, _title in open_clauses],
         )
     if not locked.effective_date or not locked.end_date:
         raise ActionNotAllowed(_("Enter the effective date and the term before signing."))

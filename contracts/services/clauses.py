@@ -1,14 +1,16 @@
 """Services that write clauses: a new clause, its title, category, status or order, and each new wording."""
 
+from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contracts.models import Clause, ClauseRevision, ClauseTemplate, Contract
 from contracts.search import search_text_refresh
+from contracts.selectors import user_can_edit_clauses
 from core.exceptions import StaleVersionError
 
 
@@ -88,6 +90,8 @@ def clause_update(*, clause: Clause, by: User, version: int | None, **fields: An
     locked.version += 1
     locked._history_user = by
     locked.save()
+    if "category" in fields:
+        search_text_refresh([locked.contract_id])
     return locked
 
 
@@ -131,3 +135,41 @@ def clause_add_revision(
     search_text_refresh([locked.contract_id])
     clause.refresh_from_db()
     return revision
+
+
+@transaction.atomic
+def clauses_agree(*, contract: Contract, by: User, versions: Mapping[int, int]) -> list[Clause]:
+    """Agree several clauses of one contract at once, all or nothing.
+
+    `versions` maps each clause id to the version the user saw. Nothing is written when `by` may not edit the
+    contract's clauses (PermissionDenied), when a clause is not one of this contract's (ValidationError) or when
+    one changed since it was read (StaleVersionError). A clause already agreed stays as it is.
+    """
+    if not user_can_edit_clauses(by, contract):
+        raise PermissionDenied(_("Your role cannot edit the clauses of this contract."))
+    if not versions:
+        raise ValidationError({"clauses": [_("Choose at least one clause to agree.")]})
+    locked = list(
+        Clause.objects.select_for_update().filter(contract_id=contract.pk, pk__in=list(versions)).order_by("pk")
+    )
+    if len(locked) != len(versions):
+        raise ValidationError({"clauses": [_("Some of the chosen clauses are not clauses of this contract.")]})
+    for clause in locked:
+        if int(versions[clause.pk]) != clause.version:
+            raise StaleVersionError(
+                clause.version,
+                _(
+                    "Clause “%(title)s” was changed by someone else since you read it. Nothing was agreed: reload "
+                    "the clauses and agree them again."
+                )
+                % {"title": clause.title},
+            )
+    for clause in locked:
+        if clause.status == Clause.Status.AGREED:
+            continue
+        clause.status = Clause.Status.AGREED
+        clause.version += 1
+        clause._history_user = by
+        clause._change_reason = "agree"
+        clause.save()
+    return locked

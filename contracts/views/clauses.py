@@ -7,11 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from contracts.access import PAGE_RELATED, access_clause, access_contract
 from contracts.forms import (
     ClauseForm,
+    ClausesAgreeForm,
     ClauseStatusForm,
     CompareForm,
     RevisionForm,
@@ -43,6 +45,28 @@ def clause_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("contracts:clause", pk=contract.pk, clause_pk=clause.pk)
     else:
         messages.error(request, _("The clause was not added: fill in its category, title and text."))
+    return redirect(f"{reverse('contracts:detail', args=[contract.pk])}?tab=clauses")
+
+
+@login_required
+@require_POST
+def clauses_agree_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Agree the clauses ticked in the clause list, in one go: all of them or, when one changed meanwhile, none."""
+    contract = access_contract(request.user, pk, to="edit_clauses", related=PAGE_RELATED)
+    form = ClausesAgreeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["clause"]))
+    else:
+        try:
+            agreed = clauses.clauses_agree(contract=contract, by=request.user, versions=form.cleaned_data["clause"])
+        except (StaleVersionError, ValidationError) as exc:
+            messages.error(request, error_message(exc))
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d clause is agreed.", "%(count)d clauses are agreed.", len(agreed))
+                % {"count": len(agreed)},
+            )
     return redirect(f"{reverse('contracts:detail', args=[contract.pk])}?tab=clauses")
 
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -42,7 +43,7 @@ from contracts.lifecycle.actions import (
 from contracts.lifecycle.states import offered_actions
 from contracts.models import Contract
 from contracts.selectors import (
-    clauses_visible_to,
+    contract_clauses_for,
     documents_visible_to,
     price_change_notices_visible_to,
     user_can_change_contract,
@@ -50,7 +51,7 @@ from contracts.selectors import (
     user_can_share_contract,
 )
 from contracts.services import terms
-from core.exceptions import ActionNotAllowed, StaleVersionError
+from core.exceptions import ActionNotAllowed, ClausesNotAgreed, StaleVersionError
 from core.flash import flash_form_errors
 from core.formatting import join_list
 from core.forms import apply_errors, duplicate_links, formset_rows
@@ -168,7 +169,8 @@ def _tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict:
             "price_change_notices": notices,
         }
     if tab == "clauses":
-        return {"clauses": clauses_visible_to(user).filter(contract=contract).order_by("order", "id")}
+        open_only = request.GET.get("clauses") == "open"
+        return {"clauses": contract_clauses_for(user, contract, open_only=open_only), "open_only": open_only}
     if tab == "obligations":
         obligations = (
             obligations_visible_to(user)
@@ -267,6 +269,14 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect(contract)
     try:
         result = _run_action(action, contract, request.user, form.cleaned_data)
+    except ClausesNotAgreed as exc:
+        # The refusal links to the clause tab showing only the open clauses, where they can be agreed at once.
+        link = f"{reverse('contracts:detail', args=[contract.pk])}?tab=clauses&clauses=open"
+        messages.error(
+            request,
+            format_html('{} <a href="{}">{}</a>', error_message(exc), link, _("Show the open clauses")),
+        )
+        return redirect(contract)
     except (ActionNotAllowed, ValidationError, StaleVersionError) as exc:
         messages.error(request, error_message(exc))
         return redirect(contract)

@@ -63,4 +63,53 @@
     body.insertAdjacentHTML("beforeend", html);
     total.value = String(index + 1);
   });
+
+  /* Pickers (core.pickers): a select[data-autocomplete] holds only its current choice; Tom Select asks the URL for
+     up to 20 people or vendors matching what is typed (name, user name, e-mail...). The server has already
+     filtered, so every answer is shown as it came. Also run on content htmx swaps in (the share dialog). */
+  function enhancePickers(root) {
+    if (typeof window.TomSelect !== "function" || !root || !root.querySelectorAll) return;
+    var selects = root.matches && root.matches("select[data-autocomplete]") ? [root] : [];
+    selects = selects.concat(Array.prototype.slice.call(root.querySelectorAll("select[data-autocomplete]")));
+    selects.forEach(function (select) {
+      if (select.tomselect) return;
+      var url = select.getAttribute("data-autocomplete");
+      new window.TomSelect(select, {
+        valueField: "value",
+        labelField: "label",
+        searchField: [],
+        allowEmptyOption: true,
+        maxOptions: 20,
+        loadThrottle: 300,
+        preload: "focus",
+        score: function () {
+          return function () {
+            return 1;
+          };
+        },
+        load: function (query, callback) {
+          var sep = url.indexOf("?") === -1 ? "?" : "&";
+          fetch(url + sep + "q=" + encodeURIComponent(query), {
+            credentials: "same-origin",
+            headers: { Accept: "application/json" },
+          })
+            .then(function (response) {
+              return response.ok ? response.json() : { results: [] };
+            })
+            .then(function (data) {
+              callback(data.results || []);
+            })
+            .catch(function () {
+              callback();
+            });
+        },
+      });
+    });
+  }
+  onReady(function () {
+    enhancePickers(document);
+  });
+  document.addEventListener("htmx:load", function (event) {
+    enhancePickers(event.detail && event.detail.elt);
+  });
 })();

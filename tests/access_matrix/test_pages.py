@@ -330,6 +330,22 @@ CASES = [
         (302,),
         scope="login",
     ),
+    # The people and vendor pickers: any signed-in user may search; what each lists is filtered by the gate.
+    Case(
+        "accounts:owner_autocomplete",
+        "get",
+        lambda w: reverse("accounts:owner_autocomplete"),
+        AUTHENTICATED,
+        scope="login",
+    ),
+    Case(
+        "accounts:user_autocomplete",
+        "get",
+        lambda w: reverse("accounts:user_autocomplete"),
+        AUTHENTICATED,
+        scope="login",
+    ),
+    Case("vendors:autocomplete", "get", lambda w: reverse("vendors:autocomplete"), AUTHENTICATED, scope="login"),
     Case(
         "accounts:calendar_reset",
         "post",
@@ -453,6 +469,14 @@ CASES = [
         CLAUSE_EDITORS,
         (302,),
         lambda w: {"category": "data_handover", "title": "数据交接", "text": "终止后七个工作日内交还全部数据。"},
+    ),
+    Case(
+        "contracts:clauses_agree",
+        "post",
+        lambda w: c(w, "clauses_agree"),
+        CLAUSE_EDITORS,
+        (302,),
+        lambda w: {"clause": f"{w.clause.pk}:{Clause.objects.get(pk=w.clause.pk).version}"},
     ),
     Case("contracts:clause", "get", lambda w: c(w, "clause", w.clause.pk), VIEWERS),
     Case(

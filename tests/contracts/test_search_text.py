@@ -67,6 +67,7 @@ def test_the_stored_text_is_what_the_contract_says(contract):
         vendor_name="上海云呼客服外包有限公司",
         vendor_short_name="云呼客服",
         clause_texts=[clause.text],
+        clause_categories=[clause.category],
     )
 
 
