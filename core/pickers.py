@@ -7,6 +7,7 @@ every user or vendor and works without JavaScript for the current value; static/
 """
 
 from django import forms
+from django.utils.translation import gettext
 
 from .formatting import person_label
 
@@ -21,6 +22,7 @@ class AutocompleteSelect(forms.Select):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"]["data-autocomplete"] = str(self.url)
+        context["widget"]["attrs"]["data-no-results"] = gettext("No matches")
         return context
 
     def optgroups(self, name, value, attrs=None):

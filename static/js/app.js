@@ -74,6 +74,10 @@
     selects.forEach(function (select) {
       if (select.tomselect) return;
       var url = select.getAttribute("data-autocomplete");
+      /* What the server answered for each text typed: an option loaded for an earlier text is not shown for a
+         later one (typing 云 after the list of every vendor shows only the vendors matching 云). */
+      var answers = {};
+      var noResults = select.getAttribute("data-no-results") || "";
       new window.TomSelect(select, {
         valueField: "value",
         labelField: "label",
@@ -82,10 +86,18 @@
         maxOptions: 20,
         loadThrottle: 300,
         preload: "focus",
-        score: function () {
-          return function () {
-            return 1;
+        score: function (search) {
+          var answer = answers[search];
+          return function (item) {
+            var value = String(item.value);
+            if (value === "") return search === "" ? 1 : 0;
+            return answer && answer[value] ? 1 : 0;
           };
+        },
+        render: {
+          no_results: function (data, escape) {
+            return '<div class="no-results">' + escape(noResults) + "</div>";
+          },
         },
         load: function (query, callback) {
           var sep = url.indexOf("?") === -1 ? "?" : "&";
@@ -97,7 +109,13 @@
               return response.ok ? response.json() : { results: [] };
             })
             .then(function (data) {
-              callback(data.results || []);
+              var results = data.results || [];
+              var answer = {};
+              results.forEach(function (result) {
+                answer[String(result.value)] = true;
+              });
+              answers[query] = answer;
+              callback(results);
             })
             .catch(function () {
               callback();

@@ -163,3 +163,13 @@ def test_sharing_through_the_picker_names_the_user(client, people, contract):
     page = client.get(f"/contracts/{contract.pk}/share/").content.decode()
     assert 'data-autocomplete="/accounts/autocomplete/users/"' in page
     assert "buyer2</option>" not in page
+
+
+@pytest.mark.parametrize(("language", "nothing"), [("zh-hans", "没有匹配的结果"), ("en", "No matches")])
+def test_a_picker_says_in_the_readers_language_when_nothing_matches(client, people, language, nothing):
+    client.cookies["django_language"] = language
+    client.force_login(people["owner"])
+
+    new = client.get("/contracts/new/").content.decode()
+
+    assert new.count(f'data-no-results="{nothing}"') == 2  # the vendor and the owner pickers
