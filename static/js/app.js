@@ -78,7 +78,7 @@
          later one (typing 云 after the list of every vendor shows only the vendors matching 云). */
       var answers = {};
       var noResults = select.getAttribute("data-no-results") || "";
-      new window.TomSelect(select, {
+      var picker = new window.TomSelect(select, {
         valueField: "value",
         labelField: "label",
         searchField: [],
@@ -121,6 +121,15 @@
               callback();
             });
         },
+      });
+      /* While text is typed, the current choice (or 请选择…) is hidden, so the box shows only the text. */
+      picker.on("type", function (text) {
+        picker.wrapper.classList.toggle("has-text", Boolean(text));
+      });
+      ["blur", "change"].forEach(function (event) {
+        picker.on(event, function () {
+          picker.wrapper.classList.remove("has-text");
+        });
       });
     });
   }
