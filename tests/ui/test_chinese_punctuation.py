@@ -1,11 +1,14 @@
 """Labels followed by a value read with a full-width colon in Chinese (负责人：李晓敏) and a colon and a space in
 English (Owner: ...); a template comment never reaches the page."""
 
+from datetime import date
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
 from contracts.services.sharing import contract_share
+from tests.factories import ObligationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +63,14 @@ def test_the_register_shows_no_template_comment(client, li, contract):
     html = page(client, ZH, reverse("contracts:list"))
 
     assert "{#" not in html and "#}" not in html
+
+
+def test_an_obligation_without_its_own_owner_names_the_contract_owner_in_full_width_brackets(client, li, contract):
+    obligation = ObligationFactory(contract=contract, title="检查交接", due_date=date(2026, 12, 1), owner=None)
+    client.force_login(li)
+    url = reverse("obligations:detail", args=[obligation.pk])
+
+    zh = page(client, ZH, url)
+    assert '李晓敏<span class="muted">（合同负责人）</span>' in zh
+    assert '李晓敏 <span class="muted">(contract owner)</span>' in page(client, EN, url)
+    assert 'class="nowrap">2026-12-01<' in zh  # the history's due date does not break at its hyphens
