@@ -24,6 +24,8 @@ Templates use the same helpers as filters: ``{% load clm_format %}`` (see ``core
                                                 en January 1, 2026 – December 31, 2026
     date_range(date(2026, 1, 1), None)          zh 2026年1月1日起        en from January 1, 2026
     join_list(["SLA", "数据交接", "价格"])        zh SLA、数据交接、价格    en SLA, 数据交接, 价格
+    join_clauses(["通知期仅 45 天", "涨幅 8% 超过上限 5%"])
+                                                zh 通知期仅 45 天；涨幅 8% 超过上限 5%    en ...; ...
     label("合同")                                zh 合同：                en "Contract: "
     aside("暂定")                                zh （暂定）              en " (provisional)"
     join_list(["甲", "乙", "丙"], conjunction=True)
@@ -230,3 +232,11 @@ def aside(text, *, language: str | None = None) -> str:
     """A remark in brackets after what it qualifies: （暂定） in Chinese, " (provisional)" in English."""
     with _override(language):
         return pgettext("remark in brackets", " (%(remark)s)") % {"remark": text}
+
+
+def join_clauses(items: Iterable, *, language: str | None = None) -> str:
+    """Whole clauses (reasons, findings) one after the other: ；between them in Chinese, "; " in English. Items are
+    words and short phrases for join_list; a clause with its own verb needs the stronger stop."""
+    words = [text for text in (str(item).strip() for item in items if item is not None) if text]
+    with _override(language):
+        return pgettext("separator between clauses", "; ").join(words)

@@ -53,7 +53,7 @@ from contracts.selectors import (
 from contracts.services import terms
 from core.exceptions import ActionNotAllowed, ClausesNotAgreed, StaleVersionError
 from core.flash import flash_form_errors
-from core.formatting import join_list
+from core.formatting import join_clauses
 from core.forms import apply_errors, duplicate_links, formset_rows
 from core.history import reason_label
 from obligations.selectors import obligations_visible_to
@@ -300,7 +300,7 @@ def price_change_notice_create(request: HttpRequest, pk: int) -> HttpResponse:
     if notice.compliant:
         messages.success(request, _("The price-change notice was recorded. It complies with the contract."))
     else:
-        issues = join_list(notice.issue_messages)
+        issues = join_clauses(notice.issue_messages)
         messages.warning(
             request,
             _("The price-change notice was recorded and does NOT comply with the contract: %(issues)s")

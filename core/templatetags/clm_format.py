@@ -84,3 +84,8 @@ def label(text) -> str:
 @register.filter
 def aside(text) -> str:
     return formatting.aside(text)
+
+
+@register.filter
+def join_clauses(items) -> str:
+    return formatting.join_clauses(items or ())

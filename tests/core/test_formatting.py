@@ -14,6 +14,7 @@ from core.formatting import (
     amount,
     aside,
     date_range,
+    join_clauses,
     join_list,
     label,
     money,
@@ -311,3 +312,11 @@ def test_a_list_takes_lazy_translations_and_follows_the_active_language():
 def test_labels_and_remarks_take_the_readers_punctuation(language, labelled, remark):
     assert label("合同", language=language) == labelled
     assert aside("暂定", language=language) == remark
+
+
+def test_whole_clauses_are_separated_by_a_semicolon_in_each_language():
+    reasons = ["通知期仅 45 天", "涨幅 8% 超过上限 5%"]
+    assert join_clauses(reasons, language="zh-hans") == "通知期仅 45 天；涨幅 8% 超过上限 5%"
+    assert join_clauses(["Notice of 45 days", "increase over the cap"], language="en") == (
+        "Notice of 45 days; increase over the cap"
+    )

@@ -169,7 +169,7 @@ def test_a_non_compliant_price_change_says_its_reasons_in_a_chinese_list_without
         assert "8%" in text and "3%" in text
         assert "8.00%" not in text and "3.00%" not in text
         assert "; " not in text
-        assert "、" in text  # the two reasons: the notice is too short and the increase is over the cap
+        assert "；" in text  # the two reasons, each a clause: the notice is too short; the increase is over the cap
 
 
 # Dates and the calendar ------------------------------------------------------------------------------------------
