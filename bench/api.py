@@ -109,7 +109,8 @@ def _create_data() -> tuple[User, User]:
                 auto_renew, renewal_term_months, non_renewal_notice_days, renewal_review_lead_days,
                 termination_notice_days, trial_period_months, price_change_notice_days, fee_model, currency,
                 payment_cycle, data_handover_business_days, data_storage_location, confidentiality_years_after_end,
-                termination_reason, notes, version, created_by_id, created_at, updated_at
+                termination_reason, notes, version, created_by_id, created_at, updated_at,
+                sla_credit_cap_pct, sla_exit_consecutive_misses, sla_exit_decision_days
             )
             SELECT
                 %(prefix)s || lpad(n::text, 6, '0'), 'Outsourced service agreement ' || n,
@@ -119,7 +120,8 @@ def _create_data() -> tuple[User, User]:
                 DATE '2024-01-01' + (n %% 700), DATE '2024-01-01' + (n %% 700) + 364, 12,
                 n %% 2 = 0, 12, 30, 90, 30, 0, 90, 'per_seat', 'CNY', 'monthly', 7, '', 3, '', '', 1,
                 (%(users)s::bigint[])[1 + n %% %(user_count)s],
-                now() - make_interval(secs => n), now() - make_interval(secs => n)
+                now() - make_interval(secs => n), now() - make_interval(secs => n),
+                15, 3, 30
             FROM generate_series(1, %(contracts)s) AS n
             """,  # noqa: S608
             {
@@ -134,8 +136,8 @@ def _create_data() -> tuple[User, User]:
         ours = f"FROM {contract_table} c WHERE c.number LIKE %(like)s"
         cursor.execute(
             f"""INSERT INTO {q(SLATarget._meta.db_table)}
-            (contract_id, metric, comparator, target, unit, period, "order")
-            SELECT c.id, 'answer rate', '>=', 95, '%%', 'month', 0 {ours}""",
+            (contract_id, metric, comparator, target, unit, period, "order", kind, critical)
+            SELECT c.id, 'answer rate', '>=', 95, '%%', 'month', 0, 'answer_rate', false {ours}""",
             {"like": PREFIX + "%"},
         )
         cursor.execute(
