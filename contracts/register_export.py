@@ -130,7 +130,9 @@ def register_xlsx(contracts: QuerySet[Contract], *, today: date) -> bytes:
     sheet.append(header)
     count = 0
     for row in _rows(contracts, today=today):
-        sheet.append([_xlsx_cell(sheet, column, value) for column, value in zip(columns, row, strict=True)])
+        sheet.append(
+            [_xlsx_cell(WriteOnlyCell, sheet, column, value) for column, value in zip(columns, row, strict=True)]
+        )
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     out = BytesIO()
@@ -138,11 +140,11 @@ def register_xlsx(contracts: QuerySet[Contract], *, today: date) -> bytes:
     return out.getvalue()
 
 
-def _xlsx_cell(sheet, column: Column, value: object) -> object:
-    from openpyxl.cell import WriteOnlyCell
-
+def _xlsx_cell(cell_class, sheet, column: Column, value: object) -> object:
+    """A text value as it is; a date or an amount as a cell of `cell_class` (openpyxl's WriteOnlyCell, imported by
+    the caller once per download, not once per cell) with its number format."""
     if value is None or column.kind == "text":
         return value
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = cell_class(sheet, value=value)
     cell.number_format = DATE_FORMAT if column.kind == "date" else AMOUNT_FORMAT
     return cell
