@@ -251,31 +251,13 @@ def test_the_owner_hands_the_contract_to_a_colleague_but_not_to_an_auditor(clien
 def test_a_new_contract_cannot_be_given_to_an_auditor(client, people, vendor):
     client.force_login(people["owner"])
     data = {
+        **VALID_TERMS,
         "title": "审计不能拥有的合同",
         "vendor": vendor.pk,
         "owner": people["auditor"].pk,
         "category": "cs_outsourcing",
         "effective_date": "2026-02-01",
         "initial_term_months": 12,
-        "renewal_term_months": 12,
-        "non_renewal_notice_days": 30,
-        "renewal_review_lead_days": 90,
-        "termination_notice_days": 30,
-        "trial_period_months": 0,
-        "price_change_notice_days": 90,
-        "fee_model": "per_seat",
-        "currency": "CNY",
-        "payment_cycle": "monthly",
-        "data_handover_business_days": 7,
-        "confidentiality_years_after_end": 3,
-        "sla_credit_cap_pct": "15",
-        "sla_exit_consecutive_misses": 3,
-        "sla_exit_decision_days": 30,
-        "clause_language": "zh-hans",
-        "sla-TOTAL_FORMS": 0,
-        "sla-INITIAL_FORMS": 0,
-        "fee-TOTAL_FORMS": 0,
-        "fee-INITIAL_FORMS": 0,
     }
 
     response = client.post(reverse("contracts:create"), data)
