@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "vendors",
     "contracts",
     "obligations",
+    "amendments",
+    "sla",
+    "review",
+    "imports",
     "pdf",
     "exports",
 ]

@@ -35,6 +35,8 @@ class Obligation(models.Model):
         DATA_HANDOVER = "data_handover", _("Data handover")
         TRIAL_REVIEW = "trial_review", _("Trial review")
         CERTIFICATE_EXPIRY = "certificate_expiry", _("Certificate expiry")
+        SLA_EXIT_RIGHT = "sla_exit_right", _("SLA exit right")
+        SLA_REPORT = "sla_report", _("Monthly SLA report")
         CUSTOM = "custom", _("Custom")
 
     class Status(models.TextChoices):
