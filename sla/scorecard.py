@@ -9,9 +9,12 @@ number of queries is the same whatever the number of contracts, months and targe
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
+from typing import NamedTuple
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -45,8 +48,9 @@ def access_sla_period(
     return get_object_or_404(months, contract_id=contract_pk, period=period)
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
+    """One month's result of one target (a tuple: a scorecard holds up to 12 per target, thousands in all)."""
+
     period: str
     value: Decimal
     met: bool
@@ -64,11 +68,11 @@ class TargetTrend:
     def measured(self) -> int:
         return len(self.points)
 
-    @property
+    @cached_property
     def met(self) -> int:
         return sum(point.met for point in self.points)
 
-    @property
+    @cached_property
     def series(self) -> list[tuple[str, Point | None]]:
         """Each month of the window with its result, None where the month has no result for this target."""
         by_month = {point.period: point for point in self.points}
@@ -81,7 +85,7 @@ class ContractScore:
     periods_recorded: list[str] = field(default_factory=list)
     targets_measured: int = 0
     targets_met: int = 0
-    credits_earned: Decimal = Decimal("0")
+    credits_earned: Decimal = Decimal("0.00")
     open_exit_rights: int = 0
     targets: list[TargetTrend] = field(default_factory=list)
 
@@ -138,7 +142,8 @@ def recent_months(contract_ids: QuerySet, *, months: int = WINDOW_MONTHS) -> lis
 
 
 def vendor_scorecard(user: AnyUser, vendor: Vendor, *, today: date, months: int = WINDOW_MONTHS) -> Scorecard:
-    """The scorecard of `vendor` over the contracts `user` may see (contracts.selectors), in nine queries."""
+    """The scorecard of `vendor` over the contracts `user` may see (contracts.selectors), in seven queries; the
+    targets and their trends follow with `load_trends` for the contracts that are shown."""
     visible = contracts_visible_to(user).filter(vendor=vendor)
     contract_ids = visible.order_by().values("pk")
     contracts = list(visible.only("id", "number", "title", "status", "currency", "vendor_id").order_by("number"))
@@ -147,7 +152,7 @@ def vendor_scorecard(user: AnyUser, vendor: Vendor, *, today: date, months: int 
 
     in_window = SlaPeriod.objects.filter(contract__in=contract_ids, period__in=window)
     for row in in_window.values("contract_id").annotate(credits=Sum("credit_amount")).order_by():
-        scores[row["contract_id"]].credits_earned = row["credits"] or Decimal("0")
+        scores[row["contract_id"]].credits_earned = row["credits"] or Decimal("0.00")
     for contract_id, period in in_window.order_by("period").values_list("contract_id", "period"):
         scores[contract_id].periods_recorded.append(period)
 
@@ -172,20 +177,27 @@ def vendor_scorecard(user: AnyUser, vendor: Vendor, *, today: date, months: int 
     for rights in exit_rights:
         scores[rights["contract_id"]].open_exit_rights = rights["open"]
 
-    trends: dict[int, TargetTrend] = {}
-    for target in SLATarget.objects.filter(contract__in=contract_ids).order_by("contract_id", "order", "id"):
-        trends[target.pk] = TargetTrend(target=target, window=window)
-        scores[target.contract_id].targets.append(trends[target.pk])
-    points = (
-        SlaMeasurement.objects.filter(sla_period__contract__in=contract_ids, sla_period__period__in=window)
-        .order_by("sla_period__period")
-        .values_list("target_id", "sla_period__period", "value", "met")
-    )
-    for target_id, period, value, met in points:
-        trends[target_id].points.append(Point(period=period, value=value, met=met))
-
     certifications = [
         CertificationState(certification=cert, status=certificate_status(cert.expires_on, today=today))
         for cert in vendor.certifications.order_by("expires_on", "kind", "pk")
     ]
     return Scorecard(vendor=vendor, months=window, contracts=list(scores.values()), certifications=certifications)
+
+
+def load_trends(card: Scorecard, scores: Iterable[ContractScore]) -> None:
+    """Each target of these contracts with its results in the card's months, in two queries.
+
+    Separate from `vendor_scorecard` so that a page can draw the charts of a few contracts at a time: a vendor with
+    100 contracts of ten targets has 1,000 of them."""
+    by_id = {score.contract.pk: score for score in scores}
+    trends: dict[int, TargetTrend] = {}
+    for target in SLATarget.objects.filter(contract__in=list(by_id)).order_by("contract_id", "order", "id"):
+        trends[target.pk] = TargetTrend(target=target, window=card.months)
+        by_id[target.contract_id].targets.append(trends[target.pk])
+    points = (
+        SlaMeasurement.objects.filter(sla_period__contract__in=list(by_id), sla_period__period__in=card.months)
+        .order_by("sla_period__period")
+        .values_list("target_id", "sla_period__period", "value", "met")
+    )
+    for target_id, period, value, met in points:
+        trends[target_id].points.append(Point(period, value, met))

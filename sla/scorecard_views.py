@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,10 +15,13 @@ from pdfrender.sandbox import RenderError, RenderTimeout
 from vendors.access import access_vendor
 
 from .report import render_sla_report_pdf, sla_report_filename
-from .scorecard import Scorecard, access_sla_period, vendor_scorecard
+from .scorecard import ContractScore, Scorecard, access_sla_period, load_trends, vendor_scorecard
+
+CONTRACTS_PER_PAGE = 5
+"""Contracts whose trend charts one page draws (every contract is in the table above them)."""
 
 
-def _chart_data(card: Scorecard) -> dict:
+def _chart_data(card: Scorecard, scores: list[ContractScore]) -> dict:
     """What the trend charts draw (static/js/sla_scorecard.js), one entry per target, aligned with the months."""
     return {
         "months": card.months,
@@ -29,7 +33,7 @@ def _chart_data(card: Scorecard) -> dict:
                 "values": [point and point.value for _month, point in trend.series],
                 "met": [point and point.met for _month, point in trend.series],
             }
-            for score in card.contracts
+            for score in scores
             for trend in score.targets
         },
         "labels": {"value": _("Result"), "target": _("Target"), "met": _("Met"), "missed": _("Missed")},
@@ -41,7 +45,18 @@ def _chart_data(card: Scorecard) -> dict:
 def vendor_scorecard_page(request: HttpRequest, pk: int) -> HttpResponse:
     vendor = access_vendor(request.user, pk)
     card = vendor_scorecard(request.user, vendor, today=timezone.localdate())
-    context = {"vendor": vendor, "card": card, "totals": card.totals, "chart_data": _chart_data(card)}
+    page = Paginator(card.contracts, CONTRACTS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    load_trends(card, shown)
+    context = {
+        "vendor": vendor,
+        "card": card,
+        "totals": card.totals,
+        "page_obj": page,
+        "rows": [(score, i // CONTRACTS_PER_PAGE + 1) for i, score in enumerate(card.contracts)],
+        "shown": shown,
+        "chart_data": _chart_data(card, shown),
+    }
     return render(request, "sla/scorecard.html", context)
 
 

@@ -36,6 +36,7 @@
           type: "line",
           data: points,
           connectNulls: false,
+          symbol: "circle",
           symbolSize: 8,
           lineStyle: { color: LINE },
           itemStyle: { color: LINE },
