@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import AnyUser
 from contracts.models import Contract, SLATarget
 from contracts.selectors import contract_ids_visible_to, contracts_visible_to
+from core.formatting import amount
 from obligations.models import Obligation
 from rules.scorecard import certificate_status
 from vendors.models import Certification, Vendor
@@ -63,6 +64,12 @@ class TargetTrend:
     target: SLATarget
     window: list[str]
     points: list[Point] = field(default_factory=list)
+
+    @cached_property
+    def target_label(self) -> str:
+        """The target as a reader writes it: ≥ 99.9%, ≤ 20秒."""
+        target = self.target
+        return f"{target.get_comparator_display()} {amount(target.target, places=0)}{target.unit}"
 
     @property
     def measured(self) -> int:
