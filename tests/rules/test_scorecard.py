@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rules import sla
 from rules.scorecard import certificate_status, miss_run, previous_period
 from rules.sla import Miss, Target, next_period
 
@@ -59,3 +60,23 @@ def test_a_met_month_a_month_without_a_result_and_a_missing_month_have_no_run_an
     assert miss_run(AVAILABILITY, values, "2025-12") == ()  # not recorded at all
     assert miss_run(AVAILABILITY, values, "2026-01") == (Miss("2026-01", D("99")),)  # December was not recorded
     assert miss_run(AVAILABILITY, values, "2025-11") == (Miss("2025-11", D("99.8")),)  # October had no result
+
+
+@given(
+    st.lists(st.sampled_from(["met", "missed", "no result", "not recorded"]), min_size=1, max_size=30),
+    st.integers(min_value=1, max_value=4),
+)
+def test_a_run_reaches_the_exit_threshold_exactly_in_the_months_that_earn_an_exit_right(months, needed):
+    # Given a target's months: met, missed, recorded without a result, or not recorded at all
+    values = {}
+    period = "2024-01"
+    for state in months:
+        if state != "not recorded":
+            values[period] = {"met": D("99.95"), "missed": D("98"), "no result": None}[state]
+        period = next_period(period)
+
+    # Then the months in which the run of misses is exactly `needed` long are the months rules.sla grants a right in
+    earned = {
+        right.period for right in sla.exit_rights(AVAILABILITY, values, consecutive_misses=needed, decision_days=30)
+    }
+    assert {p for p in values if len(miss_run(AVAILABILITY, values, p)) == needed} == earned
