@@ -163,13 +163,13 @@ def vendor_scorecard(user: AnyUser, vendor: Vendor, *, today: date, months: int 
     for contract_id, period in in_window.order_by("period").values_list("contract_id", "period"):
         scores[contract_id].periods_recorded.append(period)
 
-    per_target = (
+    results = (
         SlaMeasurement.objects.filter(sla_period__contract__in=contract_ids, sla_period__period__in=window)
         .values("sla_period__contract_id")
         .annotate(measured=Count("pk"), met=Count("pk", filter=Q(met=True)))
         .order_by()
     )
-    for counted in per_target:
+    for counted in results:
         score = scores[counted["sla_period__contract_id"]]
         score.targets_measured, score.targets_met = counted["measured"], counted["met"]
 
