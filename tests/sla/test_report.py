@@ -100,6 +100,9 @@ def test_the_page_and_api_serve_the_pdf_to_whoever_sees_the_contract_and_404_oth
     assert response["Content-Type"] == "application/pdf"
     assert response.content == f"%PDF-1.7 {month.pk} en".encode()
     assert "CLM-2026-0101-SLA-2025-11-en.pdf" in response["Content-Disposition"]
+    # A language the report is not written in goes back to the contract with the reason
+    refused = client.get(page + "?lang=fr", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 302 and refused["Location"] == world.a.get_absolute_url()
     # A month that was not recorded, and a month of the hidden contract, do not exist for the buyer
     assert client.get(reverse("sla_report_pdf", args=[world.a.pk, "2024-11"])).status_code == 404
     assert client.get(reverse("sla_report_pdf", args=[world.hidden.pk, "2026-04"])).status_code == 404
