@@ -23,6 +23,7 @@ from rules.terms import default_end_date
 
 from .clauses import add_clause
 from .follow_up import terms_changed
+from .lock import amendment_required
 from .numbering import next_contract_number
 
 # Fields a user may set directly; status, version and lifecycle dates change only through lifecycle actions.
@@ -55,6 +56,60 @@ CONTRACT_TERM_FIELDS = (
     "sla_exit_decision_days",
     "notes",
 )
+
+
+_Row = TypeVar("_Row", SLATarget, FeeItem)
+
+# What stays editable once a contract is signed: who manages it and the notes about it. Everything else the parties
+# agreed (the other terms, the SLA and fee rows, the agreed clauses) changes only through an amendment.
+EDITABLE_WHEN_SIGNED = ("owner", "notes")
+LOCKED_TERM_FIELDS = tuple(name for name in CONTRACT_TERM_FIELDS if name not in EDITABLE_WHEN_SIGNED)
+# What an amendment may change: the agreed terms but the contract's identity (its number and its vendor).
+AMENDABLE_TERM_FIELDS = tuple(name for name in LOCKED_TERM_FIELDS if name not in ("number", "vendor"))
+_SLA_COLUMNS = ("metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical")
+_FEE_COLUMNS = ("kind", "unit_price", "unit", "quantity", "note")
+
+
+def _attname(name: str) -> str:
+    return Contract._meta.get_field(name).attname
+
+
+def _term_snapshot(contract: Contract) -> dict[str, Any]:
+    return {name: getattr(contract, _attname(name)) for name in LOCKED_TERM_FIELDS}
+
+
+def _row_values(model: type[_Row], columns: tuple[str, ...], rows: list[dict]) -> list[tuple]:
+    """Rows as the database would hold them (defaults filled, values parsed), for comparing with the stored ones."""
+    values = []
+    for row in rows:
+        obj = model(**{k: v for k, v in row.items() if k in columns})
+        values.append(tuple(model._meta.get_field(c).to_python(getattr(obj, c)) for c in columns))
+    return values
+
+
+def _rows_changed(contract: Contract, model: type[_Row], columns: tuple[str, ...], rows: list[dict] | None) -> bool:
+    if rows is None:
+        return False
+    stored = model.objects.filter(contract=contract).order_by("order", "id").values_list(*columns)
+    return _row_values(model, columns, rows) != [tuple(row) for row in stored]
+
+
+def _check_not_locked(
+    locked: Contract,
+    before: dict[str, Any],
+    sla_targets: list[dict] | None,
+    fee_items: list[dict] | None,
+) -> None:
+    """Refuse a direct change of what a signed contract's parties agreed, naming the amendment route."""
+    if not locked.terms_locked:
+        return
+    changed = [name for name in LOCKED_TERM_FIELDS if getattr(locked, _attname(name)) != before[name]]
+    if _rows_changed(locked, SLATarget, _SLA_COLUMNS, sla_targets):
+        changed.append("sla_targets")
+    if _rows_changed(locked, FeeItem, _FEE_COLUMNS, fee_items):
+        changed.append("fee_items")
+    if changed:
+        raise amendment_required(locked, changed)
 
 
 # The most SLA target rows, and the most fee rows, one contract holds: every edit form, API call and admin page that
@@ -144,9 +199,6 @@ def _save_numbered(contract: Contract, *, by: User) -> None:
         raise
 
 
-_Row = TypeVar("_Row", SLATarget, FeeItem)
-
-
 def _replace_rows(contract: Contract, model: type[_Row], rows: list[dict] | None) -> None:
     if rows is None:
         return
@@ -214,6 +266,73 @@ def contract_create(
     return contract
 
 
+def _set_terms(contract: Contract, fields: dict[str, Any]) -> None:
+    """Set the given terms; a new start or initial term without an end date gets its end computed again."""
+    clear_end = "effective_date" in fields or "initial_term_months" in fields
+    for name, value in fields.items():
+        setattr(contract, name, value)
+    if clear_end and "end_date" not in fields and contract.effective_date:
+        contract.end_date = None
+
+
+def validate_amended_terms(
+    contract: Contract, *, sla_targets: list[dict] | None = None, fee_items: list[dict] | None = None, **fields: Any
+) -> None:
+    """Check an amendment's changes as an edit of the contract's terms would be checked; nothing is written.
+
+    Raises ValidationError with the same field errors as the contract form and API give.
+    """
+    unknown = set(fields) - set(AMENDABLE_TERM_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("An amendment cannot change this field.")] for name in sorted(unknown)})
+    _check_row_counts(sla_targets, fee_items)
+    copy = Contract.objects.get(pk=contract.pk)
+    _set_terms(copy, fields)
+    _fill_defaults(copy)
+    _validate_contract(copy)
+    for field, model, rows in (("sla_targets", SLATarget, sla_targets), ("fee_items", FeeItem, fee_items)):
+        errors = []
+        for row in rows or []:
+            obj = model(contract=copy, **{k: v for k, v in row.items() if k != "order"})
+            try:
+                obj.full_clean(exclude=["contract"])
+            except ValidationError as exc:
+                errors.append("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()))
+        if errors:
+            raise ValidationError({field: errors})
+
+
+def contract_amend(
+    *,
+    contract: Contract,
+    by: User | None,
+    reason: str,
+    sla_targets: list[dict] | None = None,
+    fee_items: list[dict] | None = None,
+    **fields: Any,
+) -> Contract:
+    """Write an approved amendment's terms and rows to a signed contract: the one way past the lock.
+
+    The caller (amendments.services) holds the contract row locked in its transaction, records `reason` ("amendment
+    <number>") in the history, and then refreshes the search text and re-derives the obligations of its whole batch
+    at once (contracts.services.follow_up.terms_changed), so applying many amendments stays set-based.
+    """
+    unknown = set(fields) - set(AMENDABLE_TERM_FIELDS)
+    if unknown:
+        raise TypeError(f"fields an amendment cannot change: {sorted(unknown)}")
+    _check_row_counts(sla_targets, fee_items)
+    _set_terms(contract, fields)
+    _fill_defaults(contract)
+    _validate_contract(contract)
+    contract.version += 1
+    contract._change_reason = reason
+    contract._history_user = by
+    contract.save()
+    _replace_rows(contract, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
+    _replace_rows(contract, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
+    return contract
+
+
 def _check_owner_change(contract: Contract, *, by: User, owner: User | None) -> None:
     """Handing a contract to someone else needs the right to share it, and a new owner whose role may change it."""
     if owner is None or owner.pk == contract.owner_id:
@@ -243,19 +362,21 @@ def contract_update(
         raise TypeError(f"unknown contract fields: {sorted(unknown)}")
     _check_row_counts(sla_targets, fee_items)
     locked = Contract.objects.select_for_update().get(pk=contract.pk)
-    if version is None or int(version) != locked.version:
-        raise StaleVersionError(locked.version)
-    if "owner" in fields:
-        _check_owner_change(locked, by=by, owner=fields["owner"])
-    clear_end = "effective_date" in fields or "initial_term_months" in fields
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    if clear_end and "end_date" not in fields and locked.effective_date:
-        locked.end_date = None
+    before = _term_snapshot(locked)
+    _set_terms(locked, fields)
     if not locked.number:
         locked.number = next_contract_number((locked.effective_date or timezone.localdate()).year)
     _fill_defaults(locked)
     _validate_contract(locked)
+    # A signed contract refuses before the version check: re-reading it would not make the change allowed.
+    _check_not_locked(locked, before, sla_targets, fee_items)
+    if locked.terms_locked:
+        # The rows sent are the stored ones (or the check above refused): keep the stored rows as they are.
+        sla_targets = fee_items = None
+    if version is None or int(version) != locked.version:
+        raise StaleVersionError(locked.version)
+    if "owner" in fields:
+        _check_owner_change(locked, by=by, owner=fields["owner"])
     taken = _number_taken(locked.number, by=by, exclude_pk=locked.pk)
     if taken:
         raise taken

@@ -1,0 +1,256 @@
+"""An amendment's life in the services: propose, approve, come into force on its day, and what follows."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+
+from amendments.models import Amendment
+from amendments.services import (
+    amendment_approve,
+    amendment_create,
+    amendment_reject,
+    amendment_update,
+    amendment_withdraw,
+    amendments_apply_due,
+)
+from contracts.models import Clause, Contract
+from core.exceptions import ActionNotAllowed
+from obligations.models import Obligation
+
+pytestmark = pytest.mark.django_db
+
+
+def _renewal_due(contract: Contract) -> date:
+    return Obligation.objects.get(contract=contract, kind=Obligation.Kind.RENEWAL_WINDOW, status="open").due_date
+
+
+def test_a_new_amendment_is_a_draft_numbered_after_its_contract(contract, people):
+    first = amendment_create(
+        contract=contract,
+        by=people["owner"],
+        title="延长服务期",
+        effective_on=date(2026, 6, 1),
+        changes={"end_date": date(2028, 6, 30)},
+    )
+    second = amendment_create(
+        contract=contract,
+        by=people["editor"],
+        title="调价通知期",
+        effective_on=date(2026, 6, 1),
+        changes={"price_change_notice_days": 60},
+    )
+
+    assert (first.number, second.number) == (f"{contract.number}-A1", f"{contract.number}-A2")
+    assert first.status == second.status == Amendment.Status.DRAFT
+    assert first.changes == {"end_date": "2028-06-30"}
+    contract.refresh_from_db()
+    assert contract.end_date == date(2027, 12, 31)
+
+
+def test_the_changes_are_validated_like_an_edit_of_the_contract(contract, people):
+    with pytest.raises(ValidationError) as exc:
+        amendment_create(
+            contract=contract,
+            by=people["owner"],
+            title="坏的修改",
+            effective_on=date(2026, 6, 1),
+            changes={"end_date": date(2025, 1, 1), "price_increase_cap_pct": Decimal("150")},
+        )
+
+    assert {"end_date", "price_increase_cap_pct"} <= set(exc.value.message_dict)
+    assert not Amendment.objects.exists()
+
+
+def test_an_amendment_that_changes_nothing_or_an_unknown_field_is_refused(contract, people):
+    with pytest.raises(ValidationError):
+        amendment_create(contract=contract, by=people["owner"], title="空", effective_on=date(2026, 6, 1))
+    with pytest.raises(ValidationError):
+        amendment_create(
+            contract=contract,
+            by=people["owner"],
+            title="换供应商",
+            effective_on=date(2026, 6, 1),
+            changes={"vendor": contract.vendor_id},
+        )
+    assert not Amendment.objects.exists()
+
+
+def test_a_draft_contract_is_edited_directly_not_amended(people):
+    from contracts.services.terms import contract_create
+    from tests.factories import VendorFactory
+
+    draft = contract_create(by=people["owner"], title="草稿", vendor=VendorFactory())
+    with pytest.raises(ActionNotAllowed):
+        amendment_create(
+            contract=draft,
+            by=people["owner"],
+            title="改",
+            effective_on=date(2026, 6, 1),
+            changes={"termination_notice_days": 60},
+        )
+
+
+@pytest.mark.parametrize("role", ["reader", "stranger", "auditor", "legal"])
+def test_only_those_who_may_change_the_contract_propose_amendments(contract, people, role):
+    with pytest.raises(PermissionDenied):
+        amendment_create(
+            contract=contract,
+            by=people[role],
+            title="改",
+            effective_on=date(2026, 6, 1),
+            changes={"termination_notice_days": 60},
+        )
+
+
+def test_a_future_amendment_is_approved_and_comes_into_force_on_its_day_with_obligations_moved(contract, people):
+    # Given an active contract ending 2027-12-31, whose renewal window is due 30 days before its end
+    assert _renewal_due(contract) == date(2027, 12, 1)
+    amendment = amendment_create(
+        contract=contract,
+        by=people["owner"],
+        title="延长服务期并调整条款",
+        effective_on=date(2026, 6, 1),
+        changes={
+            "end_date": date(2028, 6, 30),
+            "non_renewal_notice_days": 60,
+            "price_change_notice_days": 120,
+            "sla_targets": [{"metric": "接通率", "comparator": ">=", "target": Decimal("98"), "unit": "%"}],
+        },
+    )
+
+    # When a manager approves it before its day
+    amendment = amendment_approve(amendment=amendment, by=people["manager"], today=date(2026, 5, 20))
+
+    # Then it is approved and nothing changed yet
+    assert amendment.status == Amendment.Status.APPROVED
+    contract.refresh_from_db()
+    assert contract.end_date == date(2027, 12, 31)
+    assert amendments_apply_due(today=date(2026, 5, 31)) == 0
+
+    # When the daily roll runs on its day
+    version = contract.version
+    call_command("apply_amendments", "--today", "2026-06-01")
+
+    # Then the terms in force are the amended ones, the version moved on, and the history names the amendment
+    contract.refresh_from_db()
+    amendment.refresh_from_db()
+    assert amendment.status == Amendment.Status.IN_FORCE and amendment.applied_at is not None
+    assert (contract.end_date, contract.non_renewal_notice_days, contract.price_change_notice_days) == (
+        date(2028, 6, 30),
+        60,
+        120,
+    )
+    assert [t.target for t in contract.sla_targets.all()] == [Decimal("98")]
+    assert contract.version == version + 1
+    assert contract.history.first().history_change_reason == f"amendment {amendment.number}"
+    # And the old values are kept on the amendment
+    assert amendment.old_values["terms"] == {
+        "end_date": "2027-12-31",
+        "non_renewal_notice_days": 30,
+        "price_change_notice_days": 90,
+    }
+    assert amendment.old_values["sla_targets"][0]["target"] == "95"
+    # And the obligations were re-derived from the new end: 60 days before 2028-06-30
+    assert _renewal_due(contract) == date(2028, 5, 1)
+    # And running the roll again that day changes nothing
+    assert amendments_apply_due(today=date(2026, 6, 1)) == 0
+
+
+def test_an_amendment_whose_day_has_come_applies_when_approved(contract, people):
+    amendment = amendment_create(
+        contract=contract,
+        by=people["owner"],
+        title="终止通知期",
+        effective_on=date(2026, 3, 1),
+        changes={"termination_notice_days": 60},
+    )
+
+    amendment_approve(amendment=amendment, by=people["manager"], today=date(2026, 3, 5))
+
+    contract.refresh_from_db()
+    assert contract.termination_notice_days == 60
+    assert Amendment.objects.get().status == Amendment.Status.IN_FORCE
+
+
+@pytest.mark.parametrize("role", ["owner", "editor", "legal", "auditor", "reader"])
+def test_only_a_manager_approves_an_amendment_of_terms(contract, people, role):
+    amendment = amendment_create(
+        contract=contract,
+        by=people["owner"],
+        title="改",
+        effective_on=date(2026, 6, 1),
+        changes={"termination_notice_days": 60},
+    )
+    with pytest.raises(PermissionDenied):
+        amendment_approve(amendment=amendment, by=people[role], today=date(2026, 5, 1))
+    assert Amendment.objects.get().status == Amendment.Status.DRAFT
+
+
+def test_legal_approves_an_amendment_of_clauses_only_and_the_clause_keeps_its_revisions(contract, clause, people):
+    amendment = amendment_create(
+        contract=contract,
+        by=people["owner"],
+        title="服务水平条款修改",
+        effective_on=date(2026, 3, 1),
+        clauses=[
+            {"id": clause.pk, "title": "服务水平", "text": "接通率不低于98%。"},
+            {"category": "data_handover", "title": "数据交接", "text": "终止后五个工作日内交还全部数据。"},
+        ],
+    )
+
+    amendment_approve(amendment=amendment, by=people["legal"], today=date(2026, 3, 1))
+
+    clause.refresh_from_db()
+    assert (clause.text, clause.status) == ("接通率不低于98%。", Clause.Status.AGREED)
+    assert [r.text for r in clause.revisions.order_by("number")] == ["接通率不低于95%。", "接通率不低于98%。"]
+    added = contract.clauses.get(category="data_handover")
+    assert added.status == Clause.Status.AGREED
+    amendment.refresh_from_db()
+    assert amendment.old_values["clauses"] == [{"id": clause.pk, "title": "服务水平", "text": "接通率不低于95%。"}]
+
+
+def test_rejected_and_withdrawn_amendments_are_kept(contract, people):
+    one = amendment_create(
+        contract=contract,
+        by=people["owner"],
+        title="一",
+        effective_on=date(2026, 6, 1),
+        changes={"termination_notice_days": 60},
+    )
+    two = amendment_create(
+        contract=contract,
+        by=people["owner"],
+        title="二",
+        effective_on=date(2026, 6, 1),
+        changes={"termination_notice_days": 45},
+    )
+    with pytest.raises(ValidationError):
+        amendment_reject(amendment=one, by=people["manager"], reason=" ")
+
+    amendment_reject(amendment=one, by=people["manager"], reason="不接受")
+    amendment_withdraw(amendment=two, by=people["editor"])
+
+    assert list(Amendment.objects.order_by("sequence").values_list("status", flat=True)) == ["rejected", "withdrawn"]
+    with pytest.raises(ActionNotAllowed):
+        amendment_approve(amendment=one, by=people["manager"], today=date(2026, 6, 1))
+
+
+def test_only_a_draft_is_edited(contract, people):
+    amendment = amendment_create(
+        contract=contract,
+        by=people["owner"],
+        title="改",
+        effective_on=date(2026, 6, 1),
+        changes={"termination_notice_days": 60},
+    )
+    amendment = amendment_update(
+        amendment=amendment, by=people["owner"], version=amendment.version, changes={"termination_notice_days": 45}
+    )
+    assert amendment.changes == {"termination_notice_days": 45}
+    amendment = amendment_approve(amendment=amendment, by=people["manager"], today=date(2026, 5, 1))
+
+    with pytest.raises(ActionNotAllowed):
+        amendment_update(amendment=amendment, by=people["owner"], version=amendment.version, title="再改")
