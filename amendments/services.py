@@ -59,7 +59,12 @@ def _clean_clauses(contract: Contract, clauses: Iterable[dict] | None) -> list[d
     if len(rows) > MAX_CLAUSES:
         raise ValidationError({"clauses": [_("An amendment changes at most %(max)s clauses.") % {"max": MAX_CLAUSES}]})
     ids = [row.get("id") for row in rows if row.get("id") is not None]
-    known = set(contract.clauses.filter(pk__in=[i for i in ids if isinstance(i, int)]).values_list("pk", flat=True))
+    known = {
+        pk: (title, text)
+        for pk, title, text in contract.clauses.filter(pk__in=[i for i in ids if isinstance(i, int)]).values_list(
+            "pk", "title", "text"
+        )
+    }
     for position, row in enumerate(rows, start=1):
         title = str(row.get("title") or "").strip()
         text = str(row.get("text") or "").strip()
@@ -78,6 +83,8 @@ def _clean_clauses(contract: Contract, clauses: Iterable[dict] | None) -> list[d
         if problem:
             errors.append(_("Clause %(n)s: %(problem)s.") % {"n": position, "problem": problem})
             continue
+        if clause_id is not None and known[clause_id] == (title, text):
+            continue  # unchanged
         key = {"id": clause_id} if clause_id is not None else {"category": category}
         cleaned.append({**key, "title": title, "text": text})
     if errors:
@@ -94,6 +101,18 @@ def _clean_changes(contract: Contract, changes: dict[str, Any] | None) -> dict[s
             {"changes": [_("An amendment cannot change “%(field)s”.") % {"field": name} for name in unknown]}
         )
     rows = {name: changes.pop(name, None) for name in ROW_FIELDS}
+    # Only what differs from the terms in force is a change: a form that starts from the current terms sends them all.
+    changes = {
+        name: value
+        for name, value in changes.items()
+        if name not in AMENDABLE_TERM_FIELDS or to_json(value) != to_json(_current_value(contract, name))
+    }
+    rows = {
+        name: value
+        for name, value in rows.items()
+        if value is not None and changes_to_json({}, {name: value})[name] != stored_rows(contract, name)
+    }
+    rows = {name: rows.get(name) for name in ROW_FIELDS}
     # Field errors keep the contract's field names (end_date, sla_targets...), as the contract form and API give them.
     validate_amended_terms(contract, sla_targets=rows["sla_targets"], fee_items=rows["fee_items"], **changes)
     return changes_to_json(changes, rows)

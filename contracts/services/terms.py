@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,8 +71,14 @@ _SLA_COLUMNS = ("metric", "kind", "comparator", "target", "unit", "period", "cre
 _FEE_COLUMNS = ("kind", "unit_price", "unit", "quantity", "note")
 
 
+def _field(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
 def _attname(name: str) -> str:
-    return Contract._meta.get_field(name).attname
+    return _field(Contract, name).attname
 
 
 def _term_snapshot(contract: Contract) -> dict[str, Any]:
@@ -83,7 +90,7 @@ def _row_values(model: type[_Row], columns: tuple[str, ...], rows: list[dict]) -
     values = []
     for row in rows:
         obj = model(**{k: v for k, v in row.items() if k in columns})
-        values.append(tuple(model._meta.get_field(c).to_python(getattr(obj, c)) for c in columns))
+        values.append(tuple(_field(model, c).to_python(getattr(obj, c)) for c in columns))
     return values
 
 
@@ -362,6 +369,8 @@ def contract_update(
         raise TypeError(f"unknown contract fields: {sorted(unknown)}")
     _check_row_counts(sla_targets, fee_items)
     locked = Contract.objects.select_for_update().get(pk=contract.pk)
+    if "owner" in fields:
+        _check_owner_change(locked, by=by, owner=fields["owner"])
     before = _term_snapshot(locked)
     _set_terms(locked, fields)
     if not locked.number:
@@ -375,8 +384,6 @@ def contract_update(
         sla_targets = fee_items = None
     if version is None or int(version) != locked.version:
         raise StaleVersionError(locked.version)
-    if "owner" in fields:
-        _check_owner_change(locked, by=by, owner=fields["owner"])
     taken = _number_taken(locked.number, by=by, exclude_pk=locked.pk)
     if taken:
         raise taken
