@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from contracts.models import Clause, ClauseCategory, Contract, SLATarget
@@ -80,7 +81,7 @@ def change_rows(amendment: Amendment) -> list[ChangeRow]:
         before = term_value(name, old["terms"].get(name)) if applied else getattr(contract, name)
         rows.append(
             ChangeRow(
-                label=str(Contract._meta.get_field(name).verbose_name),
+                label=capfirst(str(Contract._meta.get_field(name).verbose_name)),
                 old=[_term_text(name, before, contract.currency)],
                 new=[_term_text(name, term_value(name, stored), currency)],
                 field=name,
