@@ -137,7 +137,11 @@ def _check_row_counts(sla_targets: list[dict] | None, fee_items: list[dict] | No
         raise ValidationError(errors)
 
 
-def _validate_contract(contract: Contract) -> None:
+# The relations an amendment never changes: their rows exist already, so checking them again costs a query each.
+_UNCHANGED_BY_AMENDMENT = ["vendor", "owner", "created_by", "predecessor"]
+
+
+def _validate_contract(contract: Contract, *, exclude: list[str] | None = None) -> None:
     errors: dict[str, list[str]] = {}
     if contract.currency:
         contract.currency = contract.currency.strip().upper()
@@ -150,7 +154,9 @@ def _validate_contract(contract: Contract) -> None:
     try:
         # Uniqueness of the number is checked by _number_taken, which names the contract using it.
         contract.full_clean(
-            exclude=["number"] if not contract.number else None, validate_unique=False, validate_constraints=False
+            exclude=[*(exclude or []), *([] if contract.number else ["number"])],
+            validate_unique=False,
+            validate_constraints=False,
         )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
@@ -309,6 +315,34 @@ def validate_amended_terms(
             raise ValidationError({field: errors})
 
 
+def contract_amend_terms(*, contract: Contract, by: User | None, reason: str, **fields: Any) -> list[str]:
+    """Set and check an approved amendment's terms on a signed contract, without writing: the one way past the lock.
+
+    Returns the columns to write. The caller (amendments.services) holds the contract row locked, writes it (one
+    contract with `contract.save()`, a batch with one bulk update and its history rows), records `reason`
+    ("amendment <number>") in the history, then refreshes the search text and re-derives the obligations of its
+    whole batch at once (contracts.services.follow_up.terms_changed), so applying many amendments stays set-based.
+    Raises ValidationError, with the contract left as it was, when the terms no longer fit the contract.
+    """
+    unknown = set(fields) - set(AMENDABLE_TERM_FIELDS)
+    if unknown:
+        raise TypeError(f"fields an amendment cannot change: {sorted(unknown)}")
+    before = {name: getattr(contract, _attname(name)) for name in AMENDABLE_TERM_FIELDS}
+    try:
+        _set_terms(contract, fields)
+        _fill_defaults(contract)
+        _validate_contract(contract, exclude=_UNCHANGED_BY_AMENDMENT)
+    except ValidationError:
+        for name, value in before.items():
+            setattr(contract, _attname(name), value)
+        raise
+    contract.version += 1
+    contract.updated_at = timezone.now()
+    contract._change_reason = reason
+    contract._history_user = by
+    return [*sorted({*fields, "end_date"}), "version", "updated_at"]
+
+
 def contract_amend(
     *,
     contract: Contract,
@@ -318,22 +352,9 @@ def contract_amend(
     fee_items: list[dict] | None = None,
     **fields: Any,
 ) -> Contract:
-    """Write an approved amendment's terms and rows to a signed contract: the one way past the lock.
-
-    The caller (amendments.services) holds the contract row locked in its transaction, records `reason` ("amendment
-    <number>") in the history, and then refreshes the search text and re-derives the obligations of its whole batch
-    at once (contracts.services.follow_up.terms_changed), so applying many amendments stays set-based.
-    """
-    unknown = set(fields) - set(AMENDABLE_TERM_FIELDS)
-    if unknown:
-        raise TypeError(f"fields an amendment cannot change: {sorted(unknown)}")
+    """Write an approved amendment's terms and rows to one signed contract (see contract_amend_terms)."""
     _check_row_counts(sla_targets, fee_items)
-    _set_terms(contract, fields)
-    _fill_defaults(contract)
-    _validate_contract(contract)
-    contract.version += 1
-    contract._change_reason = reason
-    contract._history_user = by
+    contract_amend_terms(contract=contract, by=by, reason=reason, **fields)
     contract.save()
     _replace_rows(contract, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
     _replace_rows(contract, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)

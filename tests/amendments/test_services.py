@@ -254,3 +254,61 @@ def test_only_a_draft_is_edited(contract, people):
 
     with pytest.raises(ActionNotAllowed):
         amendment_update(amendment=amendment, by=people["owner"], version=amendment.version, title="再改")
+
+
+def test_an_amendment_that_no_longer_fits_its_contract_on_its_day_stays_approved(contract, people):
+    # Given an amendment approved to end the contract early, and a later-made one moving the start past that end
+    early_end = amendment_create(
+        contract=contract,
+        by=people["owner"],
+        title="提前结束",
+        effective_on=date(2026, 9, 1),
+        changes={"end_date": date(2026, 9, 30)},
+    )
+    amendment_approve(amendment=early_end, by=people["manager"], today=date(2026, 8, 1))
+    later_start = amendment_create(
+        contract=contract,
+        by=people["owner"],
+        title="推迟起始",
+        effective_on=date(2026, 8, 1),
+        changes={"effective_date": date(2026, 10, 1), "end_date": date(2028, 9, 30)},
+    )
+    amendment_approve(amendment=later_start, by=people["manager"], today=date(2026, 8, 1))
+
+    # When the roll reaches the first one's day
+    applied = amendments_apply_due(today=date(2026, 9, 1))
+
+    # Then it is left approved (logged), and the contract keeps the terms in force
+    assert applied == 0
+    early_end.refresh_from_db()
+    contract.refresh_from_db()
+    assert early_end.status == Amendment.Status.APPROVED
+    assert (contract.effective_date, contract.end_date) == (date(2026, 10, 1), date(2028, 9, 30))
+
+
+def test_many_amendments_due_on_one_day_are_applied_together_with_their_history(people):
+    from tests.amendments.conftest import make_active_contract
+
+    contracts = [make_active_contract(people["owner"]) for _ in range(3)]
+    for n, contract in enumerate(contracts):
+        amendment = amendment_create(
+            contract=contract,
+            by=people["owner"],
+            title=f"改 {n}",
+            effective_on=date(2026, 7, 1),
+            changes={"termination_notice_days": 40 + n},
+        )
+        amendment_approve(amendment=amendment, by=people["manager"], today=date(2026, 6, 1))
+
+    assert amendments_apply_due(today=date(2026, 7, 1)) == 3
+
+    for n, contract in enumerate(contracts):
+        contract.refresh_from_db()
+        assert contract.termination_notice_days == 40 + n
+        latest = contract.history.first()
+        assert (latest.history_change_reason, latest.termination_notice_days) == (
+            f"amendment {contract.number}-A1",
+            40 + n,
+        )
+    assert set(Amendment.objects.values_list("status", flat=True)) == {Amendment.Status.IN_FORCE}
+    assert Amendment.history.filter(history_change_reason="apply").count() == 3
