@@ -175,3 +175,34 @@ def test_the_amendment_pages_propose_and_approve(client, contract, people):
     assert response.status_code == 302
     contract.refresh_from_db()
     assert contract.termination_notice_days == 60
+
+
+def test_the_admin_obeys_the_lock(client, contract, people):
+    from django.contrib.auth import get_user_model
+
+    from tests.test_admin import contract_post_data
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw-for-tests-2026")
+    client.force_login(admin)
+    data = contract_post_data(
+        contract.vendor,
+        contract.owner,
+        number=contract.number,
+        title=contract.title,
+        category=contract.category,
+        effective_date="2026-01-01",
+        end_date="2027-12-31",
+        initial_term_months=24,
+        fee_model=contract.fee_model,
+        data_storage_location="",
+        price_change_notice_days=30,
+        expected_version=contract.version,
+    )
+    before = Contract.objects.filter(pk=contract.pk).values().get()
+
+    response = client.post(reverse("admin:contracts_contract_change", args=[contract.pk]), data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors
+    assert Contract.objects.filter(pk=contract.pk).values().get() == before
