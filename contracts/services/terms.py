@@ -356,9 +356,39 @@ def contract_amend(
     _check_row_counts(sla_targets, fee_items)
     contract_amend_terms(contract=contract, by=by, reason=reason, **fields)
     contract.save()
-    _replace_rows(contract, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
+    if sla_targets is not None:
+        _amend_sla_targets(contract, [dict(r) for r in sla_targets])
     _replace_rows(contract, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
     return contract
+
+
+def _amend_sla_targets(contract: Contract, rows: list[dict]) -> None:
+    """The amended SLA targets. A target whose metric stays is changed in place, so the months already measured
+    against it keep their measurements; targets of new metrics are added, and those whose metric is gone are removed."""
+    existing: dict[str, list[SLATarget]] = {}
+    for target in SLATarget.objects.filter(contract=contract).order_by("order", "id"):
+        existing.setdefault(target.metric, []).append(target)
+    kept: list[SLATarget] = []
+    errors = []
+    for i, row in enumerate(rows):
+        row.pop("order", None)
+        matches = existing.get(str(row.get("metric", "")), [])
+        target = matches.pop(0) if matches else SLATarget(contract=contract)
+        for name in _SLA_COLUMNS:
+            setattr(target, name, row.get(name, _field(SLATarget, name).get_default()))
+        target.order = i
+        try:
+            target.full_clean(exclude=["contract"])
+        except ValidationError as exc:
+            errors.append(str(exc.message_dict))
+        kept.append(target)
+    if errors:
+        raise ValidationError({"sla_targets": errors})
+    gone = [t.pk for targets in existing.values() for t in targets]
+    if gone:
+        SLATarget.objects.filter(pk__in=gone).delete()
+    for target in kept:
+        target.save()
 
 
 def _check_owner_change(contract: Contract, *, by: User, owner: User | None) -> None:

@@ -312,3 +312,25 @@ def test_many_amendments_due_on_one_day_are_applied_together_with_their_history(
         )
     assert set(Amendment.objects.values_list("status", flat=True)) == {Amendment.Status.IN_FORCE}
     assert Amendment.history.filter(history_change_reason="apply").count() == 3
+
+
+def test_an_amended_sla_target_of_the_same_metric_is_changed_in_place(contract, people):
+    [target] = contract.sla_targets.all()
+    amendment = amendment_create(
+        contract=contract,
+        by=people["owner"],
+        title="提高接通率",
+        effective_on=date(2026, 3, 1),
+        changes={
+            "sla_targets": [
+                {"metric": "接通率", "comparator": ">=", "target": Decimal("98"), "unit": "%"},
+                {"metric": "满意度", "comparator": ">=", "target": Decimal("90"), "unit": "%", "kind": "csat"},
+            ]
+        },
+    )
+
+    amendment_approve(amendment=amendment, by=people["manager"], today=date(2026, 3, 1))
+
+    rows = list(contract.sla_targets.order_by("order"))
+    assert [(r.metric, r.target) for r in rows] == [("接通率", Decimal("98")), ("满意度", Decimal("90"))]
+    assert rows[0].pk == target.pk
