@@ -334,3 +334,23 @@ def test_an_amended_sla_target_of_the_same_metric_is_changed_in_place(contract, 
     rows = list(contract.sla_targets.order_by("order"))
     assert [(r.metric, r.target) for r in rows] == [("接通率", Decimal("98")), ("满意度", Decimal("90"))]
     assert rows[0].pk == target.pk
+
+
+def test_beat_runs_the_amendment_roll_every_day_before_the_contract_roll(settings, contract, people):
+    from amendments.tasks import apply_due_amendments_daily
+
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    entry = schedule["amendments-apply-daily"]
+    assert entry["task"] == apply_due_amendments_daily.name
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {20})
+    assert schedule["contracts-roll-daily"]["schedule"].minute == {30}
+
+    amendment = amendment_create(
+        contract=contract,
+        by=people["owner"],
+        title="改",
+        effective_on=date(2026, 1, 2),
+        changes={"termination_notice_days": 60},
+    )
+    amendment_approve(amendment=amendment, by=people["manager"], today=date(2026, 1, 1))
+    assert apply_due_amendments_daily.apply().get() == {"applied": 1}
