@@ -354,3 +354,25 @@ def test_beat_runs_the_amendment_roll_every_day_before_the_contract_roll(setting
     )
     amendment_approve(amendment=amendment, by=people["manager"], today=date(2026, 1, 1))
     assert apply_due_amendments_daily.apply().get() == {"applied": 1}
+
+
+def test_the_contract_history_names_the_amendment_that_changed_it(contract, people):
+    from django.utils import translation
+
+    from core.history import reason_label
+
+    amendment = amendment_create(
+        contract=contract,
+        by=people["owner"],
+        title="改",
+        effective_on=date(2026, 3, 1),
+        changes={"termination_notice_days": 60},
+    )
+    amendment_approve(amendment=amendment, by=people["manager"], today=date(2026, 3, 1))
+
+    latest = contract.history.first()
+    with translation.override("en"):
+        assert reason_label(latest.history_change_reason) == f"Changed by amendment {amendment.number}"
+        reasons = [reason_label(r.history_change_reason) for r in amendment.history.order_by("history_id")]
+        assert reasons == ["Created", "Approved", "Came into force"]
+    assert latest.history_user == people["manager"]
