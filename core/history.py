@@ -25,11 +25,17 @@ REASONS = {
     "reopen": _("Reopened"),
     "reassign": _("Reassigned"),
     "move due date": _("Due date moved"),
+    "approve": _("Approved"),
+    "apply": _("Came into force"),
+    "rejected": _("Rejected"),
+    "withdrawn": _("Withdrawn"),
+    "amendment": _("Amendment applied"),
 }
 PREFIXES = {
     "successor of ": _("Created as the successor of %(rest)s"),
     "renew as successor ": _("Renewed by the successor %(rest)s"),
     "waive: ": _("Waived: %(rest)s"),
+    "amendment ": _("Changed by amendment %(rest)s"),
 }
 
 # contracts.sharing writes "share user NAME: view|change|none" (or "share group ...").
