@@ -12,7 +12,6 @@ from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
 from obligations.api import ObligationViewSet
 from pdf.api import AmendmentPdfView, ContractPdfView
-
 from sla.scorecard_urls import api_urlpatterns as sla_scorecard_api
 from vendors.api import VendorViewSet
 
