@@ -11,6 +11,7 @@ from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
 from obligations.api import ObligationViewSet
 from pdf.api import ContractPdfView
+from sla.api import ContractSlaImport, ContractSlaPeriodList, SlaPeriodDetail
 from vendors.api import VendorViewSet
 
 app_name = "api"
@@ -34,6 +35,17 @@ urlpatterns = [
         documents.ContractDocumentList.as_view(),
         name="contract-documents",
     ),
+    path(
+        "contracts/<int:contract_pk>/sla-periods/",
+        ContractSlaPeriodList.as_view(),
+        name="contract-sla-periods",
+    ),
+    path(
+        "contracts/<int:contract_pk>/sla-periods/import/",
+        ContractSlaImport.as_view(),
+        name="contract-sla-import",
+    ),
+    path("sla-periods/<int:pk>/", SlaPeriodDetail.as_view(), name="sla-period-detail"),
     path("contracts/<int:contract_pk>/share/", sharing.ContractShareView.as_view(), name="contract-share"),
     path("clauses/<int:pk>/", clauses.ClauseDetail.as_view(), name="clause-detail"),
     path("clauses/<int:clause_pk>/revisions/", clauses.ClauseRevisionList.as_view(), name="clause-revisions"),

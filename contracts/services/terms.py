@@ -147,24 +147,60 @@ def _save_numbered(contract: Contract, *, by: User) -> None:
 _Row = TypeVar("_Row", SLATarget, FeeItem)
 
 
+def _row_error(index: int, messages: dict[str, list[str]]) -> str:
+    text = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in messages.items())
+    return _("Row %(row)s: %(errors)s") % {"row": index + 1, "errors": text}
+
+
 def _replace_rows(contract: Contract, model: type[_Row], rows: list[dict] | None) -> None:
+    """Make the contract's SLA or fee rows exactly `rows`.
+
+    SLA targets carry the months recorded against them (sla), so a target is kept and updated in place, never
+    deleted and created again: a row names its target by `id`, or failing that by its metric (a client that does not
+    send ids still keeps its history). A target no row names is removed with its results.
+    """
     if rows is None:
         return
-    model.objects.filter(contract=contract).delete()
+    field = "sla_targets" if model is SLATarget else "fee_items"
+    stored: dict[int, Any] = {}
+    if model is SLATarget:
+        stored = {t.pk: t for t in SLATarget.objects.filter(contract=contract)}
+    else:
+        model.objects.filter(contract=contract).delete()
+    unclaimed = dict(stored)
     objs = []
     errors = []
     for i, row in enumerate(rows):
-        obj = model(contract=contract, order=row.pop("order", i), **row)
+        pk = row.pop("id", None)
+        order = row.pop("order", i)
+        obj = None
+        if pk is not None:
+            obj = unclaimed.pop(pk, None)
+            if obj is None:
+                errors.append(_row_error(i, {"id": [_("This SLA target is not one of this contract's.")]}))
+                continue
+        elif model is SLATarget:
+            same = next((t for t in unclaimed.values() if t.metric == row.get("metric")), None)
+            obj = unclaimed.pop(same.pk) if same is not None else None
+        if obj is None:
+            obj = model(contract=contract)
+        obj.order = order
+        for name, value in row.items():
+            setattr(obj, name, value)
         try:
             obj.full_clean(exclude=["contract"])
         except ValidationError as exc:
-            errors.append(exc.message_dict)
+            errors.append(_row_error(i, exc.message_dict))
             continue
         objs.append(obj)
     if errors:
-        field = "sla_targets" if model is SLATarget else "fee_items"
-        raise ValidationError({field: [str(e) for e in errors]})
-    model.objects.bulk_create(objs)
+        raise ValidationError({field: errors})
+    if unclaimed:
+        model.objects.filter(pk__in=list(unclaimed)).delete()
+    kept = [obj for obj in objs if obj.pk]
+    if kept:
+        model.objects.bulk_update(kept, [f.name for f in model._meta.concrete_fields if not f.primary_key])
+    model.objects.bulk_create([obj for obj in objs if not obj.pk])
 
 
 @transaction.atomic

@@ -69,7 +69,7 @@ def _formsets(request: HttpRequest, contract: Contract | None = None):
     if contract is not None:
         sla_initial = list(
             contract.sla_targets.values(
-                "metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical"
+                "id", "metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical"
             )
         )
         fee_initial = list(contract.fee_items.values("kind", "unit_price", "unit", "quantity", "note"))
