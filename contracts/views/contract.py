@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -57,10 +57,12 @@ from core.formatting import join_clauses
 from core.forms import apply_errors, duplicate_links, formset_rows
 from core.history import reason_label
 from obligations.selectors import obligations_visible_to
+from sla.forms import SlaImportForm
+from sla.selectors import sla_grid
 
 from .common import error_message
 
-TABS = ("terms", "clauses", "obligations", "documents", "history")
+TABS = ("terms", "clauses", "obligations", "sla", "documents", "history")
 
 
 def _formsets(request: HttpRequest, contract: Contract | None = None):
@@ -159,6 +161,14 @@ def _history(contract: Contract) -> list[dict]:
     return rows
 
 
+def _scorecard_url(contract: Contract) -> str:
+    """The vendor's SLA scorecard (sla:vendor_scorecard, its own page)."""
+    try:
+        return reverse("sla:vendor_scorecard", kwargs={"pk": contract.vendor_id})
+    except NoReverseMatch:
+        return f"/vendors/{contract.vendor_id}/scorecard/"
+
+
 def _tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict:
     user = request.user
     if tab == "terms":
@@ -179,6 +189,12 @@ def _tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict:
             .order_by("due_date", "id")
         )
         return {"obligations": obligations, "today": timezone.localdate()}
+    if tab == "sla":
+        return {
+            "sla_grid": sla_grid(user, contract),
+            "sla_import_form": SlaImportForm(),
+            "scorecard_url": _scorecard_url(contract),
+        }
     if tab == "documents":
         return {
             "documents": documents_visible_to(user).filter(contract=contract).select_related("uploaded_by"),
