@@ -136,7 +136,12 @@ def _stored_text(obligation: Obligation) -> tuple[str, str]:
     certification = obligation.certification if obligation.certification_id else None
     cache_key = (
         obligation.kind,
-        obligation.key if obligation.kind == Kind.RENEWAL_WINDOW or obligation.kind in SLA_KINDS else "",
+        # A renewal window names its term's end; an SLA obligation its month (the key's last part).
+        obligation.key
+        if obligation.kind == Kind.RENEWAL_WINDOW
+        else obligation.key.rsplit(":", 1)[-1]
+        if obligation.kind in SLA_KINDS
+        else "",
         (certification.kind, certification.name, certification.number) if certification else None,
     )
     text = _texts.get(cache_key)
@@ -146,6 +151,15 @@ def _stored_text(obligation: Obligation) -> tuple[str, str]:
         with translation.override("en"):
             text = _texts[cache_key] = (obligation.display_title[:200], obligation.display_description)
     return text
+
+
+def _sla_plans(
+    contract: Contract, *, today: date, inputs: SlaInputs, open_report_periods: Iterable[str]
+) -> list[PlannedObligation]:
+    return [
+        PlannedObligation(plan.kind, plan.key, plan.due_date, plan.starts_on, responsible=plan.responsible)
+        for plan in plan_sla_obligations(contract, today=today, inputs=inputs, open_report_periods=open_report_periods)
+    ]
 
 
 def plan_obligations(
@@ -162,12 +176,7 @@ def plan_obligations(
     planned: list[PlannedObligation] = []
     status = contract.status
     if sla_inputs is not None:
-        planned.extend(
-            PlannedObligation(plan.kind, plan.key, plan.due_date, plan.starts_on, responsible=plan.responsible)
-            for plan in plan_sla_obligations(
-                contract, today=today, inputs=sla_inputs, open_report_periods=open_report_periods
-            )
-        )
+        planned.extend(_sla_plans(contract, today=today, inputs=sla_inputs, open_report_periods=open_report_periods))
 
     if status in Contract.RUNNING_STATUSES:
         term = contract.current_term(today)
@@ -339,22 +348,28 @@ def derive_obligations_bulk(
     updates: list[Obligation] = []
     deletes: list[Obligation] = []
     changed_fields: set[str] = set()
+    only_sla = kinds is not None and kinds <= SLA_KINDS
     for contract in contracts:
-        planned = plan_obligations(
-            contract,
-            today=today,
-            certifications=certifications.get(contract.vendor_id, ()),
-            notices=notices.get(contract.pk, ()),
-            calendar=lazy_calendar,
-            sla_inputs=sla_inputs,
-            open_report_periods=[
-                period
-                for o in existing.get(contract.pk, ())
-                if o.kind == Kind.SLA_REPORT
-                and o.status == Obligation.Status.OPEN
-                and (period := period_from_report_key(o.key))
-            ],
-        )
+        open_report_periods = [
+            period
+            for o in existing.get(contract.pk, ())
+            if o.kind == Kind.SLA_REPORT
+            and o.status == Obligation.Status.OPEN
+            and (period := period_from_report_key(o.key))
+        ]
+        if only_sla and sla_inputs is not None:
+            # What saving a month or the bulk recompute asks for: no term, notice or certificate to look at.
+            planned = _sla_plans(contract, today=today, inputs=sla_inputs, open_report_periods=open_report_periods)
+        else:
+            planned = plan_obligations(
+                contract,
+                today=today,
+                certifications=certifications.get(contract.vendor_id, ()),
+                notices=notices.get(contract.pk, ()),
+                calendar=lazy_calendar,
+                sla_inputs=sla_inputs,
+                open_report_periods=open_report_periods,
+            )
         if kinds is not None:
             planned = [plan for plan in planned if plan.kind in kinds]
         c, u, d = _reconcile(

@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -64,13 +65,15 @@ def target_label(target: SLATarget) -> str:
 # Validation --------------------------------------------------------------------------------------------------------
 
 
-def period_problem(contract: Contract, period: object, *, today: date) -> str | None:
+def period_problem(contract: Contract, period: str, *, today: date) -> str | None:
     """Why `period` cannot be recorded for this contract, in the reader's language; None when it can."""
     try:
-        first = rules.parse_period(period)  # type: ignore[arg-type]
+        if not isinstance(period, str):
+            raise ValueError(period)
+        first = rules.parse_period(period)
     except ValueError:
         return _("Write the month as YYYY-MM, e.g. 2026-03.")
-    if contract.effective_date and rules.period_end(str(period)) < contract.effective_date:
+    if contract.effective_date and rules.period_end(period) < contract.effective_date:
         return _("The contract takes effect on %(date)s; a month before that cannot be recorded.") % {
             "date": contract.effective_date.isoformat()
         }
@@ -215,7 +218,8 @@ def _store_month(
             updates.append(measurement)
     history = {"default_user": by, "default_change_reason": reason}
     if updates:
-        bulk_update_with_history(updates, SlaMeasurement, ["value", "met"], **history)
+        _update_results(updates)
+        SlaMeasurement.history.bulk_history_create(updates, update=True, **history)
     if creates:
         bulk_create_with_history(creates, SlaMeasurement, **history)
     for measurement in stored.values():  # a target the month no longer gives a result for
@@ -223,6 +227,30 @@ def _store_month(
         measurement._change_reason = reason
         measurement.delete()
     return month
+
+
+def _update_results(measurements: Sequence[SlaMeasurement]) -> None:
+    """Write new values and verdicts of many results in one UPDATE.
+
+    Django's bulk_update builds a CASE expression object per row and field; for the 20 results of a month that
+    costs more than the rest of the save. This is the same statement, written once.
+    """
+    table = connection.ops.quote_name(SlaMeasurement._meta.db_table)
+    value_cases = " ".join("WHEN %s THEN CAST(%s AS NUMERIC)" for _ in measurements)
+    met_cases = " ".join("WHEN %s THEN %s" for _ in measurements)
+    ids = ", ".join("%s" for _ in measurements)
+    params: list[Any] = []
+    for m in measurements:
+        params += [m.pk, str(m.value)]
+    for m in measurements:
+        params += [m.pk, m.met]
+    params += [m.pk for m in measurements]
+    sql = (
+        f"UPDATE {table} SET value = CASE id {value_cases} END, met = CASE id {met_cases} END "  # noqa: S608
+        f"WHERE id IN ({ids})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 @transaction.atomic
