@@ -7,6 +7,8 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from contracts.services.terms import contract_update
 from sla.models import SlaMeasurement, SlaPeriod
@@ -215,3 +217,27 @@ def test_a_comparator_that_does_not_fit_the_kind_is_a_field_error(sla_world):
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         contract_update(contract=w.contract, by=w.owner, version=w.contract.version, sla_targets=rows)
     assert "use ≥ or >" in caught.value.message_dict["sla_targets"][0]
+
+
+_values = st.decimals(min_value=0, max_value=100, places=2)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(availability=_values, answer_rate=_values, fee=st.decimals(min_value=0, max_value=10**9, places=2))
+def test_any_month_entered_twice_writes_once_and_its_credit_stays_within_the_cap(
+    sla_world, availability, answer_rate, fee
+):
+    w = sla_world
+    first = save(w, "2026-06", {w.availability: availability, w.answer_rate: answer_rate}, fee=fee)
+    history = (SlaPeriod.history.count(), SlaMeasurement.history.count())
+
+    again = save(w, "2026-06", {w.availability: availability, w.answer_rate: answer_rate}, fee=fee)
+
+    assert (SlaPeriod.history.count(), SlaMeasurement.history.count()) == history
+    assert (again.missed_count, again.credit_pct, again.credit_amount) == (
+        first.missed_count,
+        first.credit_pct,
+        first.credit_amount,
+    )
+    assert again.credit_pct <= w.contract.sla_credit_cap_pct
+    assert again.credit_amount <= fee * w.contract.sla_credit_cap_pct / 100 + D("0.005")
