@@ -128,7 +128,7 @@ def _recompute(contracts: list[Contract], label: str) -> tuple[float, float, int
     return rate, per_contract, created
 
 
-def _saves(contract: Contract, owner: User, targets: list[SLATarget], label: str) -> tuple[float, float, float]:
+def _saves(contract: Contract, owner: User, targets: list[SLATarget], label: str) -> tuple[float, float, list[int]]:
     """Save the same month SAVES times, alternating between two sets of values (each save replaces the results)."""
     timings, counts = [], []
     for i in range(SAVES):
@@ -148,9 +148,11 @@ def _saves(contract: Contract, owner: User, targets: list[SLATarget], label: str
         counts.append(queries.count)
     p50 = statistics.median(timings)
     p95 = statistics.quantiles(timings, n=20)[-1]
-    per_save = statistics.median(counts)
-    print(f"{label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {per_save:.0f} queries per save (max {max(counts)})")
-    return p50, p95, per_save
+    # After the first two saves (which create the month, or drop the results of the other run), a save either
+    # creates the exit right or removes it again: two query counts, whatever the number of results.
+    steady = sorted(set(counts[2:]))
+    print(f"{label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, queries per save {steady}")
+    return p50, p95, steady
 
 
 def run() -> dict:
@@ -176,7 +178,7 @@ def _run() -> dict:
     first_rate, first_queries, created = _recompute(contracts, "recompute every exit right after the import")
     again_rate, _again_queries, _none = _recompute(contracts, "recompute again, nothing changed")
     rights = Obligation.objects.filter(contract__in=contracts, kind=Obligation.Kind.SLA_EXIT_RIGHT).count()
-    print(f"  {rights:,} exit rights open (expected {len(range(0, BULK_CONTRACTS, 3)):,})")
+    print(f"  {rights:,} exit rights open (expected {sum(1 for c in contracts if c.pk % 3 == 0):,})")
 
     single = _contract(owner, vendor, 900_000)
     single.save()
@@ -199,7 +201,7 @@ def _run() -> dict:
     verdict = "meets" if p95_20 < TARGET_SAVE_P95_MS else "MISSES"
     print(f"save a month of 20: p95 {p95_20:.1f} ms {verdict} the target of {TARGET_SAVE_P95_MS} ms")
     constant = "constant" if queries_20 == queries_5 else "NOT constant"
-    print(f"queries per save {constant}: {queries_5:.0f} for 5 results, {queries_20:.0f} for 20")
+    print(f"queries per save {constant}: {queries_5} for 5 results, {queries_20} for 20")
     verdict = "meets" if first_rate >= TARGET_PER_SECOND else "MISSES"
     print(f"recompute after the import: {first_rate:,.0f} contracts/s {verdict} the target of {TARGET_PER_SECOND}")
     return {

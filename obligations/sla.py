@@ -74,16 +74,18 @@ def load_sla_inputs(contract_ids: Sequence[int]) -> SlaInputs:
     ):
         contract_id, pk, kind, comparator, target, credit, critical = row
         inputs.targets[contract_id].append(rules.Target(pk, kind, comparator, target, credit, critical))
-    for contract_id, period in SlaPeriod.objects.filter(contract_id__in=contract_ids).values_list(
-        "contract_id", "period"
+    period_of_id: dict[int, str] = {}
+    for pk, contract_id, period in SlaPeriod.objects.filter(contract_id__in=contract_ids).values_list(
+        "id", "contract_id", "period"
     ):
         inputs.periods[contract_id].add(period)
+        period_of_id[pk] = period
     critical_ids = [t.id for targets in inputs.targets.values() for t in targets if t.critical]
-    if critical_ids and inputs.periods:
-        for target_id, period, value in SlaMeasurement.objects.filter(target_id__in=critical_ids).values_list(
-            "target_id", "sla_period__period", "value"
+    if critical_ids and period_of_id:
+        for target_id, period_id, value in SlaMeasurement.objects.filter(target_id__in=critical_ids).values_list(
+            "target_id", "sla_period_id", "value"
         ):
-            inputs.values[target_id][period] = value
+            inputs.values[target_id][period_of_id[period_id]] = value
     return inputs
 
 
