@@ -12,6 +12,7 @@ from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
 from obligations.api import ObligationViewSet
 from pdf.api import AmendmentPdfView, ContractPdfView
+from sla.api import ContractSlaImport, ContractSlaPeriodList, SlaPeriodDetail
 from sla.scorecard_urls import api_urlpatterns as sla_scorecard_api
 from vendors.api import VendorViewSet
 
@@ -36,6 +37,17 @@ urlpatterns = [
         documents.ContractDocumentList.as_view(),
         name="contract-documents",
     ),
+    path(
+        "contracts/<int:contract_pk>/sla-periods/",
+        ContractSlaPeriodList.as_view(),
+        name="contract-sla-periods",
+    ),
+    path(
+        "contracts/<int:contract_pk>/sla-periods/import/",
+        ContractSlaImport.as_view(),
+        name="contract-sla-import",
+    ),
+    path("sla-periods/<int:pk>/", SlaPeriodDetail.as_view(), name="sla-period-detail"),
     path("contracts/<int:contract_pk>/share/", sharing.ContractShareView.as_view(), name="contract-share"),
     path(
         "contracts/<int:contract_pk>/amendments/",

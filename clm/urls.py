@@ -24,5 +24,6 @@ urlpatterns = [
     path("obligations/", include("obligations.urls")),
     path("vendors/", include("vendors.urls")),
     path("", include("sla.scorecard_urls")),
+    path("", include("sla.urls")),
     path("", dashboard, name="dashboard"),
 ]

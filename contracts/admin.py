@@ -120,7 +120,10 @@ def _inline_rows(formset) -> list[dict]:
             continue
         if form.cleaned_data.get("DELETE"):
             continue
-        rows.append({name: form.cleaned_data.get(name) for name in names})
+        row = {name: form.cleaned_data.get(name) for name in names}
+        if formset.model is SLATarget and form.instance.pk:
+            row["id"] = form.instance.pk  # kept in place with the months recorded against it
+        rows.append(row)
     return rows
 
 

@@ -150,6 +150,9 @@ class ContractCreateForm(ContractForm):
 
 
 class SLATargetForm(forms.ModelForm):
+    # The target a row edits: kept in place, so the months recorded against it stay (sla).
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
     class Meta:
         model = SLATarget
         fields = ["metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical"]

@@ -3,6 +3,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -14,6 +15,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from core.formatting import amount
+from rules import sla as sla_rules
 from rules.pricing import PriceChangeIssue
 from rules.terms import EndDates, Term, current_term, end_dates
 
@@ -369,6 +371,31 @@ class SLATarget(models.Model):
 
     def __str__(self):
         return f"{self.metric} {self.comparator} {self.target}{self.unit}"
+
+    def clean(self):
+        """The comparator must fit what the kind measures, and a percentage target lies between 0 and 100
+        (rules.sla): "availability <= 99.9%" would reward downtime."""
+        errors = {}
+        if self.kind in sla_rules.KINDS and self.comparator in sla_rules.COMPARATORS:
+            if sla_rules.comparator_problem(self.kind, self.comparator):
+                floor = self.kind in sla_rules.HIGHER_IS_BETTER
+                errors["comparator"] = (
+                    gettext("A target of this kind is a minimum to reach: use ≥ or >.")
+                    if floor
+                    else gettext("A target of this kind is a maximum not to exceed: use ≤ or <.")
+                )
+            if (
+                isinstance(self.target, Decimal)
+                and self.target.is_finite()
+                and sla_rules.value_problem(self.kind, self.target) == sla_rules.OUT_OF_RANGE
+            ):
+                errors["target"] = (
+                    gettext("A target of this kind is a percentage between 0 and 100.")
+                    if self.kind in sla_rules.PERCENT_KINDS
+                    else gettext("A target of this kind cannot be negative.")
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class FeeItem(models.Model):

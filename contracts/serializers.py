@@ -5,6 +5,7 @@ contracts.lifecycle; output serializers render what the selectors returned. No b
 """
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,12 +21,25 @@ _STRICT_BOOLEANS = {**serializers.ModelSerializer.serializer_field_mapping, mode
 
 
 class SLATargetSerializer(QuickReadSerializer):
+    """One SLA target. `id` names a target to keep when the rows are written again (the months recorded against it
+    stay); a row without one is a new target, or the existing target with the same metric."""
+
     serializer_field_mapping = _STRICT_BOOLEANS
+    id = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
     class Meta:
         model = SLATarget
-        fields = ["metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical", "order"]
+        fields = ["id", "metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical", "order"]
         extra_kwargs = {"order": {"required": False}}
+
+    def validate(self, attrs):
+        """The comparator fits the kind and a percentage lies in 0-100 (SLATarget.clean, over rules.sla)."""
+        fields = {name: value for name, value in attrs.items() if name != "id"}
+        try:
+            SLATarget(**fields).clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
+        return attrs
 
 
 class FeeItemSerializer(QuickReadSerializer):

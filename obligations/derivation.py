@@ -29,6 +29,14 @@ from vendors.models import Certification
 
 from .calendar import load_calendar
 from .models import TERM_KEY_PREFIX, Obligation, term_end_from_key
+from .sla import (
+    SLA_KINDS,
+    SlaInputs,
+    load_sla_inputs,
+    period_from_report_key,
+    plan_sla_obligations,
+    reports_now_recorded,
+)
 
 Kind = Obligation.Kind
 Status = Contract.Status
@@ -69,11 +77,13 @@ class DerivationResult:
     created: int = 0
     updated: int = 0
     deleted: int = 0
+    completed: int = 0
 
     def __iadd__(self, other: DerivationResult) -> DerivationResult:
         self.created += other.created
         self.updated += other.updated
         self.deleted += other.deleted
+        self.completed += other.completed
         return self
 
 
@@ -126,7 +136,12 @@ def _stored_text(obligation: Obligation) -> tuple[str, str]:
     certification = obligation.certification if obligation.certification_id else None
     cache_key = (
         obligation.kind,
-        obligation.key if obligation.kind == Kind.RENEWAL_WINDOW else "",
+        # A renewal window names its term's end; an SLA obligation its month (the key's last part).
+        obligation.key
+        if obligation.kind == Kind.RENEWAL_WINDOW
+        else obligation.key.rsplit(":", 1)[-1]
+        if obligation.kind in SLA_KINDS
+        else "",
         (certification.kind, certification.name, certification.number) if certification else None,
     )
     text = _texts.get(cache_key)
@@ -138,6 +153,15 @@ def _stored_text(obligation: Obligation) -> tuple[str, str]:
     return text
 
 
+def _sla_plans(
+    contract: Contract, *, today: date, inputs: SlaInputs, open_report_periods: Iterable[str]
+) -> list[PlannedObligation]:
+    return [
+        PlannedObligation(plan.kind, plan.key, plan.due_date, plan.starts_on, responsible=plan.responsible)
+        for plan in plan_sla_obligations(contract, today=today, inputs=inputs, open_report_periods=open_report_periods)
+    ]
+
+
 def plan_obligations(
     contract: Contract,
     *,
@@ -145,10 +169,14 @@ def plan_obligations(
     certifications: Iterable[Certification],
     notices: Iterable[PriceChangeNotice],
     calendar: _LazyCalendar,
+    sla_inputs: SlaInputs | None = None,
+    open_report_periods: Iterable[str] = (),
 ) -> list[PlannedObligation]:
     """The derived obligations the contract's terms and events call for on `today`."""
     planned: list[PlannedObligation] = []
     status = contract.status
+    if sla_inputs is not None:
+        planned.extend(_sla_plans(contract, today=today, inputs=sla_inputs, open_report_periods=open_report_periods))
 
     if status in Contract.RUNNING_STATUSES:
         term = contract.current_term(today)
@@ -272,8 +300,13 @@ def derive_obligations_bulk(
     by: User | None = None,
     reason: str = "derive",
     calendar: WorkingDayCalendar | None = None,
+    kinds: frozenset[str] | None = None,
 ) -> DerivationResult:
-    """Re-derive the obligations of many contracts in a fixed number of queries (the roll, recompute, benchmark)."""
+    """Re-derive the obligations of many contracts in a fixed number of queries (the roll, recompute, benchmark).
+
+    `kinds` limits the work to these kinds of obligation (None: every kind); obligations of other kinds are neither
+    read nor touched.
+    """
     today = today or timezone.localdate()
     contracts = [c for c in contracts if c.pk]
     if not contracts:
@@ -282,18 +315,30 @@ def derive_obligations_bulk(
     lazy_calendar = _LazyCalendar(calendar)
 
     existing: dict[int, list[Obligation]] = defaultdict(list)
-    for obligation in Obligation.objects.filter(contract_id__in=ids, source=Obligation.Source.DERIVED):
+    stored = Obligation.objects.filter(contract_id__in=ids, source=Obligation.Source.DERIVED)
+    if kinds is not None:
+        stored = stored.filter(kind__in=kinds)
+    for obligation in stored:
         existing[obligation.contract_id].append(obligation)
+
+    sla_inputs = load_sla_inputs(ids) if kinds is None or kinds & SLA_KINDS else None
+    completes: list[Obligation] = []
+    if sla_inputs is not None:
+        # Entering a month completes the vendor's report of it: done, not deleted, so the history shows it was met.
+        completes = reports_now_recorded((o for rows in existing.values() for o in rows), sla_inputs)
+        completed_ids = {o.pk for o in completes}
+        for contract_id, rows in existing.items():
+            existing[contract_id] = [o for o in rows if o.pk not in completed_ids]
 
     certifications: dict[int, list[Certification]] = defaultdict(list)
     vendor_ids = {c.vendor_id for c in contracts if c.status in Contract.UNDER_WAY_STATUSES}
-    if vendor_ids:
+    if vendor_ids and (kinds is None or Kind.CERTIFICATE_EXPIRY in kinds):
         for certification in Certification.objects.filter(vendor_id__in=vendor_ids, expires_on__isnull=False):
             certifications[certification.vendor_id].append(certification)
 
     notices: dict[int, list[PriceChangeNotice]] = defaultdict(list)
     notice_contract_ids = [c.pk for c in contracts if c.status not in Contract.ENDED_STATUSES]
-    if notice_contract_ids:
+    if notice_contract_ids and (kinds is None or Kind.PRICE_CHANGE_NOTICE in kinds):
         for notice in PriceChangeNotice.objects.filter(contract_id__in=notice_contract_ids).only(
             "id", "contract_id", "received_on", "effective_on"
         ):
@@ -303,14 +348,30 @@ def derive_obligations_bulk(
     updates: list[Obligation] = []
     deletes: list[Obligation] = []
     changed_fields: set[str] = set()
+    only_sla = kinds is not None and kinds <= SLA_KINDS
     for contract in contracts:
-        planned = plan_obligations(
-            contract,
-            today=today,
-            certifications=certifications.get(contract.vendor_id, ()),
-            notices=notices.get(contract.pk, ()),
-            calendar=lazy_calendar,
-        )
+        open_report_periods = [
+            period
+            for o in existing.get(contract.pk, ())
+            if o.kind == Kind.SLA_REPORT
+            and o.status == Obligation.Status.OPEN
+            and (period := period_from_report_key(o.key))
+        ]
+        if only_sla and sla_inputs is not None:
+            # What saving a month or the bulk recompute asks for: no term, notice or certificate to look at.
+            planned = _sla_plans(contract, today=today, inputs=sla_inputs, open_report_periods=open_report_periods)
+        else:
+            planned = plan_obligations(
+                contract,
+                today=today,
+                certifications=certifications.get(contract.vendor_id, ()),
+                notices=notices.get(contract.pk, ()),
+                calendar=lazy_calendar,
+                sla_inputs=sla_inputs,
+                open_report_periods=open_report_periods,
+            )
+        if kinds is not None:
+            planned = [plan for plan in planned if plan.kind in kinds]
         c, u, d = _reconcile(
             contract, planned, existing.get(contract.pk, []), today=today, changed_fields=changed_fields
         )
@@ -318,10 +379,24 @@ def derive_obligations_bulk(
         updates += u
         deletes += d
 
-    if not (creates or updates or deletes):
+    if not (creates or updates or deletes or completes):
         return DerivationResult()
     history = {"default_user": by, "default_change_reason": reason}
     with transaction.atomic():
+        if completes:
+            now = timezone.now()
+            for obligation in completes:
+                obligation.status = Obligation.Status.DONE
+                obligation.completed_at = obligation.updated_at = now
+                obligation.completed_by = by
+            bulk_update_with_history(
+                completes,
+                Obligation,
+                ["status", "completed_at", "completed_by", "updated_at"],
+                batch_size=1000,
+                default_user=by,
+                default_change_reason="sla month recorded",
+            )
         if deletes:
             # Deleting through the ORM keeps the history (one "-" row each) and cascades to reminders.
             Obligation.objects.filter(pk__in=[o.pk for o in deletes]).delete()
@@ -333,7 +408,7 @@ def derive_obligations_bulk(
             bulk_update_with_history(updates, Obligation, fields, batch_size=1000, **history)
         if creates:
             bulk_create_with_history(creates, Obligation, batch_size=1000, **history)
-    return DerivationResult(created=len(creates), updated=len(updates), deleted=len(deletes))
+    return DerivationResult(created=len(creates), updated=len(updates), deleted=len(deletes), completed=len(completes))
 
 
 def derive_obligations(
@@ -346,6 +421,13 @@ def derive_obligations(
 ) -> DerivationResult:
     """Bring one contract's derived obligations in line with its terms and events (after every change)."""
     return derive_obligations_bulk([contract], today=today, by=by, reason=reason, calendar=calendar)
+
+
+def derive_sla_obligations_bulk(
+    contracts: Sequence[Contract], *, today: date | None = None, by: User | None = None, reason: str = "derive"
+) -> DerivationResult:
+    """Only the obligations SLA results call for (exit rights, monthly reports): what saving a month changes."""
+    return derive_obligations_bulk(contracts, today=today, by=by, reason=reason, kinds=SLA_KINDS)
 
 
 @transaction.atomic

@@ -200,6 +200,12 @@ class Obligation(models.Model):
             certification = self.certification
             name = f"{certification} {certification.number}".strip()
             return gettext("Vendor certificate expires: %(certificate)s") % {"certificate": name}
+        if self.kind == self.Kind.SLA_EXIT_RIGHT and self.key.count(":") == 2:
+            return gettext("SLA exit right: a critical target missed through %(month)s") % {
+                "month": self.key.rsplit(":", 1)[1]
+            }
+        if self.kind == self.Kind.SLA_REPORT and self.key.startswith("sla_report:"):
+            return gettext("Monthly SLA report for %(month)s") % {"month": self.key.split(":", 1)[1]}
         return self.title or str(self.get_kind_display())
 
     @property
@@ -232,6 +238,14 @@ class Obligation(models.Model):
             ),
             self.Kind.CERTIFICATE_EXPIRY: gettext_noop(
                 "Ask the vendor for the renewed certificate and record its new expiry date."
+            ),
+            self.Kind.SLA_EXIT_RIGHT: gettext_noop(
+                "A critical SLA target was missed in consecutive months. The contract may be terminated without "
+                "liability if its clause allows it: decide by the due date whether to exit."
+            ),
+            self.Kind.SLA_REPORT: gettext_noop(
+                "The vendor owes its service-level report for the month. Enter the month's results; that completes "
+                "this obligation."
             ),
         }
         text = texts.get(self.kind)

@@ -20,6 +20,9 @@ DEFAULT_OFFSETS: dict[str, tuple[int, ...]] = {
     "data_handover": (3, 1, 0),
     "trial_review": (14, 3, 0),
     "certificate_expiry": (60, 30, 7, 0),
+    "sla_exit_right": (7, 3, 1, 0),
+    # The vendor's monthly report: on its due date, then the overdue escalations.
+    "sla_report": (0,),
     # A hand-made obligation is reminded a week ahead, the day before and on the day itself.
     "custom": (7, 1, 0),
 }

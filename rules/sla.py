@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from functools import lru_cache
 
 # Target kinds and comparators ------------------------------------------------------------------------------------
 
@@ -225,8 +226,12 @@ def evaluate_period(
 _PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
+@lru_cache(maxsize=4096)
 def parse_period(period: str) -> date:
-    """The first day of a period written `YYYY-MM`; ValueError for anything else."""
+    """The first day of a period written `YYYY-MM`; ValueError for anything else.
+
+    Cached, as are the other period functions: recomputing every contract's exit rights asks about the same few
+    months millions of times."""
     match = _PERIOD.fullmatch(period) if isinstance(period, str) else None
     if match is None or match[1] == "0000":
         raise ValueError(f"a period is written YYYY-MM, not {period!r}")
@@ -238,12 +243,14 @@ def period_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+@lru_cache(maxsize=4096)
 def period_end(period: str) -> date:
     """The last day of a period."""
     first = parse_period(period)
     return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
+@lru_cache(maxsize=4096)
 def next_period(period: str) -> str:
     """The month after a period."""
     return period_of(period_end(period) + timedelta(days=1))

@@ -3,6 +3,7 @@
 import hashlib
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -19,6 +20,8 @@ from contracts.services.clauses import clause_create
 from contracts.services.documents import document_upload
 from contracts.services.terms import contract_create
 from obligations.models import Reminder, WorkingDayOverride
+from sla.models import SlaPeriod
+from sla.services import MeasurementInput, sla_period_save
 from tests.factories import CertificationFactory, ObligationFactory, UserFactory, VendorContactFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +62,14 @@ def populated(superuser):
     obligation = ObligationFactory(contract=contract, owner=superuser)
     Reminder.objects.create(obligation=obligation, recipient=superuser, offset=7, scheduled_for="2026-02-20T09:00Z")
     WorkingDayOverride.objects.create(date=date(2027, 2, 7), is_working_day=True, note="调休")
+    sla_period_save(
+        contract=contract,
+        by=superuser,
+        period="2026-03",
+        fee_amount=None,
+        measurements=[MeasurementInput(contract.sla_targets.get().pk, Decimal("93"))],
+        today=date(2026, 4, 2),
+    )
     return contract
 
 
@@ -544,3 +555,37 @@ def test_the_owner_autocomplete_lists_only_those_who_may_own(admin_client):
         assert response.status_code == 200
         found[model] = {row["text"] for row in response.json()["results"]}
     assert found == {"contract": {"owner-staff"}, "obligation": {"owner-staff"}}
+
+
+def test_an_sla_month_is_deleted_from_the_admin_through_the_service(admin_client, populated, superuser):
+    month = SlaPeriod.objects.get(contract=populated)
+    response = admin_client.post(
+        reverse("admin:sla_slaperiod_changelist"),
+        {"action": "delete_months", "_selected_action": [month.pk]},
+    )
+    assert response.status_code == 302
+    assert not SlaPeriod.objects.exists()
+    assert SlaPeriod.history.filter(history_type="-", history_user=superuser).count() == 1
+
+
+def test_an_sla_target_whose_comparator_does_not_fit_its_kind_is_a_field_error_in_the_admin(admin_client, populated):
+    target = populated.sla_targets.get()
+    data = contract_post_data(populated.vendor, populated.owner, expected_version=populated.version)
+    data.update(
+        {
+            "number": populated.number,
+            "effective_date": "2026-01-01",
+            "sla_targets-TOTAL_FORMS": 1,
+            "sla_targets-INITIAL_FORMS": 1,
+            "sla_targets-0-id": target.pk,
+            "sla_targets-0-contract": populated.pk,
+            "sla_targets-0-metric": target.metric,
+            "sla_targets-0-kind": "answer_rate",
+            "sla_targets-0-comparator": "<=",
+            "sla_targets-0-target": "95",
+            "sla_targets-0-order": 0,
+        }
+    )
+    response = admin_client.post(reverse("admin:contracts_contract_change", args=[populated.pk]), data)
+    assert response.status_code == 200
+    assert SLATarget.objects.get(pk=target.pk).comparator == ">="

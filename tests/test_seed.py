@@ -10,11 +10,24 @@ from accounts.models import Role, User
 from contracts.models import Clause, ClauseRevision, Contract, PriceChangeNotice
 from obligations.models import Obligation
 from rules.credit_code import credit_code_problem
+from sla.models import SlaMeasurement, SlaPeriod
 from vendors.models import Certification, Vendor, VendorContact
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (User, Vendor, VendorContact, Certification, Contract, Clause, ClauseRevision, PriceChangeNotice, Obligation)
+MODELS = (
+    User,
+    Vendor,
+    VendorContact,
+    Certification,
+    Contract,
+    Clause,
+    ClauseRevision,
+    PriceChangeNotice,
+    Obligation,
+    SlaPeriod,
+    SlaMeasurement,
+)
 
 
 def counts():
@@ -119,3 +132,11 @@ def test_it_refuses_to_run_without_debug(settings):
         call_command("seed_demo")
 
     assert counts() == before
+
+
+def test_the_demo_records_six_sla_months_for_two_contracts_one_with_an_open_exit_right(seeded):
+    months = SlaPeriod.objects.values_list("contract__number", flat=True)
+    assert sorted({number: list(months).count(number) for number in set(months)}.values()) == [6, 6]
+    exit_rights = Obligation.objects.filter(kind=Obligation.Kind.SLA_EXIT_RIGHT, status=Obligation.Status.OPEN)
+    assert exit_rights.count() == 1
+    assert SlaPeriod.objects.filter(credit_amount__gt=0).exists()

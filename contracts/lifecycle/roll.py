@@ -10,12 +10,15 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from contracts.models import Contract
+from contracts.models import Contract, SLATarget
 from contracts.services.follow_up import terms_changed
 from obligations.calendar import load_calendar
-from obligations.derivation import DerivationResult, term_key
+from obligations.derivation import DerivationResult, derive_sla_obligations_bulk, term_key
 from obligations.models import Obligation
+from obligations.sla import previous_period, report_key
+from rules.sla import period_end
 from rules.terms import final_end_date
+from sla.models import SlaPeriod
 
 from .actions import contract_expire
 
@@ -26,6 +29,7 @@ Kind = Obligation.Kind
 class RollResult:
     rolled: int = 0
     expired: int = 0
+    sla_reports: int = 0
 
 
 def _contracts_needing_a_new_term(today: date) -> QuerySet[Contract]:
@@ -49,6 +53,28 @@ def _contracts_past_their_end(today: date) -> QuerySet[Contract]:
     """Signed or active contracts that will not renew by themselves and whose initial end date has passed."""
     return Contract.objects.filter(status__in=Contract.RUNNING_STATUSES, end_date__lt=today).filter(
         Q(auto_renew=False) | Q(notice_given_on__isnull=False)
+    )
+
+
+def _contracts_owing_an_sla_report(today: date) -> QuerySet[Contract]:
+    """Active contracts with SLA targets, in force last month, whose report of last month is neither recorded nor
+    asked for yet (set-based: what the first days of a month add)."""
+    month = previous_period(today)
+    return (
+        Contract.objects.filter(status=Contract.Status.ACTIVE, effective_date__lte=period_end(month))
+        .filter(Exists(SLATarget.objects.filter(contract=OuterRef("pk"))))
+        .filter(~Exists(SlaPeriod.objects.filter(contract=OuterRef("pk"), period=month)))
+        .filter(
+            ~Exists(
+                Obligation.objects.filter(
+                    contract=OuterRef("pk"),
+                    kind=Kind.SLA_REPORT,
+                    source=Obligation.Source.DERIVED,
+                    key=report_key(month),
+                )
+            )
+        )
+        .order_by("pk")
     )
 
 
@@ -79,6 +105,20 @@ def roll_contracts(*, today: date, batch_size: int = 500, contract_ids: Sequence
         result.rolled += len(batch)
         last_pk = batch[-1].pk
 
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                _contracts_owing_an_sla_report(today)
+                .filter(scope, pk__gt=last_pk)
+                .select_for_update(skip_locked=True, of=("self",))[:batch_size]
+            )
+            if batch:
+                derive_sla_obligations_bulk(batch, today=today, reason="sla report due")
+        if not batch:
+            break
+        result.sla_reports += len(batch)
+        last_pk = batch[-1].pk
     for pk in list(_contracts_past_their_end(today).filter(scope).order_by("pk").values_list("pk", flat=True)):
         with transaction.atomic():
             contract = Contract.objects.select_for_update(skip_locked=True).filter(pk=pk).first()

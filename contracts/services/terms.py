@@ -212,24 +212,60 @@ def _save_numbered(contract: Contract, *, by: User) -> None:
         raise
 
 
+def _row_error(index: int, messages: dict[str, list[str]]) -> str:
+    text = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in messages.items())
+    return _("Row %(row)s: %(errors)s") % {"row": index + 1, "errors": text}
+
+
 def _replace_rows(contract: Contract, model: type[_Row], rows: list[dict] | None) -> None:
+    """Make the contract's SLA or fee rows exactly `rows`.
+
+    SLA targets carry the months recorded against them (sla), so a target is kept and updated in place, never
+    deleted and created again: a row names its target by `id`, or failing that by its metric (a client that does not
+    send ids still keeps its history). A target no row names is removed with its results.
+    """
     if rows is None:
         return
-    model.objects.filter(contract=contract).delete()
+    field = "sla_targets" if model is SLATarget else "fee_items"
+    stored: dict[int, Any] = {}
+    if model is SLATarget:
+        stored = {t.pk: t for t in SLATarget.objects.filter(contract=contract)}
+    else:
+        model.objects.filter(contract=contract).delete()
+    unclaimed = dict(stored)
     objs = []
     errors = []
     for i, row in enumerate(rows):
-        obj = model(contract=contract, order=row.pop("order", i), **row)
+        pk = row.pop("id", None)
+        order = row.pop("order", i)
+        obj = None
+        if pk is not None:
+            obj = unclaimed.pop(pk, None)
+            if obj is None:
+                errors.append(_row_error(i, {"id": [_("This SLA target is not one of this contract's.")]}))
+                continue
+        elif model is SLATarget:
+            same = next((t for t in unclaimed.values() if t.metric == row.get("metric")), None)
+            obj = unclaimed.pop(same.pk) if same is not None else None
+        if obj is None:
+            obj = model(contract=contract)
+        obj.order = order
+        for name, value in row.items():
+            setattr(obj, name, value)
         try:
             obj.full_clean(exclude=["contract"])
         except ValidationError as exc:
-            errors.append(exc.message_dict)
+            errors.append(_row_error(i, exc.message_dict))
             continue
         objs.append(obj)
     if errors:
-        field = "sla_targets" if model is SLATarget else "fee_items"
-        raise ValidationError({field: [str(e) for e in errors]})
-    model.objects.bulk_create(objs)
+        raise ValidationError({field: errors})
+    if unclaimed:
+        model.objects.filter(pk__in=list(unclaimed)).delete()
+    kept = [obj for obj in objs if obj.pk]
+    if kept:
+        model.objects.bulk_update(kept, [f.name for f in model._meta.concrete_fields if not f.primary_key])
+    model.objects.bulk_create([obj for obj in objs if not obj.pk])
 
 
 @transaction.atomic
@@ -306,7 +342,7 @@ def validate_amended_terms(
     for field, model, rows in (("sla_targets", SLATarget, sla_targets), ("fee_items", FeeItem, fee_items)):
         errors = []
         for row in rows or []:
-            obj = model(contract=copy, **{k: v for k, v in row.items() if k != "order"})
+            obj = model(contract=copy, **{k: v for k, v in row.items() if k not in ("order", "id")})
             try:
                 obj.full_clean(exclude=["contract"])
             except ValidationError as exc:
@@ -363,32 +399,17 @@ def contract_amend(
 
 
 def _amend_sla_targets(contract: Contract, rows: list[dict]) -> None:
-    """The amended SLA targets. A target whose metric stays is changed in place, so the months already measured
-    against it keep their measurements; targets of new metrics are added, and those whose metric is gone are removed."""
-    existing: dict[str, list[SLATarget]] = {}
-    for target in SLATarget.objects.filter(contract=contract).order_by("order", "id"):
-        existing.setdefault(target.metric, []).append(target)
-    kept: list[SLATarget] = []
-    errors = []
-    for i, row in enumerate(rows):
-        row.pop("order", None)
-        matches = existing.get(str(row.get("metric", "")), [])
-        target = matches.pop(0) if matches else SLATarget(contract=contract)
-        for name in _SLA_COLUMNS:
-            setattr(target, name, row.get(name, _field(SLATarget, name).get_default()))
-        target.order = i
-        try:
-            target.full_clean(exclude=["contract"])
-        except ValidationError as exc:
-            errors.append(str(exc.message_dict))
-        kept.append(target)
-    if errors:
-        raise ValidationError({"sla_targets": errors})
-    gone = [t.pk for targets in existing.values() for t in targets]
-    if gone:
-        SLATarget.objects.filter(pk__in=gone).delete()
-    for target in kept:
-        target.save()
+    """The amended SLA targets, kept in place as any edit keeps them (`_replace_rows`): a target whose metric stays
+    keeps the months already measured against it; a column the amendment leaves out takes its default."""
+    _replace_rows(
+        contract,
+        SLATarget,
+        [
+            {name: row.get(name, _field(SLATarget, name).get_default()) for name in _SLA_COLUMNS}
+            | ({"id": row["id"]} if row.get("id") is not None else {})
+            for row in rows
+        ],
+    )
 
 
 def _check_owner_change(contract: Contract, *, by: User, owner: User | None) -> None:

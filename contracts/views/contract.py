@@ -59,10 +59,12 @@ from core.formatting import join_clauses
 from core.forms import apply_errors, duplicate_links, formset_rows
 from core.history import reason_label
 from obligations.selectors import obligations_visible_to
+from sla.forms import SlaImportForm
+from sla.selectors import sla_grid
 
 from .common import error_message
 
-TABS = ("terms", "clauses", "amendments", "obligations", "documents", "history")
+TABS = ("terms", "clauses", "amendments", "obligations", "sla", "documents", "history")
 
 
 def _formsets(request: HttpRequest, contract: Contract | None = None):
@@ -71,7 +73,7 @@ def _formsets(request: HttpRequest, contract: Contract | None = None):
     if contract is not None:
         sla_initial = list(
             contract.sla_targets.values(
-                "metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical"
+                "id", "metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical"
             )
         )
         fee_initial = list(contract.fee_items.values("kind", "unit_price", "unit", "quantity", "note"))
@@ -166,6 +168,11 @@ def _history(contract: Contract) -> list[dict]:
     return rows
 
 
+def _scorecard_url(contract: Contract) -> str:
+    """The vendor's SLA scorecard (its own page)."""
+    return reverse("vendor_scorecard", kwargs={"pk": contract.vendor_id})
+
+
 def _tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict:
     user = request.user
     if tab == "terms":
@@ -192,6 +199,12 @@ def _tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict:
             .order_by("due_date", "id")
         )
         return {"obligations": obligations, "today": timezone.localdate()}
+    if tab == "sla":
+        return {
+            "sla_grid": sla_grid(user, contract),
+            "sla_import_form": SlaImportForm(),
+            "scorecard_url": _scorecard_url(contract),
+        }
     if tab == "documents":
         return {
             "documents": documents_visible_to(user).filter(contract=contract).select_related("uploaded_by"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from obligations.models import Obligation, Reminder
+from obligations.sla import exit_right_misses
 
 Kind = Obligation.Kind
 
@@ -35,6 +36,15 @@ WHAT_TO_DO = {
     ),
     Kind.CERTIFICATE_EXPIRY: gettext_lazy(
         "The vendor's certificate expires on the due date. Ask the vendor for the renewed certificate and check it."
+    ),
+    Kind.SLA_EXIT_RIGHT: gettext_lazy(
+        "A critical service level was missed several months in a row. If the contract's clause allows it, the "
+        "contract may be terminated without liability: decide by the due date whether to exit, and if so give the "
+        "vendor written notice."
+    ),
+    Kind.SLA_REPORT: gettext_lazy(
+        "The vendor owes its service-level report for the month. Get it, check it, and enter the month's results in "
+        "clm: entering them completes this obligation."
     ),
     Kind.CUSTOM: gettext_lazy("Do what the obligation describes and mark it done in clm."),
 }
@@ -67,6 +77,7 @@ def _item(reminder: Reminder) -> dict:
         # The kind's instruction above says what to do; only a hand-made obligation's own text adds to it.
         "description": obligation.own_description,
         "issues": notice.issue_messages if notice and not notice.compliant else [],
+        "sla_exit": exit_right_misses(obligation) if obligation.kind == Kind.SLA_EXIT_RIGHT else None,
         "link": obligation_link(obligation),
     }
 

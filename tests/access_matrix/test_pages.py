@@ -37,13 +37,14 @@ from contracts.models import (
     Document,
     ExportJob,
     PriceChangeNotice,
+    SLATarget,
 )
 from contracts.services.clauses import clause_create
 from contracts.services.documents import document_upload
 from contracts.services.sharing import contract_share
 from contracts.services.terms import contract_create
 from obligations.models import Obligation
-from sla.models import SlaPeriod
+from sla.models import SlaMeasurement, SlaPeriod
 from tests.factories import ObligationFactory, UserFactory, VendorFactory, make_credit_code
 from vendors.models import Certification, Vendor, VendorContact
 
@@ -71,6 +72,8 @@ class World:
     job: ExportJob | None = None
     amendment: Amendment | None = None
     media: str = ""
+    sla_target: SLATarget | None = None
+    sla_period: SlaPeriod | None = None
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +139,10 @@ def _build(media) -> World:
         changes={"termination_notice_days": 60},
         created_by=owner,
     )
+    w.sla_target = SLATarget.objects.create(contract=w.contract, metric="接通率", kind="answer_rate", target=90)
+    # Stored directly: the world contract takes effect in 2035, and a month is recorded only once it has begun.
+    w.sla_period = SlaPeriod.objects.create(contract=w.contract, period="2035-01")
+    SlaMeasurement.objects.create(sla_period=w.sla_period, target=w.sla_target, value=91, met=True)
     return w
 
 
@@ -219,6 +226,20 @@ def vendor_body(w: World) -> dict:
         "certs-TOTAL_FORMS": 0,
         "certs-INITIAL_FORMS": 0,
     }
+
+
+def _in_force_since_2026(w: World) -> None:
+    """Months can be recorded once they have begun and the contract is in force: move its start to 2026."""
+    Contract.objects.filter(pk=w.contract.pk).update(effective_date=date(2026, 1, 1))
+
+
+def _month_in_2026(w: World) -> None:
+    _in_force_since_2026(w)
+    SlaPeriod.objects.filter(pk=w.sla_period.pk).update(period="2026-03")
+
+
+def sla(w: World, name: str, *args) -> str:
+    return reverse(f"sla:{name}", args=[w.contract.pk, *args])
 
 
 def _set_status(status: str) -> Callable[[World], None]:
@@ -650,6 +671,37 @@ CASES = [
         (302,),
         lambda w: {"title": "季度评审", "due_date": "2035-04-01", "responsible": "us"},
     ),
+    # SLA months of the contract: those who change the contract record, edit, delete and upload them.
+    Case("sla:period_new", "get", lambda w: sla(w, "period_new"), CHANGERS),
+    Case(
+        "sla:period_new",
+        "post",
+        lambda w: sla(w, "period_new"),
+        CHANGERS,
+        (302,),
+        lambda w: {"period": "2026-04", "fee_amount": "1000.00", f"target_{w.sla_target.pk}": "88"},
+        setup=_in_force_since_2026,
+    ),
+    Case("sla:period_edit", "get", lambda w: sla(w, "period_edit", w.sla_period.period), CHANGERS),
+    Case(
+        "sla:period_edit",
+        "post",
+        lambda w: sla(w, "period_edit", "2026-03"),
+        CHANGERS,
+        (302,),
+        lambda w: {"fee_amount": "2000.00", f"target_{w.sla_target.pk}": "89"},
+        setup=_month_in_2026,
+    ),
+    Case("sla:period_delete", "post", lambda w: sla(w, "period_delete", w.sla_period.period), CHANGERS, (302,)),
+    Case(
+        "sla:import",
+        "post",
+        lambda w: sla(w, "import"),
+        CHANGERS,
+        (302,),
+        lambda w: {"file": SimpleUploadedFile("report.csv", "period,metric,value\n2026-05,接通率,91\n".encode())},
+        setup=_in_force_since_2026,
+    ),
     # Vendors: every signed-in user sees them; staff and managers add and change them.
     Case("vendors:list", "get", lambda w: reverse("vendors:list"), AUTHENTICATED, scope="login"),
     Case("vendors:create", "get", lambda w: reverse("vendors:create"), CREATORS, scope="login"),
@@ -738,6 +790,8 @@ def snapshot() -> dict:
         "certifications": Certification.objects.count(),
         "jobs": list(ExportJob.objects.order_by("pk").values_list("pk", "status")),
         "amendments": list(Amendment.objects.order_by("pk").values()),
+        "sla_periods": list(SlaPeriod.objects.order_by("pk").values()),
+        "sla_measurements": list(SlaMeasurement.objects.order_by("pk").values()),
         "users": list(
             get_user_model().objects.order_by("pk").values("pk", "language", "email_mode", "calendar_token", "password")
         ),

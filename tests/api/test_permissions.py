@@ -24,7 +24,7 @@ from contracts.models import (
     PriceChangeNotice,
 )
 from obligations.models import Obligation
-from sla.models import SlaPeriod
+from sla.models import SlaMeasurement, SlaPeriod
 from tests.factories import make_credit_code
 from tests.fixtures.api import ROLES, World
 from vendors.models import Vendor
@@ -61,11 +61,6 @@ class Case:
 
 def c(w):
     return f"/api/v1/contracts/{w.contract.pk}/"
-
-
-def sla_month(w):
-    """A recorded month of the world's contract (its report is a PDF only those who see the contract may get)."""
-    return SlaPeriod.objects.get_or_create(contract=w.contract, period="2026-01")[0]
 
 
 @pytest.fixture(autouse=True)
@@ -146,6 +141,37 @@ CASES = [
     ),
     Case("document-detail", "get", lambda w: f"/api/v1/documents/{w.document.pk}/", VIEWERS),
     Case("document-download", "get", lambda w: f"/api/v1/documents/{w.document.pk}/download/", VIEWERS),
+    Case("sla-period-list", "get", lambda w: c(w) + "sla-periods/", VIEWERS),
+    Case(
+        "sla-period-create",
+        "post",
+        lambda w: c(w) + "sla-periods/",
+        CHANGERS,
+        201,
+        body=lambda w: {
+            "period": "2026-04",
+            "fee_amount": "1000.00",
+            "measurements": [{"target": w.sla_target.pk, "value": "88.5"}],
+        },
+    ),
+    Case("sla-period-detail", "get", lambda w: f"/api/v1/sla-periods/{w.sla_period.pk}/", VIEWERS),
+    Case(
+        "sla-period-put",
+        "put",
+        lambda w: f"/api/v1/sla-periods/{w.sla_period.pk}/",
+        CHANGERS,
+        body=lambda w: {"period": "2026-03", "measurements": [{"target": w.sla_target.pk, "value": "85"}]},
+    ),
+    Case("sla-period-delete", "delete", lambda w: f"/api/v1/sla-periods/{w.sla_period.pk}/", CHANGERS, 204),
+    Case(
+        "sla-import",
+        "post",
+        lambda w: c(w) + "sla-periods/import/",
+        CHANGERS,
+        201,
+        body=lambda w: {"file": SimpleUploadedFile("report.csv", "period,metric,value\n2026-05,接通率,91\n".encode())},
+        multipart=True,
+    ),
     Case("obligation-list", "get", lambda w: "/api/v1/obligations/", AUTHENTICATED, scoped=False),
     Case("obligation-detail", "get", lambda w: f"/api/v1/obligations/{w.obligation.pk}/", VIEWERS),
     Case(
@@ -195,7 +221,7 @@ CASES = [
         AUTHENTICATED,
         scoped=False,
     ),
-    Case("sla-period-pdf", "get", lambda w: f"/api/v1/sla-periods/{sla_month(w).pk}/pdf/", VIEWERS),
+    Case("sla-period-pdf", "get", lambda w: f"/api/v1/sla-periods/{w.sla_period.pk}/pdf/", VIEWERS),
     Case("amendment-list", "get", lambda w: c(w) + "amendments/", VIEWERS),
     Case(
         "amendment-create",
@@ -268,6 +294,8 @@ def snapshot() -> dict:
         "vendors": list(Vendor.objects.order_by("pk").values()),
         "tokens": list(Token.objects.order_by("pk").values()),
         "amendments": list(Amendment.objects.order_by("pk").values()),
+        "sla_periods": list(SlaPeriod.objects.order_by("pk").values()),
+        "sla_measurements": list(SlaMeasurement.objects.order_by("pk").values()),
     }
 
 

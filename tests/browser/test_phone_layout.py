@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 PHONE = {"width": 390, "height": 844}
 DEMO_PASSWORD = "demo-pass-2026"
-CONTRACT_TABS = ("terms", "clauses", "obligations", "documents", "history")
+CONTRACT_TABS = ("terms", "clauses", "obligations", "sla", "documents", "history")
 
 # Elements the page puts wholly or partly outside the viewport, and table cells narrower than about four characters.
 LAYOUT_PROBLEMS = """() => {

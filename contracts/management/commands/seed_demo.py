@@ -34,7 +34,9 @@ from contracts.services.sharing import contract_share
 from contracts.services.terms import contract_create
 from obligations.actions import obligation_create_custom
 from rules.credit_code import credit_code_check_char
+from rules.sla import period_of
 from rules.terms import add_months
+from sla.services import MeasurementInput, sla_period_save
 from vendors.models import Certification, Vendor, VendorContact
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password, refused outside DEBUG
@@ -143,30 +145,63 @@ VENDORS = (
     ),
 )
 
+# metric, comparator, target, unit, measured over, kind, service credit (% of the month's fee), critical
 CALL_CENTER_SLA = (
-    ("接通率", ">=", "95", "%", "月"),
-    ("20秒接通率", ">=", "80", "%", "月"),
-    ("放弃率", "<=", "3", "%", "月"),
-    ("一次解决率", ">=", "85", "%", "月"),
-    ("质检平均得分", ">=", "90", "分", "月"),
+    ("接通率", ">=", "95", "%", "月", "answer_rate", "5", False),
+    ("20秒接通率", ">=", "80", "%", "月", "answer_rate", "3", False),
+    ("放弃率", "<=", "3", "%", "月", "abandonment", "3", False),
+    ("一次解决率", ">=", "85", "%", "月", "fcr", "2", False),
+    ("质检平均得分", ">=", "90", "分", "月", "qa_score", "2", False),
 )
 SOFTWARE_SLA = (
-    ("系统可用性", ">=", "99.9", "%", "月"),
-    ("语音延迟", "<=", "100", "ms", "月"),
-    ("核心故障响应时间", "<=", "2", "小时", "单次"),
-    ("核心故障修复时间", "<=", "24", "小时", "单次"),
+    ("系统可用性", ">=", "99.9", "%", "月", "availability", "10", True),
+    ("语音延迟", "<=", "100", "ms", "月", "other", "3", False),
+    ("核心故障响应时间", "<=", "2", "小时", "单次", "response_time", "2", False),
+    ("核心故障修复时间", "<=", "24", "小时", "单次", "fix_time", "5", False),
 )
 CHAT_SLA = (
-    ("首次响应时间", "<=", "30", "秒", "月"),
-    ("客户满意度", ">=", "92", "%", "月"),
-    ("差评率", "<=", "1.5", "%", "月"),
+    ("首次响应时间", "<=", "30", "秒", "月", "response_time", "3", False),
+    ("客户满意度", ">=", "92", "%", "月", "csat", "5", False),
+    ("差评率", "<=", "1.5", "%", "月", "complaint_rate", "2", False),
 )
+
+# Six recorded months (oldest first) of two running contracts, by metric. The software platform's availability, a
+# critical target, was missed in each of the last three months: the buyer now holds an exit right.
+SLA_MONTHS = {
+    "CLM-2026-0001": (
+        "31000.00",
+        {
+            "系统可用性": ("99.95", "99.92", "99.97", "99.62", "99.41", "99.75"),
+            "语音延迟": ("82", "88", "79", "95", "120", "91"),
+            "核心故障响应时间": ("1.5", "1", "2", "3.5", "2", "1.5"),
+            "核心故障修复时间": ("12", "20", "18", "30", "26", "22"),
+        },
+    ),
+    "CLM-2026-0006": (
+        "73333.33",
+        {
+            "接通率": ("96.2", "95.8", "93.1", "95.4", "96.0", "97.1"),
+            "20秒接通率": ("82.5", "81.0", "76.4", "80.2", "83.3", "85.0"),
+            "放弃率": ("2.1", "2.6", "4.2", "2.9", "2.4", "1.8"),
+        },
+    ),
+}
 
 
 def sla_rows(rows) -> list[dict]:
     return [
-        {"metric": m, "comparator": c, "target": Decimal(t), "unit": u, "period": p, "order": i}
-        for i, (m, c, t, u, p) in enumerate(rows)
+        {
+            "metric": m,
+            "comparator": c,
+            "target": Decimal(t),
+            "unit": u,
+            "period": p,
+            "kind": kind,
+            "credit_pct": Decimal(credit),
+            "critical": critical,
+            "order": i,
+        }
+        for i, (m, c, t, u, p, kind, credit, critical) in enumerate(rows)
     ]
 
 
@@ -198,6 +233,7 @@ class Command(BaseCommand):
             self.users = {demo.username: self._user(demo) for demo in USERS}
             self.vendors = {demo.key: self._vendor(demo) for demo in VENDORS}
             self._contracts()
+            self._sla_months()
         if self.created:
             self.stdout.write(self.style.SUCCESS(f"Demo data created: {', '.join(self.created)}."))
         else:
@@ -297,6 +333,31 @@ class Command(BaseCommand):
         contract_sign(contract=contract, by=by, date=signed_on)
         if active_on is not None:
             contract_activate(contract=contract, by=by, date=active_on)
+
+    def _sla_months(self) -> None:
+        """The last six months of results of two running contracts, recorded once (a contract that already has
+        months is left alone)."""
+        month = first_of_month(self.today)
+        periods = [period_of(add_months(month, -k)) for k in range(6, 0, -1)]
+        for number, (fee, results) in SLA_MONTHS.items():
+            contract = Contract.objects.filter(number=number).first()
+            if contract is None or contract.sla_periods.exists():
+                continue
+            targets = {t.metric: t for t in contract.sla_targets.all()}
+            if not all(metric in targets for metric in results):
+                continue  # targets edited since: leave the contract as it is
+            for i, period in enumerate(periods):
+                sla_period_save(
+                    contract=contract,
+                    by=contract.owner,
+                    period=period,
+                    fee_amount=Decimal(fee),
+                    measurements=[
+                        MeasurementInput(targets[metric].pk, Decimal(values[i])) for metric, values in results.items()
+                    ],
+                    today=self.today,
+                )
+            self.created.append(f"SLA months of {number}")
 
     def _contracts(self) -> None:
         u, v, today = self.users, self.vendors, self.today
