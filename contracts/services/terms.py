@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import User
 from accounts.roles import check_may_own_contract
@@ -146,11 +147,50 @@ def _save_numbered(contract: Contract, *, by: User) -> None:
 
 _Row = TypeVar("_Row", SLATarget, FeeItem)
 
+# What names a row for a reader: an edited row with the same metric (SLA) or item (fee) is the same row changed.
+_ROW_KEYS = {SLATarget: "metric", FeeItem: "kind"}
 
-def _replace_rows(contract: Contract, model: type[_Row], rows: list[dict] | None) -> None:
+
+def _row_values(row: SLATarget | FeeItem) -> dict[str, Any]:
+    """What a reader sees of a row: every value but its id, its contract and its place in the list."""
+    skip = ("id", "contract_id", "order")
+    return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if f.attname not in skip}
+
+
+def _pair_rows(existing: list[_Row], wanted: list[_Row]) -> tuple[list[tuple[_Row, _Row]], list[_Row], list[_Row]]:
+    """Match the rows a user sent with the stored ones: the same id (a caller that names rows), the same values, the
+    same metric or item, then what is left in order. Returns (stored, sent) pairs, the stored rows left over and the
+    sent rows left over."""
+    unpaired = list(existing)
+    pairs: list[tuple[_Row, _Row]] = []
+    left: list[_Row] = []
+    for same in (
+        lambda old, new: new.pk is not None and old.pk == new.pk,
+        lambda old, new: _row_values(old) == _row_values(new),
+        lambda old, new: getattr(old, _ROW_KEYS[type(new)]) == getattr(new, _ROW_KEYS[type(new)]),
+        lambda old, new: True,
+    ):
+        left = []
+        for new in wanted:
+            match = next((old for old in unpaired if same(old, new)), None)
+            if match is None:
+                left.append(new)
+            else:
+                unpaired.remove(match)
+                pairs.append((match, new))
+        wanted = left
+    return pairs, unpaired, left
+
+
+def _replace_rows(contract: Contract, model: type[_Row], rows: list[dict] | None, *, by: User, reason: str) -> None:
+    """Make the contract's SLA or fee rows the ones given, writing only what changed.
+
+    A row kept as it was stays untouched, a changed one is updated in place and the others are added or removed, so
+    the history shows each row's own change (old -> new) and rows that other records point to (SLA measurements)
+    keep their id. A row that only moved in the list is reordered without a history entry: nothing in it changed.
+    """
     if rows is None:
         return
-    model.objects.filter(contract=contract).delete()
     objs = []
     errors = []
     for i, row in enumerate(rows):
@@ -164,7 +204,37 @@ def _replace_rows(contract: Contract, model: type[_Row], rows: list[dict] | None
     if errors:
         field = "sla_targets" if model is SLATarget else "fee_items"
         raise ValidationError({field: [str(e) for e in errors]})
-    model.objects.bulk_create(objs)
+    existing = list(model.objects.filter(contract=contract).order_by("order", "id"))
+    pairs, removed, added = _pair_rows(existing, objs)
+    for old in removed:
+        old._history_user = by
+        old._change_reason = reason
+        old.delete()
+    changed: list[_Row] = []
+    moved: list[_Row] = []
+    for old, new in pairs:
+        values = _row_values(new)
+        if _row_values(old) != values:
+            for name, value in values.items():
+                setattr(old, name, value)
+            old.order = new.order
+            changed.append(old)
+        elif old.order != new.order:
+            old.order = new.order
+            moved.append(old)
+    history: dict[str, Any] = {"default_user": by, "default_change_reason": reason}
+    if changed:
+        bulk_update_with_history(changed, model, [*_row_values(changed[0]), "order"], **history)
+    if moved:
+        model.objects.bulk_update(moved, ["order"])
+    for new in added:
+        new.pk = None
+    if added:
+        bulk_create_with_history(added, model, **history)
+
+
+def _copies(rows: list[dict] | None) -> list[dict] | None:
+    return [dict(r) for r in rows] if rows is not None else None
 
 
 @transaction.atomic
@@ -197,8 +267,8 @@ def contract_create(
         contract.number = next_contract_number((contract.effective_date or timezone.localdate()).year)
     contract._history_user = by
     _save_numbered(contract, by=by)
-    _replace_rows(contract, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
-    _replace_rows(contract, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
+    _replace_rows(contract, SLATarget, _copies(sla_targets), by=by, reason="create")
+    _replace_rows(contract, FeeItem, _copies(fee_items), by=by, reason="create")
     for i, template in enumerate(clause_templates or []):
         add_clause(
             contract=contract,
@@ -263,8 +333,8 @@ def contract_update(
     locked._change_reason = "update"
     locked._history_user = by
     _save_numbered(locked, by=by)
-    _replace_rows(locked, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
-    _replace_rows(locked, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
+    _replace_rows(locked, SLATarget, _copies(sla_targets), by=by, reason=locked._change_reason)
+    _replace_rows(locked, FeeItem, _copies(fee_items), by=by, reason=locked._change_reason)
     search_text_refresh([locked.pk])
     terms_changed([locked])
     contract.refresh_from_db()
