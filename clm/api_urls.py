@@ -5,13 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from accounts.api import ObtainTokenView, RevokeTokenView
-from contracts.api import clauses, documents, sharing
+from contracts.api import clauses, documents, history, sharing
 from contracts.api.contract import ContractViewSet, PriceChangeNoticeList
 from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
 from obligations.api import ObligationViewSet
 from pdf.api import ContractPdfView
-from vendors.api import VendorViewSet
+from vendors.api import VendorHistoryList, VendorViewSet
 
 app_name = "api"
 
@@ -35,6 +35,8 @@ urlpatterns = [
         name="contract-documents",
     ),
     path("contracts/<int:contract_pk>/share/", sharing.ContractShareView.as_view(), name="contract-share"),
+    path("contracts/<int:contract_pk>/history/", history.ContractHistoryList.as_view(), name="contract-history"),
+    path("vendors/<int:vendor_pk>/history/", VendorHistoryList.as_view(), name="vendor-history"),
     path("clauses/<int:pk>/", clauses.ClauseDetail.as_view(), name="clause-detail"),
     path("clauses/<int:clause_pk>/revisions/", clauses.ClauseRevisionList.as_view(), name="clause-revisions"),
     path("documents/<int:pk>/", documents.DocumentDetail.as_view(), name="document-detail"),

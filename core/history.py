@@ -32,6 +32,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rules.redline import Segment, redline
+
 from .formatting import amount, join_list, money, percent, person_name, prose_date
 
 REASONS = {
@@ -157,6 +159,8 @@ class Change:
     new: Any
     old_display: str
     new_display: str
+    # For a text changed (a clause's wording): the redline from the old text to the new, as rules.redline segments.
+    segments: list[Segment] = field(default_factory=list)
 
 
 @dataclass
@@ -275,6 +279,7 @@ def _changes(source: HistorySource, record: Any, older: Any, names: dict, curren
                 new=_raw(new),
                 old_display=display_value(f, old, **shown),
                 new_display=display_value(f, new, **shown),
+                segments=redline(old, new) if isinstance(f, models.TextField) and old and new else [],
             )
         )
     return changes

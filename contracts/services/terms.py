@@ -280,7 +280,7 @@ def contract_create(
             template=template,
         )
     search_text_refresh([contract.pk])
-    terms_changed([contract])
+    terms_changed([contract], by=by, reason="create")
     return contract
 
 
@@ -336,7 +336,7 @@ def contract_update(
     _replace_rows(locked, SLATarget, _copies(sla_targets), by=by, reason=locked._change_reason)
     _replace_rows(locked, FeeItem, _copies(fee_items), by=by, reason=locked._change_reason)
     search_text_refresh([locked.pk])
-    terms_changed([locked])
+    terms_changed([locked], by=by, reason=locked._change_reason)
     contract.refresh_from_db()
     return locked
 
