@@ -5,7 +5,7 @@ its own from its AppConfig.ready(), because contracts may not import it:
 
     register_contract_source(HistorySource(Amendment, money=(...)))                      # amendments/apps.py
     register_contract_source(HistorySource(SlaPeriod, money=("fee_amount", "credit_amount")))   # sla/apps.py
-    register_contract_source(HistorySource(SlaMeasurement, parent="sla_period__contract"))
+    register_contract_source(HistorySource(SlaMeasurement, parent="sla_period__contract", label_field="target"))
 
 No access check here: the caller has fetched the contract through contracts.access (404 when hidden), and everything
 listed follows its contract's access.
@@ -36,6 +36,14 @@ def _notice_label(record: Any) -> str:
     }
 
 
+def _obligation_label(record: Any) -> str:
+    # A derived obligation's title in the reader's language; a certificate's names the certificate, which is one
+    # query per entry, so it keeps the title stored when it was derived.
+    if record.kind == Obligation.Kind.CERTIFICATE_EXPIRY:
+        return str(record.title)
+    return record.instance.display_title
+
+
 CONTRACT_SOURCES: list[HistorySource] = [
     HistorySource(Contract, parent="id", money=("contract_value",), label=lambda record: record.number),
     HistorySource(SLATarget, hidden=("order",)),
@@ -43,7 +51,11 @@ CONTRACT_SOURCES: list[HistorySource] = [
     HistorySource(Clause),
     HistorySource(PriceChangeNotice, hidden=("issues", "recorded_by"), label=_notice_label),
     HistorySource(Document, hidden=("file", "content_type", "uploaded_by", "uploaded_at")),
-    HistorySource(Obligation, hidden=("key", "price_change_notice", "certification", "source")),
+    HistorySource(
+        Obligation,
+        hidden=("key", "description", "price_change_notice", "certification", "source"),
+        label=_obligation_label,
+    ),
 ]
 
 SHARE_LEVELS = {"view": _("Can view"), "change": _("Can edit"), "none": _("No access")}

@@ -110,8 +110,9 @@ class HistorySource:
     `parent` is the lookup from the model's historical records to that object's id ("id" for the object itself,
     "contract" for a row of a contract, "sla_period__contract" through a parent row). `label` writes the object's
     name from one historical record (default: its first field named title, name, metric, original_name or kind);
-    `hidden` names fields not shown, `money` the decimal fields that are amounts in the owner's currency (fields
-    ending in `_pct` read as percentages).
+    `label_field` names the field whose value names the object instead (a foreign key reads as the name of what it
+    points to, fetched with the others); `hidden` names fields not shown, `money` the decimal fields that are amounts
+    in the owner's currency (fields ending in `_pct` read as percentages).
     """
 
     model: type[models.Model]
@@ -119,6 +120,7 @@ class HistorySource:
     hidden: Sequence[str] = ()
     money: Sequence[str] = ()
     label: Callable[[Any], str] | None = None
+    label_field: str = ""
     kind: str = ""
 
     @property
@@ -139,9 +141,18 @@ class HistorySource:
             if f.name not in hidden and f.attname in recorded and not f.primary_key
         ]
 
-    def object_label(self, record: Any) -> str:
+    @cached_property
+    def named_fields(self) -> list[models.Field]:
+        """The shown fields and the one naming the object: the foreign keys among them are looked up by name."""
+        extra = [self.model._meta.get_field(self.label_field)] if self.label_field else []
+        return [*self.shown_fields, *(f for f in extra if f not in self.shown_fields)]  # type: ignore[misc]
+
+    def object_label(self, record: Any, names: dict | None = None) -> str:
         if self.label is not None:
             return self.label(record)
+        if self.label_field:
+            f = self.model._meta.get_field(self.label_field)
+            return display_value(f, getattr(record, f.attname), names=names)  # type: ignore[arg-type]
         for name in ("title", "name", "metric", "original_name", "kind"):
             value = getattr(record, name, None)
             if value:
@@ -245,7 +256,7 @@ def history_entries(
                 kind=source.code,
                 kind_label=capfirst(str(source.model._meta.verbose_name)),
                 object_id=record.id,
-                object_label=source.object_label(record),
+                object_label=source.object_label(record, names),
                 action=ACTIONS.get(record.history_type, CHANGED),
                 reason=record.history_change_reason or "",
                 changes=_changes(source, record, older, names, own_currency),
@@ -306,7 +317,7 @@ def _related_names(sources: Sequence[HistorySource], records: dict, previous: di
     """{(model, pk): name} of every object a shown foreign key of these records points to, one query per model."""
     wanted: dict[type[models.Model], set] = defaultdict(set)
     for (index, _id), record in [*records.items(), *previous.items()]:
-        for f in sources[index].shown_fields:
+        for f in sources[index].named_fields:
             if f.is_relation and f.many_to_one:
                 value = getattr(record, f.attname)
                 if value is not None:

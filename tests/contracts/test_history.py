@@ -243,3 +243,32 @@ def test_a_page_costs_the_same_queries_whatever_its_length(contract, buyer, djan
     with django_assert_num_queries(14):
         large = one_page(40)
     assert len(large) > len(small) == 12
+
+
+def test_another_apps_model_joins_the_history_with_one_line(contract, buyer, monkeypatch):
+    # Given the SLA months and measurements registered as the sla app would (register_contract_source in ready())
+    from contracts import history
+    from core.history import HistorySource
+    from sla.models import SlaMeasurement, SlaPeriod
+
+    monkeypatch.setattr(history, "CONTRACT_SOURCES", list(history.CONTRACT_SOURCES))
+    history.register_contract_source(HistorySource(SlaPeriod, money=("fee_amount", "credit_amount")))
+    history.register_contract_source(HistorySource(SlaMeasurement, parent="sla_period__contract", label_field="target"))
+    month = SlaPeriod(contract=contract, period="2026-03", fee_amount=Decimal("90000"))
+    month._history_user = buyer
+    month.save()
+    measurement = SlaMeasurement(sla_period=month, target=contract.sla_targets.get(), value=Decimal("88"), met=False)
+    measurement._history_user = buyer
+    measurement.save()
+    measurement.value, measurement.met = Decimal("91"), True
+    measurement.save()
+
+    # Then their changes are in the contract's history like any other, old -> new
+    remeasured, _measured, recorded = entries_of(contract)[:3]
+    assert (remeasured.kind, remeasured.object_label) == ("slameasurement", str(contract.sla_targets.get()))
+    assert [(c.label, c.old_display, c.new_display) for c in remeasured.changes] == [
+        ("Value", "88", "91"),
+        ("Met", "No", "Yes"),
+    ]
+    assert (recorded.kind, recorded.user_name) == ("slaperiod", "李晓敏")
+    assert ("Fee billed for the month", "CNY 90,000.00") in [(c.label, c.new_display) for c in recorded.changes]
