@@ -272,3 +272,39 @@ def test_another_apps_model_joins_the_history_with_one_line(contract, buyer, mon
     ]
     assert (recorded.kind, recorded.user_name) == ("slaperiod", "李晓敏")
     assert ("Fee billed for the month", "CNY 90,000.00") in [(c.label, c.new_display) for c in recorded.changes]
+
+
+def test_rows_clauses_notices_and_documents_read_in_chinese(contract, buyer):
+    # Given an SLA target raised, a clause countered by the vendor, a notice and a document
+    edit(contract, buyer, sla_targets=[{**SLA, "target": Decimal("95")}])
+    clause = clause_create(contract=contract, by=buyer, category="sla", title="服务水平", text="接通率不低于95%。")
+    clause_add_revision(clause=clause, by=buyer, text="接通率不低于90%。", side="vendor")
+    Contract.objects.filter(pk=contract.pk).update(status=Contract.Status.ACTIVE)
+    contract.refresh_from_db()
+    price_change_notice_record(
+        contract=contract, by=buyer, received_on=date(2026, 11, 1), effective_on=date(2027, 1, 1), increase_pct=8
+    )
+    document_upload(
+        contract=contract, by=buyer, uploaded_file=SimpleUploadedFile("附件一.txt", "范围".encode()), kind="annex"
+    )
+
+    # When a Chinese reader reads the history
+    entries = entries_of(contract, "zh-hans")
+
+    # Then kinds, labels and values are Chinese
+    def first(kind):
+        return next(e for e in entries if e.kind == kind)
+
+    target = first("slatarget")
+    assert (target.kind_label, [(c.label, c.old_display, c.new_display) for c in target.changes]) == (
+        "SLA 指标",
+        [("目标值", "90", "95")],
+    )
+    revised = first("clause")
+    assert (revised.kind_label, revised.reason_label) == ("条款", "条款已修订")
+    assert (change(revised, "text").label, change(revised, "status").new_display) == ("文本", "已还价")
+    notice = first("pricechangenotice")
+    shown = {c.label: c.new_display for c in notice.changes}
+    assert (shown["涨幅（%）"], shown["收到日期"], shown["符合合同约定"]) == ("8%", "2026年11月1日", "否")
+    document = first("document")
+    assert (document.kind_label, change(document, "kind").new_display) == ("文件", "附件")
