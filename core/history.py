@@ -67,6 +67,7 @@ PREFIXES = {
     "successor of ": _("Created as the successor of %(rest)s"),
     "renew as successor ": _("Renewed by the successor %(rest)s"),
     "waive: ": _("Waived: %(rest)s"),
+    "amendment ": _("Changed by amendment %(rest)s"),
 }
 
 # contracts.sharing writes "share user NAME: view|change|none" (or "share group ...").
