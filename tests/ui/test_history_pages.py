@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contracts.services.terms import contract_update
@@ -91,3 +93,21 @@ def test_the_vendor_page_shows_its_history_with_old_and_new_dates(client, people
     assert 'id="history"' in zh
     assert ">2027年2月28日</span>" in zh and ">2028年2月29日</span>" in zh
     assert "<dt>Expires on</dt>" in en and ">February 29, 2028</span>" in en
+
+
+def test_the_history_tab_costs_the_same_queries_however_long_the_history(client, people, contract):
+    owner = people["owner"]
+    client.force_login(owner)
+    url = reverse("contracts:detail", args=[contract.pk])
+
+    def queries_for_the_tab():
+        with CaptureQueriesContext(connection) as captured:
+            page(client, "en", url, tab="history")
+        return len(captured.captured_queries)
+
+    edit(contract, owner, title="第1版标题", sla_targets=[])
+    shorter = queries_for_the_tab()
+    for i in range(2, 12):
+        edit(contract, owner, title=f"第{i}版标题", notes=f"备注{i}", price_change_notice_days=30 + i)
+
+    assert queries_for_the_tab() == shorter
