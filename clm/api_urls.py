@@ -11,6 +11,7 @@ from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
 from obligations.api import ObligationViewSet
 from pdf.api import ContractPdfView
+from sla.scorecard_urls import api_urlpatterns as sla_scorecard_api
 from vendors.api import VendorHistoryList, VendorViewSet
 
 app_name = "api"
@@ -47,6 +48,7 @@ urlpatterns = [
     path("exports/", ExportJobCreateView.as_view(), name="export-create"),
     path("exports/<int:pk>/", ExportJobDetailView.as_view(), name="export-detail"),
     path("exports/<int:pk>/download/", ExportJobDownloadView.as_view(), name="export-download"),
+    *sla_scorecard_api,
     path("", include(router.urls)),
     # Last: a path no route above matches, ids that are not numbers included. Only paths ending in a slash, so a
     # path without its slash still gets Django's redirect to the one with it.
