@@ -5,12 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from accounts.api import ObtainTokenView, RevokeTokenView
+from amendments import api as amendments
 from contracts.api import clauses, documents, history, sharing
 from contracts.api.contract import ContractViewSet, PriceChangeNoticeList
 from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
 from obligations.api import ObligationViewSet
-from pdf.api import ContractPdfView
+from pdf.api import AmendmentPdfView, ContractPdfView
 from sla.scorecard_urls import api_urlpatterns as sla_scorecard_api
 from vendors.api import VendorHistoryList, VendorViewSet
 
@@ -38,6 +39,16 @@ urlpatterns = [
     path("contracts/<int:contract_pk>/share/", sharing.ContractShareView.as_view(), name="contract-share"),
     path("contracts/<int:contract_pk>/history/", history.ContractHistoryList.as_view(), name="contract-history"),
     path("vendors/<int:vendor_pk>/history/", VendorHistoryList.as_view(), name="vendor-history"),
+    path(
+        "contracts/<int:contract_pk>/amendments/",
+        amendments.ContractAmendmentList.as_view(),
+        name="contract-amendments",
+    ),
+    path("amendments/<int:pk>/", amendments.AmendmentDetail.as_view(), name="amendment-detail"),
+    path("amendments/<int:pk>/approve/", amendments.AmendmentApprove.as_view(), name="amendment-approve"),
+    path("amendments/<int:pk>/reject/", amendments.AmendmentReject.as_view(), name="amendment-reject"),
+    path("amendments/<int:pk>/withdraw/", amendments.AmendmentWithdraw.as_view(), name="amendment-withdraw"),
+    path("amendments/<int:pk>/pdf/", AmendmentPdfView.as_view(), name="amendment-pdf"),
     path("clauses/<int:pk>/", clauses.ClauseDetail.as_view(), name="clause-detail"),
     path("clauses/<int:clause_pk>/revisions/", clauses.ClauseRevisionList.as_view(), name="clause-revisions"),
     path("documents/<int:pk>/", documents.DocumentDetail.as_view(), name="document-detail"),

@@ -62,6 +62,11 @@ REASONS = {
     "edit": _("Edited"),
     "certifications changed": _("Certifications changed"),
     "working-day calendar changed": _("Working-day calendar changed"),
+    "approve": _("Approved"),
+    "apply": _("Came into force"),
+    "rejected": _("Rejected"),
+    "withdrawn": _("Withdrawn"),
+    "amendment": _("Amendment applied"),
 }
 PREFIXES = {
     "successor of ": _("Created as the successor of %(rest)s"),

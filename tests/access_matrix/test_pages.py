@@ -25,6 +25,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from accounts.models import Role
+from amendments.forms import AmendedTermsForm
+from amendments.models import Amendment
 from contracts.forms import ContractForm
 from contracts.models import (
     Clause,
@@ -67,6 +69,7 @@ class World:
     document: Document | None = None
     auditor_contract: Contract | None = None
     job: ExportJob | None = None
+    amendment: Amendment | None = None
     media: str = ""
 
 
@@ -123,6 +126,16 @@ def _build(media) -> World:
     Contract.objects.filter(pk=w.auditor_contract.pk).update(owner=w.users["auditor"])
     w.auditor_contract.refresh_from_db()
     w.job = ExportJob.objects.create(requested_by=owner, language="zh-hans", contract_ids=[w.contract.pk])
+    # A draft amendment for a far-off day (stored as is: the world contract is a draft until a case makes it active).
+    w.amendment = Amendment.objects.create(
+        contract=w.contract,
+        sequence=1,
+        number=f"{w.contract.number}-A1",
+        title="调整终止通知期",
+        effective_on=date(2036, 6, 1),
+        changes={"termination_notice_days": 60},
+        created_by=owner,
+    )
     return w
 
 
@@ -135,6 +148,7 @@ def _world_media(settings, world):
 def _no_pdf_rendering(monkeypatch):
     """The matrix is about who gets the PDF, not about rendering it (tests/pdf do that)."""
     monkeypatch.setattr("pdf.views.render_contract_pdf", lambda contract, language: b"%PDF-1.7 matrix")
+    monkeypatch.setattr("pdf.views.render_amendment_pdf", lambda amendment, language: b"%PDF-1.7 matrix")
     monkeypatch.setattr("sla.scorecard_views.render_sla_report_pdf", lambda sla_period, language: b"%PDF-1.7 matrix")
 
 
@@ -168,6 +182,29 @@ def create_body(w: World) -> dict:
     for name in ("number", "version", "owner"):
         data.pop(name, None)
     return data
+
+
+def amendment_body(w: World) -> dict:
+    """A new amendment's form as the page offers it (the terms in force), with one term changed."""
+    contract = Contract.objects.get(pk=w.contract.pk)
+    form = AmendedTermsForm(instance=contract, prefix="terms")
+    data = {f"terms-{k}": v for k, v in form.initial.items() if v is not None}
+    data["terms-auto_renew"] = "on" if contract.auto_renew else ""
+    data.update(
+        {
+            "title": "调整终止通知期",
+            "effective_on": "2036-06-01",
+            "terms-termination_notice_days": 45,
+            "terms-vendor": contract.vendor_id,
+        }
+    )
+    for prefix in ("sla", "fee", "clause"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    return {k: v for k, v in data.items() if v != ""}
+
+
+def a(w: World, name: str, *args) -> str:
+    return reverse(f"amendments:{name}", args=[w.amendment.pk, *args])
 
 
 def vendor_body(w: World) -> dict:
@@ -501,6 +538,55 @@ CASES = [
         },
     ),
     Case("contract_pdf", "get", lambda w: reverse("contract_pdf", args=[w.contract.pk]), VIEWERS),
+    # Amendments of a signed contract.
+    Case(
+        "amendments:create",
+        "get",
+        lambda w: reverse("amendments:create", args=[w.contract.pk]),
+        CHANGERS,
+        setup=_set_status(Contract.Status.ACTIVE),
+    ),
+    Case(
+        "amendments:create",
+        "post",
+        lambda w: reverse("amendments:create", args=[w.contract.pk]),
+        CHANGERS,
+        (302,),
+        amendment_body,
+        setup=_set_status(Contract.Status.ACTIVE),
+    ),
+    Case("amendments:detail", "get", lambda w: a(w, "detail"), VIEWERS),
+    Case(
+        "amendments:action",
+        "post",
+        lambda w: a(w, "action", "approve"),
+        frozenset({"manager"}),
+        (302,),
+        lambda w: {"version": 1},
+        setup=_set_status(Contract.Status.ACTIVE),
+        label="approve",
+    ),
+    Case(
+        "amendments:action",
+        "post",
+        lambda w: a(w, "action", "reject"),
+        frozenset({"manager"}),
+        (302,),
+        lambda w: {"version": 1, "reason": "不接受"},
+        setup=_set_status(Contract.Status.ACTIVE),
+        label="reject",
+    ),
+    Case(
+        "amendments:action",
+        "post",
+        lambda w: a(w, "action", "withdraw"),
+        CHANGERS,
+        (302,),
+        lambda w: {"version": 1},
+        setup=_set_status(Contract.Status.ACTIVE),
+        label="withdraw",
+    ),
+    Case("amendment_pdf", "get", lambda w: reverse("amendment_pdf", args=[w.amendment.pk]), VIEWERS),
     Case(
         "sla_report_pdf",
         "get",
@@ -661,6 +747,7 @@ def snapshot() -> dict:
         "contacts": VendorContact.objects.count(),
         "certifications": Certification.objects.count(),
         "jobs": list(ExportJob.objects.order_by("pk").values_list("pk", "status")),
+        "amendments": list(Amendment.objects.order_by("pk").values()),
         "users": list(
             get_user_model().objects.order_by("pk").values("pk", "language", "email_mode", "calendar_token", "password")
         ),

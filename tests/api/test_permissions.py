@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from amendments.models import Amendment
 from contracts.models import (
     Clause,
     ClauseRevision,
@@ -203,6 +204,52 @@ CASES = [
         scoped=False,
     ),
     Case("sla-period-pdf", "get", lambda w: f"/api/v1/sla-periods/{sla_month(w).pk}/pdf/", VIEWERS),
+    Case("amendment-list", "get", lambda w: c(w) + "amendments/", VIEWERS),
+    Case(
+        "amendment-create",
+        "post",
+        lambda w: c(w) + "amendments/",
+        CHANGERS,
+        201,
+        body=lambda w: {
+            "title": "延长服务期",
+            "effective_on": "2035-06-01",
+            "changes": {"termination_notice_days": 45},
+        },
+        contract_status=Contract.Status.ACTIVE,
+    ),
+    Case("amendment-detail", "get", lambda w: f"/api/v1/amendments/{w.amendment.pk}/", VIEWERS),
+    Case(
+        "amendment-patch",
+        "patch",
+        lambda w: f"/api/v1/amendments/{w.amendment.pk}/",
+        CHANGERS,
+        body=lambda w: {"title": "调整终止通知期（修订）", "version": 1},
+        contract_status=Contract.Status.ACTIVE,
+    ),
+    Case(
+        "amendment-approve",
+        "post",
+        lambda w: f"/api/v1/amendments/{w.amendment.pk}/approve/",
+        frozenset({"manager"}),
+        contract_status=Contract.Status.ACTIVE,
+    ),
+    Case(
+        "amendment-reject",
+        "post",
+        lambda w: f"/api/v1/amendments/{w.amendment.pk}/reject/",
+        frozenset({"manager"}),
+        body=lambda w: {"reason": "不接受"},
+        contract_status=Contract.Status.ACTIVE,
+    ),
+    Case(
+        "amendment-withdraw",
+        "post",
+        lambda w: f"/api/v1/amendments/{w.amendment.pk}/withdraw/",
+        CHANGERS,
+        contract_status=Contract.Status.ACTIVE,
+    ),
+    Case("amendment-pdf", "get", lambda w: f"/api/v1/amendments/{w.amendment.pk}/pdf/", VIEWERS),
     Case("token-revoke", "post", lambda w: "/api/v1/auth/token/revoke/", AUTHENTICATED, 204, scoped=False),
     Case(
         "vendor-delete",
@@ -228,7 +275,14 @@ def snapshot() -> dict:
         "group_grants": sorted(ContractGroupObjectPermission.objects.values_list("group_id", "permission_id")),
         "vendors": list(Vendor.objects.order_by("pk").values()),
         "tokens": list(Token.objects.order_by("pk").values()),
+        "amendments": list(Amendment.objects.order_by("pk").values()),
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_pdf_rendering(monkeypatch):
+    """The matrix is about who gets the PDF, not about rendering it (tests/amendments and tests/pdf do that)."""
+    monkeypatch.setattr("pdf.api.render_amendment_pdf", lambda amendment, language: b"%PDF-1.7 matrix")
 
 
 def _call(world: World, case: Case, client):
