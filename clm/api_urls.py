@@ -6,7 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from accounts.api import ObtainTokenView, RevokeTokenView
 from amendments import api as amendments
-from contracts.api import clauses, documents, sharing
+from contracts.api import clauses, documents, history, sharing
 from contracts.api.contract import ContractViewSet, PriceChangeNoticeList
 from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
@@ -14,7 +14,7 @@ from obligations.api import ObligationViewSet
 from pdf.api import AmendmentPdfView, ContractPdfView
 from sla.api import ContractSlaImport, ContractSlaPeriodList, SlaPeriodDetail
 from sla.scorecard_urls import api_urlpatterns as sla_scorecard_api
-from vendors.api import VendorViewSet
+from vendors.api import VendorHistoryList, VendorViewSet
 
 app_name = "api"
 
@@ -49,6 +49,8 @@ urlpatterns = [
     ),
     path("sla-periods/<int:pk>/", SlaPeriodDetail.as_view(), name="sla-period-detail"),
     path("contracts/<int:contract_pk>/share/", sharing.ContractShareView.as_view(), name="contract-share"),
+    path("contracts/<int:contract_pk>/history/", history.ContractHistoryList.as_view(), name="contract-history"),
+    path("vendors/<int:vendor_pk>/history/", VendorHistoryList.as_view(), name="vendor-history"),
     path(
         "contracts/<int:contract_pk>/amendments/",
         amendments.ContractAmendmentList.as_view(),

@@ -364,6 +364,12 @@ class SLATarget(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
+    # Set by the services before a save: who made the change and the code word of why (django-simple-history).
+    _history_user: Any
+    _change_reason: str
+
     class Meta:
         ordering = ["order", "id"]
         verbose_name = _("SLA target")
@@ -413,6 +419,12 @@ class FeeItem(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
+    # Set by the services before a save: who made the change and the code word of why (django-simple-history).
+    _history_user: Any
+    _change_reason: str
+
     class Meta:
         ordering = ["order", "id"]
         verbose_name = _("fee item")
@@ -454,6 +466,12 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    # Set by the services before a save: who made the change and the code word of why (django-simple-history).
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         ordering = ["-uploaded_at"]

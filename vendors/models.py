@@ -64,6 +64,12 @@ class VendorContact(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
+    history = HistoricalRecords()
+
+    # Set by the services before a save: who made the change and the code word of why (django-simple-history).
+    _history_user: Any
+    _change_reason: str
+
     class Meta:
         ordering = ["-is_primary", "name"]
         verbose_name = _("vendor contact")

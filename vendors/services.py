@@ -132,6 +132,7 @@ def vendor_create(
         except ValidationError as error:
             errors.setdefault("contacts", []).extend(_rows_errors(_("Contact"), index, VendorContact, error))
             continue
+        contact._history_user = by
         contact.save()
     for index, row in enumerate(certifications or []):
         try:

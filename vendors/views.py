@@ -20,10 +20,12 @@ from core.forms import apply_errors, duplicate_links
 from . import services
 from .access import access_vendor
 from .forms import CertificationFormSet, ContactFormSet, VendorFilterForm, VendorForm
+from .history import vendor_history_entries, vendor_history_rows
 from .models import Vendor
 from .selectors import vendor_choices_for
 
 PAGE_SIZE = 25
+HISTORY_PAGE_SIZE = 50
 # Certifications expiring within this many days are highlighted.
 EXPIRY_WARNING_DAYS = 60
 
@@ -60,6 +62,8 @@ def vendor_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "warn_before": today + timedelta(days=EXPIRY_WARNING_DAYS),
         "can_change": request.user.has_perm("vendors.change_vendor"),
     }
+    history = Paginator(vendor_history_rows(vendor), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context.update(history=vendor_history_entries(vendor, history.object_list), page_obj=history)
     return render(request, "vendors/detail.html", context)
 
 

@@ -177,6 +177,7 @@ def document_upload(*, contract: Contract, by: User, uploaded_file: UploadedFile
         sha256=sha256,
         uploaded_by=by,
     )
+    document._history_user = by
     uploaded_file.seek(0)
     document.file.save(name, uploaded_file, save=False)
     try:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import User
 from accounts.roles import check_may_own_contract
@@ -212,60 +213,107 @@ def _save_numbered(contract: Contract, *, by: User) -> None:
         raise
 
 
+# What names a row for a reader: an edited row with the same metric (SLA) or item (fee) is the same row changed.
+_ROW_KEYS = {SLATarget: "metric", FeeItem: "kind"}
+
+
+def _shown_values(row: SLATarget | FeeItem) -> dict[str, Any]:
+    """What a reader sees of a row: every value but its id, its contract and its place in the list."""
+    skip = ("id", "contract_id", "order")
+    return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if f.attname not in skip}
+
+
+def _pair_rows(existing: list[_Row], wanted: list[_Row]) -> tuple[list[tuple[_Row, _Row]], list[_Row], list[_Row]]:
+    """Match the rows a user sent with the stored ones: the same id (a caller that names rows), the same values, the
+    same metric or item, then what is left in order. Returns (stored, sent) pairs, the stored rows left over and the
+    sent rows left over."""
+    unpaired = list(existing)
+    pairs: list[tuple[_Row, _Row]] = []
+    left: list[_Row] = []
+    for same in (
+        lambda old, new: new.pk is not None and old.pk == new.pk,
+        lambda old, new: _shown_values(old) == _shown_values(new),
+        lambda old, new: getattr(old, _ROW_KEYS[type(new)]) == getattr(new, _ROW_KEYS[type(new)]),
+        lambda old, new: True,
+    ):
+        left = []
+        for new in wanted:
+            match = next((old for old in unpaired if same(old, new)), None)
+            if match is None:
+                left.append(new)
+            else:
+                unpaired.remove(match)
+                pairs.append((match, new))
+        wanted = left
+    return pairs, unpaired, left
+
+
 def _row_error(index: int, messages: dict[str, list[str]]) -> str:
     text = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in messages.items())
     return _("Row %(row)s: %(errors)s") % {"row": index + 1, "errors": text}
 
 
-def _replace_rows(contract: Contract, model: type[_Row], rows: list[dict] | None) -> None:
-    """Make the contract's SLA or fee rows exactly `rows`.
+def _replace_rows(
+    contract: Contract, model: type[_Row], rows: list[dict] | None, *, by: User | None, reason: str
+) -> None:
+    """Make the contract's SLA or fee rows the ones given, writing only what changed.
 
-    SLA targets carry the months recorded against them (sla), so a target is kept and updated in place, never
-    deleted and created again: a row names its target by `id`, or failing that by its metric (a client that does not
-    send ids still keeps its history). A target no row names is removed with its results.
+    A row kept as it was stays untouched, a changed one is updated in place and the others are added or removed, so
+    the history shows each row's own change (old -> new) and rows that other records point to (SLA measurements)
+    keep their id. A row that only moved in the list is reordered without a history entry: nothing in it changed.
     """
     if rows is None:
         return
-    field = "sla_targets" if model is SLATarget else "fee_items"
-    stored: dict[int, Any] = {}
-    if model is SLATarget:
-        stored = {t.pk: t for t in SLATarget.objects.filter(contract=contract)}
-    else:
-        model.objects.filter(contract=contract).delete()
-    unclaimed = dict(stored)
+    existing = list(model.objects.filter(contract=contract).order_by("order", "id"))
+    known = {row.pk for row in existing}
     objs = []
     errors = []
     for i, row in enumerate(rows):
         pk = row.pop("id", None)
-        order = row.pop("order", i)
-        obj = None
-        if pk is not None:
-            obj = unclaimed.pop(pk, None)
-            if obj is None:
-                errors.append(_row_error(i, {"id": [_("This SLA target is not one of this contract's.")]}))
-                continue
-        elif model is SLATarget:
-            same = next((t for t in unclaimed.values() if t.metric == row.get("metric")), None)
-            obj = unclaimed.pop(same.pk) if same is not None else None
-        if obj is None:
-            obj = model(contract=contract)
-        obj.order = order
-        for name, value in row.items():
-            setattr(obj, name, value)
+        if pk is not None and pk not in known:
+            errors.append(_row_error(i, {"id": [_("This row is not one of this contract's.")]}))
+            continue
+        obj = model(contract=contract, order=row.pop("order", i), **row)
         try:
             obj.full_clean(exclude=["contract"])
         except ValidationError as exc:
             errors.append(_row_error(i, exc.message_dict))
             continue
+        obj.pk = pk  # a row that names its stored row is paired with it first (`_pair_rows`)
         objs.append(obj)
     if errors:
+        field = "sla_targets" if model is SLATarget else "fee_items"
         raise ValidationError({field: errors})
-    if unclaimed:
-        model.objects.filter(pk__in=list(unclaimed)).delete()
-    kept = [obj for obj in objs if obj.pk]
-    if kept:
-        model.objects.bulk_update(kept, [f.name for f in model._meta.concrete_fields if not f.primary_key])
-    model.objects.bulk_create([obj for obj in objs if not obj.pk])
+    pairs, removed, added = _pair_rows(existing, objs)
+    for old in removed:
+        old._history_user = by
+        old._change_reason = reason
+        old.delete()
+    changed: list[_Row] = []
+    moved: list[_Row] = []
+    for old, new in pairs:
+        values = _shown_values(new)
+        if _shown_values(old) != values:
+            for name, value in values.items():
+                setattr(old, name, value)
+            old.order = new.order
+            changed.append(old)
+        elif old.order != new.order:
+            old.order = new.order
+            moved.append(old)
+    history: dict[str, Any] = {"default_user": by, "default_change_reason": reason}
+    if changed:
+        bulk_update_with_history(changed, model, [*_shown_values(changed[0]), "order"], **history)
+    if moved:
+        model.objects.bulk_update(moved, ["order"])
+    for new in added:
+        new.pk = None
+    if added:
+        bulk_create_with_history(added, model, **history)
+
+
+def _copies(rows: list[dict] | None) -> list[dict] | None:
+    return [dict(r) for r in rows] if rows is not None else None
 
 
 @transaction.atomic
@@ -298,8 +346,8 @@ def contract_create(
         contract.number = next_contract_number((contract.effective_date or timezone.localdate()).year)
     contract._history_user = by
     _save_numbered(contract, by=by)
-    _replace_rows(contract, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
-    _replace_rows(contract, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
+    _replace_rows(contract, SLATarget, _copies(sla_targets), by=by, reason="create")
+    _replace_rows(contract, FeeItem, _copies(fee_items), by=by, reason="create")
     for i, template in enumerate(clause_templates or []):
         add_clause(
             contract=contract,
@@ -311,7 +359,7 @@ def contract_create(
             template=template,
         )
     search_text_refresh([contract.pk])
-    terms_changed([contract])
+    terms_changed([contract], by=by, reason="create")
     return contract
 
 
@@ -393,12 +441,12 @@ def contract_amend(
     contract_amend_terms(contract=contract, by=by, reason=reason, **fields)
     contract.save()
     if sla_targets is not None:
-        _amend_sla_targets(contract, [dict(r) for r in sla_targets])
-    _replace_rows(contract, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
+        _amend_sla_targets(contract, [dict(r) for r in sla_targets], by=by, reason=reason)
+    _replace_rows(contract, FeeItem, _copies(fee_items), by=by, reason=reason)
     return contract
 
 
-def _amend_sla_targets(contract: Contract, rows: list[dict]) -> None:
+def _amend_sla_targets(contract: Contract, rows: list[dict], *, by: User | None, reason: str) -> None:
     """The amended SLA targets, kept in place as any edit keeps them (`_replace_rows`): a target whose metric stays
     keeps the months already measured against it; a column the amendment leaves out takes its default."""
     _replace_rows(
@@ -409,6 +457,8 @@ def _amend_sla_targets(contract: Contract, rows: list[dict]) -> None:
             | ({"id": row["id"]} if row.get("id") is not None else {})
             for row in rows
         ],
+        by=by,
+        reason=reason,
     )
 
 
@@ -463,10 +513,10 @@ def contract_update(
     locked._change_reason = "update"
     locked._history_user = by
     _save_numbered(locked, by=by)
-    _replace_rows(locked, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
-    _replace_rows(locked, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
+    _replace_rows(locked, SLATarget, _copies(sla_targets), by=by, reason=locked._change_reason)
+    _replace_rows(locked, FeeItem, _copies(fee_items), by=by, reason=locked._change_reason)
     search_text_refresh([locked.pk])
-    terms_changed([locked])
+    terms_changed([locked], by=by, reason=locked._change_reason)
     contract.refresh_from_db()
     return locked
 

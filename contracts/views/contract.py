@@ -8,6 +8,7 @@ contracts.selectors, so a contract the user may not see answers 404 wherever it 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +34,7 @@ from contracts.forms import (
     SLATargetFormSet,
     TerminateForm,
 )
+from contracts.history import contract_history_entries, contract_history_rows
 from contracts.lifecycle.actions import (
     contract_activate,
     contract_record_non_renewal_notice,
@@ -57,7 +59,6 @@ from core.exceptions import ActionNotAllowed, ClausesNotAgreed, StaleVersionErro
 from core.flash import flash_form_errors
 from core.formatting import join_clauses
 from core.forms import apply_errors, duplicate_links, formset_rows
-from core.history import reason_label
 from obligations.selectors import obligations_visible_to
 from sla.forms import SlaImportForm
 from sla.selectors import sla_grid
@@ -65,6 +66,8 @@ from sla.selectors import sla_grid
 from .common import error_message
 
 TABS = ("terms", "clauses", "amendments", "obligations", "sla", "documents", "history")
+# Entries of the history tab per page; a page costs the same queries whatever its length.
+HISTORY_PAGE_SIZE = 50
 
 
 def _formsets(request: HttpRequest, contract: Contract | None = None):
@@ -156,18 +159,6 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "contracts/form.html", context)
 
 
-def _history(contract: Contract) -> list[dict]:
-    records = list(contract.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
-    labels = {f.name: f.verbose_name for f in Contract._meta.concrete_fields}
-    rows = []
-    for record, older in zip(records, [*records[1:], None], strict=True):
-        changed = []
-        if older is not None:
-            changed = [str(labels.get(c.field, c.field)) for c in record.diff_against(older).changes]
-        rows.append({"record": record, "changed": changed, "reason": reason_label(record.history_change_reason)})
-    return rows
-
-
 def _scorecard_url(contract: Contract) -> str:
     """The vendor's SLA scorecard (its own page)."""
     return reverse("vendor_scorecard", kwargs={"pk": contract.vendor_id})
@@ -210,7 +201,8 @@ def _tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict:
             "documents": documents_visible_to(user).filter(contract=contract).select_related("uploaded_by"),
             "document_form": DocumentForm(),
         }
-    return {"history": _history(contract)}
+    page = Paginator(contract_history_rows(contract), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"history": contract_history_entries(contract, page.object_list), "page_obj": page}
 
 
 @login_required

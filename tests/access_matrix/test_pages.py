@@ -467,6 +467,8 @@ CASES = [
     Case("contracts:create", "get", lambda w: reverse("contracts:create"), CREATORS, scope="login"),
     Case("contracts:create", "post", lambda w: reverse("contracts:create"), CREATORS, (302,), create_body, "login"),
     Case("contracts:detail", "get", lambda w: c(w, "detail"), VIEWERS),
+    Case("contracts:detail", "get", lambda w: c(w, "detail") + "?tab=history", VIEWERS, label="history"),
+    Case("contracts:detail", "get", lambda w: c(w, "detail") + "?tab=history&page=9", VIEWERS, label="history page 9"),
     Case("contracts:edit", "get", lambda w: c(w, "edit"), CHANGERS),
     Case(
         "contracts:edit", "post", lambda w: c(w, "edit"), CHANGERS, (302,), lambda w: edit_body(w, title="改过的标题")
@@ -720,6 +722,14 @@ CASES = [
         lambda w: reverse("vendors:detail", args=[w.contract.vendor_id]),
         AUTHENTICATED,
         scope="login",
+    ),
+    Case(
+        "vendors:detail",
+        "get",
+        lambda w: reverse("vendors:detail", args=[w.contract.vendor_id]) + "?page=2",
+        AUTHENTICATED,
+        scope="login",
+        label="history page 2",
     ),
     Case(
         "vendor_scorecard",

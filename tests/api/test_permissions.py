@@ -119,6 +119,7 @@ CASES = [
         body=lambda w: {"user": "other_staff", "permission": "view"},
     ),
     Case("price-notice-list", "get", lambda w: c(w) + "price-change-notices/", VIEWERS),
+    Case("contract-history", "get", lambda w: c(w) + "history/", VIEWERS),
     Case(
         "price-notice-create",
         "post",
@@ -212,6 +213,13 @@ CASES = [
         lambda w: f"/api/v1/vendors/{w.contract.vendor_id}/",
         CREATORS,
         body=lambda w: {"legal_representative": "王五"},
+        scoped=False,
+    ),
+    Case(
+        "vendor-history",
+        "get",
+        lambda w: f"/api/v1/vendors/{w.contract.vendor_id}/history/",
+        AUTHENTICATED,
         scoped=False,
     ),
     Case(

@@ -1,15 +1,17 @@
 """Every change to a vendor, contract, clause or obligation leaves a history row saying who changed what."""
 
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
-from django.utils import translation
+from django.utils import timezone, translation
 
 from contracts.services.clauses import clause_add_revision, clause_create, clause_update
 from contracts.services.sharing import contract_share
 from contracts.services.terms import contract_create, contract_update
-from core.history import reason_label
+from core.history import display_value, reason_label
 from obligations.actions import obligation_complete, obligation_create_custom, obligation_move_due_date
 from obligations.models import Obligation
 from tests.factories import UserFactory, VendorFactory
@@ -126,3 +128,29 @@ def test_revoking_a_group_share_is_told_as_a_revocation(buyer, contract):
 
     with translation.override("zh-hans"):
         assert reason_label(contract.history.latest().history_change_reason) == "已撤销与用户组 客服采购组 的共享"
+
+
+def test_a_change_made_by_an_amendment_names_the_amendment():
+    with translation.override("en"):
+        assert reason_label("amendment CLM-2026-0001-A2") == "Changed by amendment CLM-2026-0001-A2"
+
+
+@pytest.mark.parametrize(
+    ("model", "name", "value", "english"),
+    [
+        ("contracts.Contract", "contract_value", Decimal("1234567.5"), "USD 1,234,567.50"),
+        ("contracts.Contract", "price_increase_cap_pct", Decimal("7.50"), "7.5%"),
+        ("contracts.Contract", "fee_model", "per_minute", "Per minute"),
+        ("contracts.Contract", "auto_renew", False, "No"),
+        ("contracts.Contract", "end_date", date(2026, 2, 1), "February 1, 2026"),
+        ("contracts.Contract", "currency", "", ""),
+        ("contracts.SLATarget", "target", Decimal("95.500"), "95.5"),
+        ("obligations.Obligation", "reminder_offsets", [30, 7, 1], "30, 7, 1"),
+        ("obligations.Obligation", "completed_at", datetime(2026, 3, 1, 1, 30, tzinfo=UTC), "March 1, 2026 09:30"),
+        ("contracts.Document", "file", "documents/1/ab/abcd/附件一.pdf", "附件一.pdf"),
+    ],
+)
+def test_each_kind_of_value_is_written_for_the_reader(model, name, value, english):
+    field = apps.get_model(model)._meta.get_field(name)
+    with translation.override("en"), timezone.override("Asia/Shanghai"):
+        assert display_value(field, value, currency="USD", money_fields=("contract_value",)) == english

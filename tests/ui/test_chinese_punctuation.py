@@ -38,13 +38,14 @@ def test_the_contract_header_names_the_owner_after_a_full_width_colon_in_chinese
     assert "Owner: 李晓敏" in page(client, EN, url)
 
 
-def test_the_history_tab_gives_the_status_after_a_full_width_colon_in_chinese(client, li, contract):
+def test_the_history_tab_gives_each_changed_field_as_a_label_beside_its_values_without_a_colon(client, li, contract):
     client.force_login(li)
+    client.post(reverse("contracts:action", args=[contract.pk, "start_negotiation"]))
     url = reverse("contracts:detail", args=[contract.pk])
 
     zh = page(client, ZH, url, tab="history")
-    assert "状态：" in zh and "状态:" not in zh
-    assert "Status: " in page(client, EN, url, tab="history")
+    assert "<dt>状态</dt>" in zh and "状态:" not in zh
+    assert "<dt>Status</dt>" in page(client, EN, url, tab="history")
 
 
 def test_the_sharing_dialog_names_a_group_after_a_full_width_colon_in_chinese(client, li, contract):
