@@ -75,7 +75,7 @@ def _check_row_counts(sla_targets: list[dict] | None, fee_items: list[dict] | No
         raise ValidationError(errors)
 
 
-def _validate_contract(contract: Contract) -> None:
+def _validate_contract(contract: Contract, *, exclude: Iterable[str] = ()) -> None:
     errors: dict[str, list[str]] = {}
     if contract.currency:
         contract.currency = contract.currency.strip().upper()
@@ -87,14 +87,21 @@ def _validate_contract(contract: Contract) -> None:
         errors.setdefault("end_date", []).append(_("The end date cannot be before the effective date."))
     try:
         # Uniqueness of the number is checked by _number_taken, which names the contract using it.
-        contract.full_clean(
-            exclude=["number"] if not contract.number else None, validate_unique=False, validate_constraints=False
-        )
+        skipped = [*exclude, *([] if contract.number else ["number"])]
+        contract.full_clean(exclude=skipped or None, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+
+
+def contract_terms_check(contract: Contract, *, exclude: Iterable[str] = ()) -> None:
+    """Validate an unsaved contract's terms exactly as contract_create and contract_update do, writing nothing: the
+    blank end date is derived, and every problem is raised as one ValidationError by field. An import's dry run
+    calls it; `exclude` names fields not to check (a vendor the import will only create on confirmation)."""
+    _fill_defaults(contract)
+    _validate_contract(contract, exclude=exclude)
 
 
 def _number_taken(number: str, *, by: User, exclude_pk: int | None = None) -> ValidationError | None:
@@ -175,10 +182,11 @@ def contract_create(
     fee_items: list[dict] | None = None,
     clause_templates: Iterable[ClauseTemplate] | None = None,
     language: str = "zh-hans",
+    reason: str | None = None,
     **fields: Any,
 ) -> Contract:
     """Create a draft contract; its creator owns it unless an owner is given. The owner's role must let them change
-    contracts."""
+    contracts. `reason` goes into the history (an import names its file)."""
     unknown = set(fields) - set(CONTRACT_TERM_FIELDS)
     if unknown:
         raise TypeError(f"unknown contract fields: {sorted(unknown)}")
@@ -196,6 +204,8 @@ def contract_create(
     else:
         contract.number = next_contract_number((contract.effective_date or timezone.localdate()).year)
     contract._history_user = by
+    if reason:
+        contract._change_reason = reason
     _save_numbered(contract, by=by)
     _replace_rows(contract, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
     _replace_rows(contract, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
@@ -231,6 +241,7 @@ def contract_update(
     version: int | None,
     sla_targets: list[dict] | None = None,
     fee_items: list[dict] | None = None,
+    reason: str = "update",
     **fields: Any,
 ) -> Contract:
     """Apply a user's edit of the terms. `version` must be the one the user read, or nothing is written.
@@ -260,7 +271,7 @@ def contract_update(
     if taken:
         raise taken
     locked.version += 1
-    locked._change_reason = "update"
+    locked._change_reason = reason
     locked._history_user = by
     _save_numbered(locked, by=by)
     _replace_rows(locked, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
