@@ -35,7 +35,13 @@ from accounts.roles import user_may_write
 from contracts.lifecycle.imported import contract_record_imported_status, imported_status_errors
 from contracts.models import Contract, FeeItem, SLATarget
 from contracts.selectors import contracts_changeable_by, contracts_visible_to, user_can_share_contract
-from contracts.services.terms import CONTRACT_TERM_FIELDS, contract_create, contract_terms_check, contract_update
+from contracts.services.terms import (
+    CONTRACT_TERM_FIELDS,
+    contract_create,
+    contract_terms_check,
+    contract_update,
+    contracts_follow_up,
+)
 from vendors.models import Vendor
 from vendors.services import vendor_create
 
@@ -286,6 +292,8 @@ class _Context:
         self.owners: dict[str, User | None] = {}
         self.new_vendors: dict[str, str] = {}  # credit code -> name, across the file
         self.created_vendors: dict[str, Vendor] = {}
+        # Contracts created in the current batch, whose search text and obligations follow once per batch.
+        self.created: list[Contract] = []
         self.contracts: dict[str, Contract] = {}
         self.visible: set[int] = set()
         self.changeable: set[int] = set()
@@ -461,9 +469,9 @@ def _analyse(values: dict[str, Any], parse_errors: list[tuple[str, str]], ctx: _
 
     if existing is None:
         candidate = Contract(status=Contract.Status.DRAFT, **{"owner": ctx.user, **fields})
-        exclude = ["vendor"] if plan.new_vendor else []
+        # The vendor and the owner were found above (or the vendor is yet to be created): not looked up again.
         try:
-            contract_terms_check(candidate, exclude=exclude)
+            contract_terms_check(candidate, exclude=["vendor", "owner"])
         except ValidationError as exc:
             outcome.errors.extend(_validation_messages(exc))
         plan.status = status or Contract.Status.DRAFT
@@ -502,7 +510,7 @@ def _analyse(values: dict[str, Any], parse_errors: list[tuple[str, str]], ctx: _
     if changes_term and "end_date" not in fields:
         candidate.end_date = None
     try:
-        contract_terms_check(candidate)
+        contract_terms_check(candidate, exclude=["vendor", "owner"])
     except ValidationError as exc:
         outcome.errors.extend(_validation_messages(exc))
         return outcome
@@ -685,21 +693,35 @@ def _record_orphans(job: ImportJob, children: dict[str, _ChildRows], counts: dic
 
 def _write(plan: _Plan, ctx: _Context) -> Contract:
     fields = dict(plan.fields)
+    new_vendor = None
     if plan.new_vendor is not None:
         code, name = plan.new_vendor
         vendor = ctx.created_vendors.get(code) or Vendor.objects.filter(credit_code=code).first()
         if vendor is None:
-            vendor = vendor_create(by=ctx.user, name=name, credit_code=code)
-        ctx.created_vendors[code] = vendor
+            vendor = new_vendor = vendor_create(by=ctx.user, name=name, credit_code=code)
         fields["vendor"] = vendor
     if plan.existing is None:
         contract = contract_create(
-            by=ctx.user, sla_targets=plan.sla_targets, fee_items=plan.fee_items, reason=ctx.reason, **fields
+            by=ctx.user,
+            sla_targets=plan.sla_targets,
+            fee_items=plan.fee_items,
+            reason=ctx.reason,
+            follow_up=False,
+            **fields,
         )
         if plan.status != Contract.Status.DRAFT:
             contract = contract_record_imported_status(
-                contract=contract, by=ctx.user, status=plan.status, reason=ctx.reason, **plan.status_dates
+                contract=contract,
+                by=ctx.user,
+                status=plan.status,
+                reason=ctx.reason,
+                follow_up=False,
+                **plan.status_dates,
             )
+        ctx.created.append(contract)
+        # Remembered only once the row is written: a row rolled back takes its new vendor with it.
+        if new_vendor is not None:
+            ctx.created_vendors[new_vendor.credit_code] = new_vendor
         return contract
     return contract_update(
         contract=plan.existing,
@@ -733,11 +755,20 @@ def import_job_apply(job_id: int) -> None:
             with transaction.atomic():
                 ctx.load([_parse_cells(cells, mapping)[0] for _row, cells in batch], lock=True)
                 stored = {r.row: r for r in ImportRow.objects.filter(job=job, sheet=1, row__in=[b[0] for b in batch])}
+                records = []
                 for row, cells in batch:
                     if row in done_rows:
                         ctx.seen.add(_parse_cells(cells, mapping)[0].get("number") or "")
                         continue
-                    _apply_row(job, stored.get(row) or ImportRow(job=job, row=row), cells, mapping, ctx)
+                    records.append(_apply_row(job, stored.get(row) or ImportRow(job=job, row=row), cells, mapping, ctx))
+                if ctx.created:
+                    contracts_follow_up(ctx.created, by=job.owner, reason=ctx.reason)
+                    ctx.created = []
+                ImportRow.objects.bulk_create([r for r in records if r.pk is None])
+                ImportRow.objects.bulk_update(
+                    [r for r in records if r.pk is not None],
+                    ["number", "action", "changes", "errors", "written", "contract"],
+                )
                 processed += len(batch)
                 ImportJob.objects.filter(pk=job.pk).update(processed=processed)
         counts: dict[str, int] = defaultdict(int)
@@ -756,7 +787,8 @@ def import_job_apply(job_id: int) -> None:
 
 def _apply_row(
     job: ImportJob, record: ImportRow, cells: Sequence[Cell], mapping: dict[int, str], ctx: _Context
-) -> None:
+) -> ImportRow:
+    """Check the row again and write it; the record is returned to be saved with its batch."""
     outcome, stored_errors = _check_row(job, cells, mapping, ctx)
     record.number = outcome.number[:200]
     record.action = outcome.action
@@ -772,4 +804,4 @@ def _apply_row(
             messages = _validation_messages(exc) if isinstance(exc, ValidationError) else [("", str(exc))]
             record.errors = [{"field": name, "en": message, "zh-hans": message} for name, message in messages]
     record.written = True
-    record.save()
+    return record

@@ -56,9 +56,11 @@ def contract_record_imported_status(
     signed_on: date | None = None,
     activated_on: date | None = None,
     terminated_on: date | None = None,
+    follow_up: bool = True,
 ) -> Contract:
     """Put a draft that was just created into the status it has outside clm. Missing dates default to the
-    effective date (signed, in force) and the end date (expired)."""
+    effective date (signed, in force) and the end date (expired). Without ``follow_up`` the caller derives the
+    obligations itself (contracts.services.terms.contracts_follow_up), once for a whole batch."""
     locked = Contract.objects.select_for_update().get(pk=contract.pk)
     if locked.status != Status.DRAFT:
         raise ValidationError({"status": [_("Only a contract that was just imported can take its imported status.")]})
@@ -87,6 +89,7 @@ def contract_record_imported_status(
     locked._history_user = by
     locked._change_reason = reason
     locked.save()
-    terms_changed([locked], by=by, reason=reason)
+    if follow_up:
+        terms_changed([locked], by=by, reason=reason)
     contract.refresh_from_db()
     return locked

@@ -2,7 +2,7 @@
 and leaves a history row."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -183,10 +183,15 @@ def contract_create(
     clause_templates: Iterable[ClauseTemplate] | None = None,
     language: str = "zh-hans",
     reason: str | None = None,
+    follow_up: bool = True,
     **fields: Any,
 ) -> Contract:
     """Create a draft contract; its creator owns it unless an owner is given. The owner's role must let them change
-    contracts. `reason` goes into the history (an import names its file)."""
+    contracts. `reason` goes into the history (an import names its file).
+
+    A bulk caller (an import) passes ``follow_up=False`` and calls ``contracts_follow_up`` once for all the contracts
+    it created in the same transaction: the search text and the obligations are then brought up to date in a few
+    queries for the whole batch instead of a few per contract."""
     unknown = set(fields) - set(CONTRACT_TERM_FIELDS)
     if unknown:
         raise TypeError(f"unknown contract fields: {sorted(unknown)}")
@@ -219,9 +224,15 @@ def contract_create(
             order=i + 1,
             template=template,
         )
-    search_text_refresh([contract.pk])
-    terms_changed([contract])
+    if follow_up:
+        contracts_follow_up([contract])
     return contract
+
+
+def contracts_follow_up(contracts: Sequence[Contract], *, by: User | None = None, reason: str = "derive") -> None:
+    """What must follow new or changed terms: the search text and the obligations (see contract_create)."""
+    search_text_refresh([c.pk for c in contracts])
+    terms_changed(contracts, by=by, reason=reason)
 
 
 def _check_owner_change(contract: Contract, *, by: User, owner: User | None) -> None:
