@@ -23,6 +23,8 @@ Cell = str | int | float | bool | date | datetime | None
 # The most an XLSX may hold once unpacked (all its XML together).
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_SHEETS = 3
+# Cells read per row: the template has 32 columns; a crafted row of 16,384 cells is cut here, not held in memory.
+MAX_COLUMNS = 64
 
 
 class SpreadsheetError(Exception):
@@ -84,7 +86,8 @@ def _read_csv(data: bytes, *, max_rows: int) -> Sheet:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         header: list[str] | None = None
         sheet = Sheet(name="CSV", header=[])
-        for cells in reader:
+        for row in reader:
+            cells = row[:MAX_COLUMNS]
             number = reader.line_num
             if header is None:
                 if _blank(list(cells)):
@@ -162,7 +165,7 @@ def _cell_value(cell) -> Cell:
 
 def _read_worksheet(worksheet, *, budget: int, max_rows: int) -> Sheet | None:
     sheet: Sheet | None = None
-    for cells in worksheet.iter_rows():
+    for cells in worksheet.iter_rows(max_col=MAX_COLUMNS):
         number = next((c.row for c in cells if getattr(c, "row", None)), None)
         if number is None:
             continue

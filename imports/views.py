@@ -107,6 +107,13 @@ def import_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _field_labels() -> dict[str, str]:
+    labels = {c.name: column_label(c, Contract) for c in CONTRACT_COLUMNS}
+    labels.update(sla_targets=str(_("SLA targets")), fee_items=str(_("Fee items")), sla=str(_("SLA targets")))
+    labels["fees"] = labels["fee_items"]
+    return labels
+
+
 def _detail_context(request: HttpRequest, job: ImportJob) -> dict:
     rows = import_rows(job)
     action = request.GET.get("action")
@@ -115,6 +122,10 @@ def _detail_context(request: HttpRequest, job: ImportJob) -> dict:
     else:
         action = ""
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    labels = _field_labels()
+    for row in page.object_list:
+        row.shown_errors = [(labels.get(e["field"], e["field"]), e["message"]) for e in row.error_messages()]
+        row.shown_changes = [(labels.get(name, name), old, new) for name, (old, new) in row.changes.items()]
     return {
         "job": job,
         "page_obj": page,
