@@ -300,6 +300,14 @@ class _Context:
         self.vendors: dict[str, Vendor] = {}
         self.vendors_by_name: dict[str, list[Vendor]] = defaultdict(list)
 
+    def batch_state(self) -> tuple:
+        """What writing a batch changes here, to start the batch again after a rollback."""
+        return set(self.seen), dict(self.new_vendors), dict(self.created_vendors)
+
+    def restore_batch_state(self, state: tuple) -> None:
+        self.seen, self.new_vendors, self.created_vendors = set(state[0]), dict(state[1]), dict(state[2])
+        self.created = []
+
     def load(self, rows: list[dict[str, Any]], *, lock: bool = False) -> None:
         numbers = {r["number"] for r in rows if r.get("number")}
         contracts = Contract.objects.filter(number__in=numbers).select_related("vendor", "owner")
@@ -587,27 +595,36 @@ def import_job_fail(job_id: int, message: str) -> None:
     )
 
 
-def _prepare(job: ImportJob) -> tuple[dict[int, str], dict[str, _ChildRows], list[tuple[int, list[Cell]]]]:
+@dataclass
+class _Row:
+    """A row of the first sheet, its cells read once in the job's language."""
+
+    row: int
+    cells: list[Cell]
+    values: dict[str, Any]
+    errors: list[tuple[str, str]]
+
+
+def _prepare(job: ImportJob) -> tuple[dict[int, str], dict[str, _ChildRows], list[_Row]]:
     sheets = _open_sheets(job)
     mapping = _check_header(sheets[0])
-    numbers = {_parse_cells(cells, mapping)[0].get("number") for _row, cells in sheets[0].rows}
-    children = _read_children(sheets, {n for n in numbers if n})
-    return mapping, children, sheets[0].rows
+    rows = [_Row(row, cells, *_parse_cells(cells, mapping)) for row, cells in sheets[0].rows]
+    children = _read_children(sheets, {r.values["number"] for r in rows if r.values.get("number")})
+    return mapping, children, rows
 
 
-def _check_row(job: ImportJob, cells: Sequence[Cell], mapping: dict[int, str], ctx: _Context) -> tuple[_Outcome, list]:
+def _check_row(job: ImportJob, read: _Row, mapping: dict[int, str], ctx: _Context) -> tuple[_Outcome, list]:
     """The row's outcome in the job's language, and its errors in both languages: a row with errors is checked a
     second time under the other language (only those rows pay for it), from the same starting point."""
     seen, new_vendors = set(ctx.seen), dict(ctx.new_vendors)
-    values, errors = _parse_cells(cells, mapping)
-    outcome = _analyse(values, errors, ctx)
+    outcome = _analyse(read.values, read.errors, ctx)
     if not outcome.errors:
         return outcome, []
     after = (ctx.seen, ctx.new_vendors)
     ctx.seen, ctx.new_vendors = seen, new_vendors
     other = "en" if job.language != "en" else "zh-hans"
     with translation.override(other):
-        values, errors = _parse_cells(cells, mapping)
+        values, errors = _parse_cells(read.cells, mapping)
         translated = _analyse(values, errors, ctx).errors
     ctx.seen, ctx.new_vendors = after
     if len(translated) != len(outcome.errors):
@@ -635,15 +652,15 @@ def import_job_analyse(job_id: int) -> None:
         counts: dict[str, int] = defaultdict(int)
         processed = 0
         for batch in _batches(rows):
-            ctx.load([_parse_cells(cells, mapping)[0] for _row, cells in batch])
+            ctx.load([read.values for read in batch])
             objs = []
-            for row, cells in batch:
-                outcome, stored_errors = _check_row(job, cells, mapping, ctx)
+            for read in batch:
+                outcome, stored_errors = _check_row(job, read, mapping, ctx)
                 counts[outcome.action] += 1
                 objs.append(
                     ImportRow(
                         job=job,
-                        row=row,
+                        row=read.row,
                         number=outcome.number[:200],
                         action=outcome.action,
                         changes=outcome.changes,
@@ -752,25 +769,16 @@ def import_job_apply(job_id: int) -> None:
         done_rows = set(ImportRow.objects.filter(job=job, written=True, sheet=1).values_list("row", flat=True))
         processed = 0
         for batch in _batches(rows):
-            with transaction.atomic():
-                ctx.load([_parse_cells(cells, mapping)[0] for _row, cells in batch], lock=True)
-                stored = {r.row: r for r in ImportRow.objects.filter(job=job, sheet=1, row__in=[b[0] for b in batch])}
-                records = []
-                for row, cells in batch:
-                    if row in done_rows:
-                        ctx.seen.add(_parse_cells(cells, mapping)[0].get("number") or "")
-                        continue
-                    records.append(_apply_row(job, stored.get(row) or ImportRow(job=job, row=row), cells, mapping, ctx))
-                if ctx.created:
-                    contracts_follow_up(ctx.created, by=job.owner, reason=ctx.reason)
-                    ctx.created = []
-                ImportRow.objects.bulk_create([r for r in records if r.pk is None])
-                ImportRow.objects.bulk_update(
-                    [r for r in records if r.pk is not None],
-                    ["number", "action", "changes", "errors", "written", "contract"],
-                )
-                processed += len(batch)
-                ImportJob.objects.filter(pk=job.pk).update(processed=processed)
+            state = ctx.batch_state()
+            try:
+                _apply_batch(job, batch, mapping, ctx, done_rows, careful=False)
+            except _RowRefused:
+                # A row the dry run passed is refused now (the database changed since): the batch was rolled back
+                # and is written again row by row, each in a savepoint, so that only that row is left out.
+                ctx.restore_batch_state(state)
+                _apply_batch(job, batch, mapping, ctx, done_rows, careful=True)
+            processed += len(batch)
+            ImportJob.objects.filter(pk=job.pk).update(processed=processed)
         counts: dict[str, int] = defaultdict(int)
         for action in ImportRow.objects.filter(job=job).values_list("action", flat=True):
             counts[action] += 1
@@ -785,23 +793,58 @@ def import_job_apply(job_id: int) -> None:
         job.save()
 
 
+class _RowRefused(Exception):
+    pass
+
+
+@transaction.atomic
+def _apply_batch(
+    job: ImportJob, batch: list[_Row], mapping: dict[int, str], ctx: _Context, done_rows: set[int], *, careful: bool
+) -> None:
+    """Write one batch in one transaction. Not `careful`: any refused row raises _RowRefused (and the batch is
+    rolled back); `careful`: each row in a savepoint, a refused one recorded as an error."""
+    ctx.load([read.values for read in batch], lock=True)
+    stored = {r.row: r for r in ImportRow.objects.filter(job=job, sheet=1, row__in=[b.row for b in batch])}
+    records = []
+    for read in batch:
+        if read.row in done_rows:
+            ctx.seen.add(read.values.get("number") or "")
+            continue
+        record = stored.get(read.row) or ImportRow(job=job, row=read.row)
+        records.append(_apply_row(job, record, read, mapping, ctx, careful=careful))
+    if ctx.created:
+        contracts_follow_up(ctx.created, by=job.owner, reason=ctx.reason)
+        ctx.created = []
+    ImportRow.objects.bulk_create([r for r in records if r.pk is None])
+    ImportRow.objects.bulk_update(
+        [r for r in records if r.pk is not None], ["number", "action", "changes", "errors", "written", "contract"]
+    )
+
+
 def _apply_row(
-    job: ImportJob, record: ImportRow, cells: Sequence[Cell], mapping: dict[int, str], ctx: _Context
+    job: ImportJob, record: ImportRow, read: _Row, mapping: dict[int, str], ctx: _Context, *, careful: bool
 ) -> ImportRow:
     """Check the row again and write it; the record is returned to be saved with its batch."""
-    outcome, stored_errors = _check_row(job, cells, mapping, ctx)
+    outcome, stored_errors = _check_row(job, read, mapping, ctx)
     record.number = outcome.number[:200]
     record.action = outcome.action
     record.changes = outcome.changes
     record.errors = stored_errors
-    if outcome.plan is not None and outcome.action in (Action.CREATE, Action.UPDATE):
-        try:
-            with transaction.atomic():
-                record.contract = _write(outcome.plan, ctx)
-        except (ValidationError, PermissionDenied) as exc:
-            # The dry run checks what the services check, so this is a change made meanwhile (say, a number taken).
-            record.action = Action.ERROR
-            messages = _validation_messages(exc) if isinstance(exc, ValidationError) else [("", str(exc))]
-            record.errors = [{"field": name, "en": message, "zh-hans": message} for name, message in messages]
     record.written = True
+    if outcome.plan is None or outcome.action not in (Action.CREATE, Action.UPDATE):
+        return record
+    if not careful:
+        try:
+            record.contract = _write(outcome.plan, ctx)
+        except (ValidationError, PermissionDenied) as exc:
+            raise _RowRefused from exc
+        return record
+    try:
+        with transaction.atomic():
+            record.contract = _write(outcome.plan, ctx)
+    except (ValidationError, PermissionDenied) as exc:
+        # The dry run checks what the services check, so this is a change made meanwhile (say, a number taken).
+        record.action = Action.ERROR
+        messages = _validation_messages(exc) if isinstance(exc, ValidationError) else [("", str(exc))]
+        record.errors = [{"field": name, "en": message, "zh-hans": message} for name, message in messages]
     return record

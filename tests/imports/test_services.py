@@ -250,3 +250,30 @@ def test_an_interrupted_import_does_not_write_a_row_twice(buyer, run, django_cap
 
     assert Contract.objects.filter(number="HT-2026-001").count() == 1
     assert Contract.history.count() == history
+
+
+def test_a_row_refused_at_write_time_is_left_out_and_the_rest_of_its_batch_is_written(buyer, run, monkeypatch):
+    # Given a dry run of three valid rows, and a service that refuses the second when it is written (as when someone
+    # took its number between the dry run and the confirmation)
+    from imports import services
+
+    job = run(buyer, xlsx_bytes(CHINESE_HEADER, [chinese_row("HT-1"), chinese_row("HT-2"), chinese_row("HT-3")]))
+    real_create = services.contract_create
+
+    def refusing_create(**fields):
+        if fields.get("number") == "HT-2":
+            raise ValidationError({"number": ["taken meanwhile"]})
+        return real_create(**fields)
+
+    monkeypatch.setattr(services, "contract_create", refusing_create)
+
+    # When the import is confirmed
+    import_job_confirm(job=job, by=buyer)
+    services.import_job_apply(job.pk)
+    job.refresh_from_db()
+
+    # Then the other two rows were written once each, and the refused one says why
+    assert actions(job) == [(2, "create"), (3, "error"), (4, "create")]
+    assert job.rows.get(row=3).error_messages("en") == [{"field": "number", "message": "taken meanwhile"}]
+    assert sorted(Contract.objects.values_list("number", flat=True)) == ["HT-1", "HT-3"]
+    assert Contract.history.filter(number="HT-1", history_type="+").count() == 1
