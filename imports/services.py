@@ -417,6 +417,11 @@ def _resolve_vendor(values: dict[str, Any], ctx: _Context, outcome: _Outcome, pl
             )
 
 
+# Relations of a row's contract that the dry run has in hand (found above, or the stored contract's own): not looked up
+# again for each row.
+_KNOWN_RELATIONS = ("vendor", "owner", "predecessor")
+
+
 def _analyse(values: dict[str, Any], parse_errors: list[tuple[str, str]], ctx: _Context) -> _Outcome:
     values = dict(values)
     number = values.get("number") or ""
@@ -479,7 +484,7 @@ def _analyse(values: dict[str, Any], parse_errors: list[tuple[str, str]], ctx: _
         candidate = Contract(status=Contract.Status.DRAFT, **{"owner": ctx.user, **fields})
         # The vendor and the owner were found above (or the vendor is yet to be created): not looked up again.
         try:
-            contract_terms_check(candidate, exclude=["vendor", "owner"])
+            contract_terms_check(candidate, exclude=_KNOWN_RELATIONS)
         except ValidationError as exc:
             outcome.errors.extend(_validation_messages(exc))
         plan.status = status or Contract.Status.DRAFT
@@ -518,7 +523,7 @@ def _analyse(values: dict[str, Any], parse_errors: list[tuple[str, str]], ctx: _
     if changes_term and "end_date" not in fields:
         candidate.end_date = None
     try:
-        contract_terms_check(candidate, exclude=["vendor", "owner"])
+        contract_terms_check(candidate, exclude=_KNOWN_RELATIONS)
     except ValidationError as exc:
         outcome.errors.extend(_validation_messages(exc))
         return outcome

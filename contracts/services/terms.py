@@ -87,7 +87,8 @@ def _validate_contract(contract: Contract, *, exclude: Iterable[str] = ()) -> No
         errors.setdefault("end_date", []).append(_("The end date cannot be before the effective date."))
     try:
         # Uniqueness of the number is checked by _number_taken, which names the contract using it.
-        skipped = [*exclude, *([] if contract.number else ["number"])]
+        # created_by is the acting user, set by the service itself: looking it up again would cost a query per save.
+        skipped = ["created_by", *exclude, *([] if contract.number else ["number"])]
         contract.full_clean(exclude=skipped or None, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
