@@ -5,13 +5,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from accounts.api import ObtainTokenView, RevokeTokenView
+from amendments import api as amendments
 from contracts.api import clauses, documents, sharing
 from contracts.api.contract import ContractViewSet, PriceChangeNoticeList
 from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
 from imports.api import ImportJobConfirmView, ImportJobCreateView, ImportJobDetailView, ImportTemplateView
 from obligations.api import ObligationViewSet
-from pdf.api import ContractPdfView
+from pdf.api import AmendmentPdfView, ContractPdfView
+from sla.scorecard_urls import api_urlpatterns as sla_scorecard_api
 from vendors.api import VendorViewSet
 
 app_name = "api"
@@ -36,6 +38,16 @@ urlpatterns = [
         name="contract-documents",
     ),
     path("contracts/<int:contract_pk>/share/", sharing.ContractShareView.as_view(), name="contract-share"),
+    path(
+        "contracts/<int:contract_pk>/amendments/",
+        amendments.ContractAmendmentList.as_view(),
+        name="contract-amendments",
+    ),
+    path("amendments/<int:pk>/", amendments.AmendmentDetail.as_view(), name="amendment-detail"),
+    path("amendments/<int:pk>/approve/", amendments.AmendmentApprove.as_view(), name="amendment-approve"),
+    path("amendments/<int:pk>/reject/", amendments.AmendmentReject.as_view(), name="amendment-reject"),
+    path("amendments/<int:pk>/withdraw/", amendments.AmendmentWithdraw.as_view(), name="amendment-withdraw"),
+    path("amendments/<int:pk>/pdf/", AmendmentPdfView.as_view(), name="amendment-pdf"),
     path("clauses/<int:pk>/", clauses.ClauseDetail.as_view(), name="clause-detail"),
     path("clauses/<int:clause_pk>/revisions/", clauses.ClauseRevisionList.as_view(), name="clause-revisions"),
     path("documents/<int:pk>/", documents.DocumentDetail.as_view(), name="document-detail"),
@@ -50,6 +62,7 @@ urlpatterns = [
     path("imports/template/", ImportTemplateView.as_view(), name="import-template"),
     path("imports/<int:pk>/", ImportJobDetailView.as_view(), name="import-detail"),
     path("imports/<int:pk>/confirm/", ImportJobConfirmView.as_view(), name="import-confirm"),
+    *sla_scorecard_api,
     path("", include(router.urls)),
     # Last: a path no route above matches, ids that are not numbers included. Only paths ending in a slash, so a
     # path without its slash still gets Django's redirect to the one with it.

@@ -215,6 +215,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env.float("REMINDER_SWEEP_SECONDS", default=300.0),
         "options": {"expires": 240},
     },
+    # Approved amendments come into force on their day, before the contracts roll so it sees the amended terms.
+    "amendments-apply-daily": {
+        "task": "amendments.apply_due_amendments_daily",
+        "schedule": crontab(hour=0, minute=20),
+        "options": {"expires": 6 * 3600},
+    },
     # Auto-renewals roll into their next term and ended contracts expire, just after local midnight; idempotent.
     "contracts-roll-daily": {
         "task": "contracts.roll_contracts_daily",

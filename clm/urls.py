@@ -21,7 +21,9 @@ urlpatterns = [
     path("contracts/imports/", include("imports.urls")),
     path("contracts/", include("contracts.urls")),
     path("contracts/", include("pdf.urls")),
+    path("contracts/", include("amendments.urls")),
     path("obligations/", include("obligations.urls")),
     path("vendors/", include("vendors.urls")),
+    path("", include("sla.scorecard_urls")),
     path("", dashboard, name="dashboard"),
 ]

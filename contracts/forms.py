@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, role_label
 from accounts.roles import users_who_may_own
-from contracts.services.terms import CONTRACT_TERM_FIELDS, MAX_TERM_ROWS
+from contracts.services.terms import CONTRACT_TERM_FIELDS, EDITABLE_WHEN_SIGNED, MAX_TERM_ROWS
 from core.formatting import person_label
 from core.forms_fields import (
     LocalisedDateField,
@@ -121,6 +121,17 @@ class ContractForm(forms.ModelForm):
         if not data.get("owner"):
             data.pop("owner", None)
         return data
+
+
+class SignedContractForm(ContractForm):
+    """The edit form of a signed contract: only what stays editable (notes, and the owner for those who may hand the
+    contract on). The agreed terms change through an amendment."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in EDITABLE_WHEN_SIGNED and name != "version":
+                del self.fields[name]
 
 
 class ContractCreateForm(ContractForm):

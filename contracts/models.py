@@ -58,6 +58,8 @@ class Contract(models.Model):
     # Running or about to: from negotiation on, the vendor's certificates and a trial period are worth watching.
     UNDER_WAY_STATUSES = RUNNING_STATUSES | {Status.NEGOTIATING}
     ENDED_STATUSES = frozenset({Status.EXPIRED, Status.TERMINATED})
+    # Once signed, what the parties agreed (the terms, SLA and fee rows, agreed clauses) changes only by amendment.
+    TERMS_LOCKED_STATUSES = RUNNING_STATUSES | ENDED_STATUSES
 
     class FeeModel(models.TextChoices):
         PER_SEAT = "per_seat", _("Per seat")
@@ -286,6 +288,11 @@ class Contract(models.Model):
     @property
     def notice_given(self) -> bool:
         return self.notice_given_on is not None
+
+    @property
+    def terms_locked(self) -> bool:
+        """Signed or later: the agreed terms change only through an amendment."""
+        return self.status in self.TERMS_LOCKED_STATUSES
 
 
 class ContractNumberCounter(models.Model):

@@ -25,6 +25,11 @@ REASONS = {
     "reopen": _("Reopened"),
     "reassign": _("Reassigned"),
     "move due date": _("Due date moved"),
+    "approve": _("Approved"),
+    "apply": _("Came into force"),
+    "rejected": _("Rejected"),
+    "withdrawn": _("Withdrawn"),
+    "amendment": _("Amendment applied"),
 }
 PREFIXES = {
     "successor of ": _("Created as the successor of %(rest)s"),
@@ -32,6 +37,7 @@ PREFIXES = {
     "waive: ": _("Waived: %(rest)s"),
     # imports.services writes "imported from FILE by USER".
     "imported from ": _("Imported from %(rest)s"),
+    "amendment ": _("Changed by amendment %(rest)s"),
 }
 
 # contracts.sharing writes "share user NAME: view|change|none" (or "share group ...").

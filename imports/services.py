@@ -35,8 +35,10 @@ from accounts.roles import user_may_write
 from contracts.lifecycle.imported import contract_record_imported_status, imported_status_errors
 from contracts.models import Contract, FeeItem, SLATarget
 from contracts.selectors import contracts_changeable_by, contracts_visible_to, user_can_share_contract
+from contracts.services.lock import amendment_required
 from contracts.services.terms import (
     CONTRACT_TERM_FIELDS,
+    LOCKED_TERM_FIELDS,
     contract_create,
     contract_terms_check,
     contract_update,
@@ -550,6 +552,12 @@ def _analyse(values: dict[str, Any], parse_errors: list[tuple[str, str]], ctx: _
         outcome.errors.append(
             ("owner", _("Only the owner or a procurement manager can hand the contract to someone else."))
         )
+        outcome.changes = {}
+        return outcome
+    agreed = [name for name in outcome.changes if name in (*LOCKED_TERM_FIELDS, "sla_targets", "fee_items")]
+    if existing.terms_locked and agreed:
+        # What a signed contract's parties agreed changes only through an amendment, as on the contract's page.
+        outcome.errors.extend(_validation_messages(amendment_required(existing, agreed)))
         outcome.changes = {}
         return outcome
     plan.fields = {name: getattr(candidate, name) for name in outcome.changes if name in CONTRACT_TERM_FIELDS}

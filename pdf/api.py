@@ -13,10 +13,11 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from amendments.access import access_amendment
 from contracts.access import access_contract
 
 from .language import LANGUAGES, document_language, interface_document_language
-from .rendering import RenderError, RenderTimeout, render_contract_pdf
+from .rendering import RenderError, RenderTimeout, render_amendment_pdf, render_contract_pdf
 
 
 def request_language(request, requested: str | None) -> str:
@@ -67,3 +68,44 @@ class ContractPdfView(APIView):
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(True, pdf_filename(contract.number, language))
         return response
+
+
+def _pdf_or_503(render, filename: str) -> HttpResponse | Response:
+    try:
+        pdf = render()
+    except RenderTimeout:
+        return Response(
+            {"detail": _("The PDF took too long to render. Try again later."), "code": "render_timeout"},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+    except RenderError:
+        return Response(
+            {"detail": _("The PDF could not be rendered. Try again later."), "code": "render_failed"},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+class AmendmentPdfView(APIView):
+    """An amendment's document as application/pdf: each change as old -> new, both parties' signature block."""
+
+    def perform_content_negotiation(self, request, force=False):
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        summary="An amendment as a PDF document",
+        parameters=[OpenApiParameter("lang", str, enum=list(LANGUAGES), description="Document language.")],
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="No such amendment, or not visible to you."),
+            503: OpenApiResponse(description="The document could not be rendered in time."),
+        },
+    )
+    def get(self, request, pk: int):
+        amendment = access_amendment(request.user, pk)
+        language = request_language(request, request.query_params.get("lang"))
+        return _pdf_or_503(
+            lambda: render_amendment_pdf(amendment, language=language), pdf_filename(amendment.number, language)
+        )

@@ -19,6 +19,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from amendments.models import Amendment
 from contracts.models import Clause, ClauseCategory, Contract
 from core.formatting import amount, money
 from obligations.models import Obligation
@@ -193,9 +194,20 @@ def contract_document_context(contract: Contract) -> dict:
         .select_related("certification")
         .order_by("due_date", "id")
     )
+    amendments = list(contract.amendments.order_by("sequence"))
     return {
         "contract": contract,
         "vendor": contract.vendor,
+        "amendments": [
+            {
+                "number": amendment.number,
+                "title": amendment.title,
+                "effective_on": _date(amendment.effective_on),
+                "status": amendment.get_status_display(),
+            }
+            for amendment in amendments
+        ],
+        "amendments_in_force": sum(1 for a in amendments if a.status == Amendment.Status.IN_FORCE),
         "company": _company(),
         "language": translation.get_language(),
         "status_label": contract.get_status_display(),

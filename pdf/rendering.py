@@ -16,10 +16,12 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import connection
 
+from amendments.models import Amendment
 from contracts.models import Contract
 from pdfrender import deadline, sandbox
 from pdfrender.sandbox import RenderError, RenderTimeout
 
+from .amendment import amendment_document_html
 from .document import contract_document_html
 from .signing import sign_pdf
 
@@ -27,7 +29,14 @@ logger = logging.getLogger(__name__)
 
 STATIC_PREFIX = "pdf"
 
-__all__ = ["RenderError", "RenderTimeout", "document_time_limit", "pdf_static_assets", "render_contract_pdf"]
+__all__ = [
+    "RenderError",
+    "RenderTimeout",
+    "document_time_limit",
+    "pdf_static_assets",
+    "render_amendment_pdf",
+    "render_contract_pdf",
+]
 
 
 def pdf_static_assets() -> dict[str, str]:
@@ -45,6 +54,12 @@ def pdf_static_assets() -> dict[str, str]:
     return assets
 
 
+def render_amendment_pdf(amendment: Amendment, *, language: str) -> bytes:
+    """An amendment's document as PDF bytes, rendered in the sandbox like a contract's. The caller has checked that
+    the user may view its contract (amendments.access)."""
+    return _render(amendment_document_html(amendment, language=language), contract=amendment.contract, isolated=True)
+
+
 def render_contract_pdf(contract: Contract, *, language: str, isolated: bool = True) -> bytes:
     """The contract document as PDF bytes. Raises RenderTimeout past PDF_RENDER_TIMEOUT, RenderError on failure.
 
@@ -53,7 +68,10 @@ def render_contract_pdf(contract: Contract, *, language: str, isolated: bool = T
     bulk-export Celery task has soft and hard time limits, and Celery's prefork children are daemonic processes,
     which may not start the renderer's child process.
     """
-    html = contract_document_html(contract, language=language)
+    return _render(contract_document_html(contract, language=language), contract=contract, isolated=isolated)
+
+
+def _render(html: str, *, contract: Contract, isolated: bool) -> bytes:
     if isolated:
         rendered = sandbox.render_isolated(
             html,

@@ -5,8 +5,9 @@ No namespace of its own, so it can sit beside the `contracts` namespace: reverse
 
 from django.urls import path
 
-from .views import contract_pdf
+from .views import amendment_pdf, contract_pdf
 
 urlpatterns = [
     path("<int:pk>/pdf/", contract_pdf, name="contract_pdf"),
+    path("amendments/<int:pk>/pdf/", amendment_pdf, name="amendment_pdf"),
 ]

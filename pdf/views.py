@@ -12,10 +12,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from amendments.access import access_amendment
 from contracts.access import access_contract
 
 from .language import document_language, interface_document_language
-from .rendering import RenderError, RenderTimeout, render_contract_pdf
+from .rendering import RenderError, RenderTimeout, render_amendment_pdf, render_contract_pdf
 
 
 @login_required
@@ -39,4 +40,28 @@ def contract_pdf(request, pk: int):
         return redirect(contract.get_absolute_url())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, f"{contract.number}-{language}.pdf")
+    return response
+
+
+@login_required
+@require_GET
+def amendment_pdf(request, pk: int):
+    amendment = access_amendment(request.user, pk)
+    requested = request.GET.get("lang", "")
+    language = document_language(requested)
+    if language is None:
+        if requested.strip():
+            messages.error(request, _("Choose zh-hans or en."))
+            return redirect(amendment.get_absolute_url())
+        language = interface_document_language()
+    try:
+        pdf = render_amendment_pdf(amendment, language=language)
+    except RenderTimeout:
+        messages.error(request, _("The PDF took too long to render. Try again later."))
+        return redirect(amendment.get_absolute_url())
+    except RenderError:
+        messages.error(request, _("The PDF could not be rendered. Try again later."))
+        return redirect(amendment.get_absolute_url())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"{amendment.number}-{language}.pdf")
     return response

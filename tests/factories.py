@@ -167,3 +167,18 @@ class ObligationFactory(factory.django.DjangoModelFactory):
     source = Obligation.Source.MANUAL
     title = "季度服务评审"
     due_date = date(2026, 12, 15)
+
+
+def amend_now(contract: Contract, **changes) -> Contract:
+    """Change a signed contract's terms the one way there is: an amendment, approved by a manager and in force today."""
+    from django.utils import timezone
+
+    from accounts.models import Role
+    from amendments.services import amendment_approve, amendment_create
+
+    manager = UserFactory(role=Role.PROCUREMENT_MANAGER)
+    today = timezone.localdate()
+    amendment = amendment_create(contract=contract, by=manager, title="补充协议", effective_on=today, changes=changes)
+    amendment_approve(amendment=amendment, by=manager, today=today)
+    contract.refresh_from_db()
+    return contract

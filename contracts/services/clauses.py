@@ -13,6 +13,14 @@ from contracts.search import search_text_refresh
 from contracts.selectors import user_can_edit_clauses
 from core.exceptions import StaleVersionError
 
+from .lock import amendment_required
+
+
+def _check_clause_not_locked(clause: Clause) -> None:
+    """An agreed (or waived) clause of a signed contract changes only through an amendment."""
+    if clause.contract.terms_locked and clause.status in Clause.SETTLED_STATUSES:
+        raise amendment_required(clause.contract, ["text"])
+
 
 @transaction.atomic
 def clause_create(
@@ -28,7 +36,9 @@ def clause_create(
     side: str = ClauseRevision.Side.OURS,
     comment: str = "",
 ) -> Clause:
-    """Add a clause; its text is revision 1."""
+    """Add a clause; its text is revision 1. A signed contract gains clauses only through an amendment."""
+    if Contract.objects.filter(pk=contract.pk, status__in=Contract.TERMS_LOCKED_STATUSES).exists():
+        raise amendment_required(contract, ["text"])
     clause = add_clause(
         contract=contract,
         by=by,
@@ -81,7 +91,8 @@ def clause_update(*, clause: Clause, by: User, version: int | None, **fields: An
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"unknown clause fields: {sorted(unknown)}")
-    locked = Clause.objects.select_for_update().get(pk=clause.pk)
+    locked = Clause.objects.select_for_update().select_related("contract").get(pk=clause.pk)
+    _check_clause_not_locked(locked)
     if version is None or int(version) != locked.version:
         raise StaleVersionError(locked.version)
     for name, value in fields.items():
@@ -110,7 +121,8 @@ def clause_add_revision(
 
     A vendor's wording marks the clause `countered`, ours `proposed`, unless a status is given.
     """
-    locked = Clause.objects.select_for_update().get(pk=clause.pk)
+    locked = Clause.objects.select_for_update().select_related("contract").get(pk=clause.pk)
+    _check_clause_not_locked(locked)
     if version is not None and int(version) != locked.version:
         raise StaleVersionError(locked.version)
     text = (text or "").strip()
@@ -173,3 +185,29 @@ def clauses_agree(*, contract: Contract, by: User, versions: Mapping[int, int]) 
         clause._change_reason = "agree"
         clause.save()
     return locked
+
+
+def clause_amend(
+    *, clause: Clause, by: User | None, author: User, title: str, text: str, reason: str
+) -> ClauseRevision | None:
+    """Write an approved amendment's wording of an existing clause: the one way past the lock on agreed clauses.
+
+    The new wording is a revision on our side with the amendment named in its comment, and the clause stays agreed;
+    `reason` ("amendment <number>") goes into the history. The caller holds the contract locked and refreshes the
+    search text for its batch. None when the clause already says exactly this.
+    """
+    revision = None
+    text = text.strip()
+    if text != clause.text:
+        number = (clause.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        revision = ClauseRevision.objects.create(
+            clause=clause, number=number, text=text, author=author, side=ClauseRevision.Side.OURS, comment=reason
+        )
+    clause.text = text
+    clause.title = title
+    clause.status = Clause.Status.AGREED
+    clause.version += 1
+    clause._history_user = by
+    clause._change_reason = reason
+    clause.save()
+    return revision

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from rules.terms import default_end_date
 
 from .clauses import add_clause
 from .follow_up import terms_changed
+from .lock import amendment_required
 from .numbering import next_contract_number
 
 # Fields a user may set directly; status, version and lifecycle dates change only through lifecycle actions.
@@ -57,6 +59,66 @@ CONTRACT_TERM_FIELDS = (
 )
 
 
+_Row = TypeVar("_Row", SLATarget, FeeItem)
+
+# What stays editable once a contract is signed: who manages it and the notes about it. Everything else the parties
+# agreed (the other terms, the SLA and fee rows, the agreed clauses) changes only through an amendment.
+EDITABLE_WHEN_SIGNED = ("owner", "notes")
+LOCKED_TERM_FIELDS = tuple(name for name in CONTRACT_TERM_FIELDS if name not in EDITABLE_WHEN_SIGNED)
+# What an amendment may change: the agreed terms but the contract's identity (its number and its vendor).
+AMENDABLE_TERM_FIELDS = tuple(name for name in LOCKED_TERM_FIELDS if name not in ("number", "vendor"))
+_SLA_COLUMNS = ("metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical")
+_FEE_COLUMNS = ("kind", "unit_price", "unit", "quantity", "note")
+
+
+def _field(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
+def _attname(name: str) -> str:
+    return _field(Contract, name).attname
+
+
+def _term_snapshot(contract: Contract) -> dict[str, Any]:
+    return {name: getattr(contract, _attname(name)) for name in LOCKED_TERM_FIELDS}
+
+
+def _row_values(model: type[_Row], columns: tuple[str, ...], rows: list[dict]) -> list[tuple]:
+    """Rows as the database would hold them (defaults filled, values parsed), for comparing with the stored ones."""
+    values = []
+    for row in rows:
+        obj = model(**{k: v for k, v in row.items() if k in columns})
+        values.append(tuple(_field(model, c).to_python(getattr(obj, c)) for c in columns))
+    return values
+
+
+def _rows_changed(contract: Contract, model: type[_Row], columns: tuple[str, ...], rows: list[dict] | None) -> bool:
+    if rows is None:
+        return False
+    stored = model.objects.filter(contract=contract).order_by("order", "id").values_list(*columns)
+    return _row_values(model, columns, rows) != [tuple(row) for row in stored]
+
+
+def _check_not_locked(
+    locked: Contract,
+    before: dict[str, Any],
+    sla_targets: list[dict] | None,
+    fee_items: list[dict] | None,
+) -> None:
+    """Refuse a direct change of what a signed contract's parties agreed, naming the amendment route."""
+    if not locked.terms_locked:
+        return
+    changed = [name for name in LOCKED_TERM_FIELDS if getattr(locked, _attname(name)) != before[name]]
+    if _rows_changed(locked, SLATarget, _SLA_COLUMNS, sla_targets):
+        changed.append("sla_targets")
+    if _rows_changed(locked, FeeItem, _FEE_COLUMNS, fee_items):
+        changed.append("fee_items")
+    if changed:
+        raise amendment_required(locked, changed)
+
+
 # The most SLA target rows, and the most fee rows, one contract holds: every edit form, API call and admin page that
 # replaces them is held to it (the web forms post every row's fields, see DATA_UPLOAD_MAX_NUMBER_FIELDS).
 MAX_TERM_ROWS = 200
@@ -75,7 +137,11 @@ def _check_row_counts(sla_targets: list[dict] | None, fee_items: list[dict] | No
         raise ValidationError(errors)
 
 
-def _validate_contract(contract: Contract, *, exclude: Iterable[str] = ()) -> None:
+# The relations an amendment never changes: their rows exist already, so checking them again costs a query each.
+_UNCHANGED_BY_AMENDMENT = ["vendor", "owner", "created_by", "predecessor"]
+
+
+def _validate_contract(contract: Contract, *, exclude: Iterable[str] | None = None) -> None:
     errors: dict[str, list[str]] = {}
     if contract.currency:
         contract.currency = contract.currency.strip().upper()
@@ -88,8 +154,11 @@ def _validate_contract(contract: Contract, *, exclude: Iterable[str] = ()) -> No
     try:
         # Uniqueness of the number is checked by _number_taken, which names the contract using it.
         # created_by is the acting user, set by the service itself: looking it up again would cost a query per save.
-        skipped = ["created_by", *exclude, *([] if contract.number else ["number"])]
-        contract.full_clean(exclude=skipped or None, validate_unique=False, validate_constraints=False)
+        contract.full_clean(
+            exclude=["created_by", *(exclude or []), *([] if contract.number else ["number"])],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
@@ -150,9 +219,6 @@ def _save_numbered(contract: Contract, *, by: User) -> None:
         if taken:
             raise taken from None
         raise
-
-
-_Row = TypeVar("_Row", SLATarget, FeeItem)
 
 
 def _replace_rows(contract: Contract, model: type[_Row], rows: list[dict] | None) -> None:
@@ -236,6 +302,118 @@ def contracts_follow_up(contracts: Sequence[Contract], *, by: User | None = None
     terms_changed(contracts, by=by, reason=reason)
 
 
+def _set_terms(contract: Contract, fields: dict[str, Any]) -> None:
+    """Set the given terms; a new start or initial term without an end date gets its end computed again."""
+    clear_end = "effective_date" in fields or "initial_term_months" in fields
+    for name, value in fields.items():
+        setattr(contract, name, value)
+    if clear_end and "end_date" not in fields and contract.effective_date:
+        contract.end_date = None
+
+
+def validate_amended_terms(
+    contract: Contract, *, sla_targets: list[dict] | None = None, fee_items: list[dict] | None = None, **fields: Any
+) -> None:
+    """Check an amendment's changes as an edit of the contract's terms would be checked; nothing is written.
+
+    Raises ValidationError with the same field errors as the contract form and API give.
+    """
+    unknown = set(fields) - set(AMENDABLE_TERM_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("An amendment cannot change this field.")] for name in sorted(unknown)})
+    _check_row_counts(sla_targets, fee_items)
+    copy = Contract.objects.get(pk=contract.pk)
+    _set_terms(copy, fields)
+    _fill_defaults(copy)
+    _validate_contract(copy)
+    for field, model, rows in (("sla_targets", SLATarget, sla_targets), ("fee_items", FeeItem, fee_items)):
+        errors = []
+        for row in rows or []:
+            obj = model(contract=copy, **{k: v for k, v in row.items() if k != "order"})
+            try:
+                obj.full_clean(exclude=["contract"])
+            except ValidationError as exc:
+                errors.append("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()))
+        if errors:
+            raise ValidationError({field: errors})
+
+
+def contract_amend_terms(*, contract: Contract, by: User | None, reason: str, **fields: Any) -> list[str]:
+    """Set and check an approved amendment's terms on a signed contract, without writing: the one way past the lock.
+
+    Returns the columns to write. The caller (amendments.services) holds the contract row locked, writes it (one
+    contract with `contract.save()`, a batch with one bulk update and its history rows), records `reason`
+    ("amendment <number>") in the history, then refreshes the search text and re-derives the obligations of its
+    whole batch at once (contracts.services.follow_up.terms_changed), so applying many amendments stays set-based.
+    Raises ValidationError, with the contract left as it was, when the terms no longer fit the contract.
+    """
+    unknown = set(fields) - set(AMENDABLE_TERM_FIELDS)
+    if unknown:
+        raise TypeError(f"fields an amendment cannot change: {sorted(unknown)}")
+    before = {name: getattr(contract, _attname(name)) for name in AMENDABLE_TERM_FIELDS}
+    try:
+        _set_terms(contract, fields)
+        _fill_defaults(contract)
+        _validate_contract(contract, exclude=_UNCHANGED_BY_AMENDMENT)
+    except ValidationError:
+        for name, value in before.items():
+            setattr(contract, _attname(name), value)
+        raise
+    contract.version += 1
+    contract.updated_at = timezone.now()
+    contract._change_reason = reason
+    contract._history_user = by
+    return [*sorted({*fields, "end_date"}), "version", "updated_at"]
+
+
+def contract_amend(
+    *,
+    contract: Contract,
+    by: User | None,
+    reason: str,
+    sla_targets: list[dict] | None = None,
+    fee_items: list[dict] | None = None,
+    **fields: Any,
+) -> Contract:
+    """Write an approved amendment's terms and rows to one signed contract (see contract_amend_terms)."""
+    _check_row_counts(sla_targets, fee_items)
+    contract_amend_terms(contract=contract, by=by, reason=reason, **fields)
+    contract.save()
+    if sla_targets is not None:
+        _amend_sla_targets(contract, [dict(r) for r in sla_targets])
+    _replace_rows(contract, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
+    return contract
+
+
+def _amend_sla_targets(contract: Contract, rows: list[dict]) -> None:
+    """The amended SLA targets. A target whose metric stays is changed in place, so the months already measured
+    against it keep their measurements; targets of new metrics are added, and those whose metric is gone are removed."""
+    existing: dict[str, list[SLATarget]] = {}
+    for target in SLATarget.objects.filter(contract=contract).order_by("order", "id"):
+        existing.setdefault(target.metric, []).append(target)
+    kept: list[SLATarget] = []
+    errors = []
+    for i, row in enumerate(rows):
+        row.pop("order", None)
+        matches = existing.get(str(row.get("metric", "")), [])
+        target = matches.pop(0) if matches else SLATarget(contract=contract)
+        for name in _SLA_COLUMNS:
+            setattr(target, name, row.get(name, _field(SLATarget, name).get_default()))
+        target.order = i
+        try:
+            target.full_clean(exclude=["contract"])
+        except ValidationError as exc:
+            errors.append(str(exc.message_dict))
+        kept.append(target)
+    if errors:
+        raise ValidationError({"sla_targets": errors})
+    gone = [t.pk for targets in existing.values() for t in targets]
+    if gone:
+        SLATarget.objects.filter(pk__in=gone).delete()
+    for target in kept:
+        target.save()
+
+
 def _check_owner_change(contract: Contract, *, by: User, owner: User | None) -> None:
     """Handing a contract to someone else needs the right to share it, and a new owner whose role may change it."""
     if owner is None or owner.pk == contract.owner_id:
@@ -266,19 +444,21 @@ def contract_update(
         raise TypeError(f"unknown contract fields: {sorted(unknown)}")
     _check_row_counts(sla_targets, fee_items)
     locked = Contract.objects.select_for_update().get(pk=contract.pk)
-    if version is None or int(version) != locked.version:
-        raise StaleVersionError(locked.version)
     if "owner" in fields:
         _check_owner_change(locked, by=by, owner=fields["owner"])
-    clear_end = "effective_date" in fields or "initial_term_months" in fields
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    if clear_end and "end_date" not in fields and locked.effective_date:
-        locked.end_date = None
+    before = _term_snapshot(locked)
+    _set_terms(locked, fields)
     if not locked.number:
         locked.number = next_contract_number((locked.effective_date or timezone.localdate()).year)
     _fill_defaults(locked)
     _validate_contract(locked)
+    # A signed contract refuses before the version check: re-reading it would not make the change allowed.
+    _check_not_locked(locked, before, sla_targets, fee_items)
+    if locked.terms_locked:
+        # The rows sent are the stored ones (or the check above refused): keep the stored rows as they are.
+        sla_targets = fee_items = None
+    if version is None or int(version) != locked.version:
+        raise StaleVersionError(locked.version)
     taken = _number_taken(locked.number, by=by, exclude_pk=locked.pk)
     if taken:
         raise taken

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from amendments.selectors import contract_amendments_for, user_can_propose_amendment
 from contracts.access import PAGE_RELATED, access_contract
 from contracts.forms import (
     ClauseForm,
@@ -28,6 +29,7 @@ from contracts.forms import (
     LifecycleActionForm,
     PriceChangeNoticeForm,
     RenewForm,
+    SignedContractForm,
     SLATargetFormSet,
     TerminateForm,
 )
@@ -60,7 +62,7 @@ from obligations.selectors import obligations_visible_to
 
 from .common import error_message
 
-TABS = ("terms", "clauses", "obligations", "documents", "history")
+TABS = ("terms", "clauses", "amendments", "obligations", "documents", "history")
 
 
 def _formsets(request: HttpRequest, contract: Contract | None = None):
@@ -108,19 +110,23 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contract = access_contract(request.user, pk, to="change", related=PAGE_RELATED)
-    form = ContractForm(
+    # A signed contract's page offers what stays editable. A form posting the terms anyway (opened before the
+    # contract was signed) goes to the service, which refuses the changes and names the amendment route.
+    locked = contract.terms_locked and not (request.method == "POST" and "effective_date" in request.POST)
+    form_class = SignedContractForm if locked else ContractForm
+    form = form_class(
         request.POST or None, instance=contract, can_change_owner=user_can_share_contract(request.user, contract)
     )
     sla, fees = _formsets(request, contract)
     conflict = False
-    if request.method == "POST" and all([form.is_valid(), sla.is_valid(), fees.is_valid()]):
+    if request.method == "POST" and form.is_valid() and (locked or all([sla.is_valid(), fees.is_valid()])):
         try:
             contract = terms.contract_update(
                 contract=contract,
                 by=request.user,
                 version=form.cleaned_data.get("version"),
-                sla_targets=formset_rows(sla),
-                fee_items=formset_rows(fees),
+                sla_targets=None if locked else formset_rows(sla),
+                fee_items=None if locked else formset_rows(fees),
                 **form.terms(),
             )
         except StaleVersionError as exc:
@@ -144,6 +150,7 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(contract)
     context = {"form": form, "contract": contract, "sla_formset": sla, "fee_formset": fees, "conflict": conflict}
     context["duplicates"] = duplicate_links(form)
+    context["locked"] = locked
     return render(request, "contracts/form.html", context)
 
 
@@ -167,6 +174,12 @@ def _tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict:
             "sla_targets": contract.sla_targets.all(),
             "fee_items": contract.fee_items.all(),
             "price_change_notices": notices,
+            "amendments": list(contract_amendments_for(user, contract)),
+        }
+    if tab == "amendments":
+        return {
+            "amendments": list(contract_amendments_for(user, contract)),
+            "can_amend": contract.status in Contract.RUNNING_STATUSES and user_can_propose_amendment(user, contract),
         }
     if tab == "clauses":
         open_only = request.GET.get("clauses") == "open"

@@ -25,6 +25,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from accounts.models import Role
+from amendments.forms import AmendedTermsForm
+from amendments.models import Amendment
 from contracts.forms import ContractForm
 from contracts.models import (
     Clause,
@@ -42,6 +44,7 @@ from contracts.services.sharing import contract_share
 from contracts.services.terms import contract_create
 from imports.models import ImportJob
 from obligations.models import Obligation
+from sla.models import SlaPeriod
 from tests.factories import ObligationFactory, UserFactory, VendorFactory, make_credit_code
 from vendors.models import Certification, Vendor, VendorContact
 
@@ -68,6 +71,7 @@ class World:
     auditor_contract: Contract | None = None
     job: ExportJob | None = None
     import_job: ImportJob | None = None
+    amendment: Amendment | None = None
     media: str = ""
 
 
@@ -132,6 +136,16 @@ def _build(media) -> World:
         total=1,
         counts={"create": 1},
     )
+    # A draft amendment for a far-off day (stored as is: the world contract is a draft until a case makes it active).
+    w.amendment = Amendment.objects.create(
+        contract=w.contract,
+        sequence=1,
+        number=f"{w.contract.number}-A1",
+        title="调整终止通知期",
+        effective_on=date(2036, 6, 1),
+        changes={"termination_notice_days": 60},
+        created_by=owner,
+    )
     return w
 
 
@@ -144,6 +158,12 @@ def _world_media(settings, world):
 def _no_pdf_rendering(monkeypatch):
     """The matrix is about who gets the PDF, not about rendering it (tests/pdf do that)."""
     monkeypatch.setattr("pdf.views.render_contract_pdf", lambda contract, language: b"%PDF-1.7 matrix")
+    monkeypatch.setattr("pdf.views.render_amendment_pdf", lambda amendment, language: b"%PDF-1.7 matrix")
+    monkeypatch.setattr("sla.scorecard_views.render_sla_report_pdf", lambda sla_period, language: b"%PDF-1.7 matrix")
+
+
+def _record_sla_month(w: World) -> None:
+    SlaPeriod.objects.get_or_create(contract=w.contract, period="2035-01")
 
 
 def edit_body(w: World, contract: Contract | None = None, **overrides) -> dict:
@@ -172,6 +192,29 @@ def create_body(w: World) -> dict:
     for name in ("number", "version", "owner"):
         data.pop(name, None)
     return data
+
+
+def amendment_body(w: World) -> dict:
+    """A new amendment's form as the page offers it (the terms in force), with one term changed."""
+    contract = Contract.objects.get(pk=w.contract.pk)
+    form = AmendedTermsForm(instance=contract, prefix="terms")
+    data = {f"terms-{k}": v for k, v in form.initial.items() if v is not None}
+    data["terms-auto_renew"] = "on" if contract.auto_renew else ""
+    data.update(
+        {
+            "title": "调整终止通知期",
+            "effective_on": "2036-06-01",
+            "terms-termination_notice_days": 45,
+            "terms-vendor": contract.vendor_id,
+        }
+    )
+    for prefix in ("sla", "fee", "clause"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    return {k: v for k, v in data.items() if v != ""}
+
+
+def a(w: World, name: str, *args) -> str:
+    return reverse(f"amendments:{name}", args=[w.amendment.pk, *args])
 
 
 def vendor_body(w: World) -> dict:
@@ -542,6 +585,62 @@ CASES = [
         },
     ),
     Case("contract_pdf", "get", lambda w: reverse("contract_pdf", args=[w.contract.pk]), VIEWERS),
+    # Amendments of a signed contract.
+    Case(
+        "amendments:create",
+        "get",
+        lambda w: reverse("amendments:create", args=[w.contract.pk]),
+        CHANGERS,
+        setup=_set_status(Contract.Status.ACTIVE),
+    ),
+    Case(
+        "amendments:create",
+        "post",
+        lambda w: reverse("amendments:create", args=[w.contract.pk]),
+        CHANGERS,
+        (302,),
+        amendment_body,
+        setup=_set_status(Contract.Status.ACTIVE),
+    ),
+    Case("amendments:detail", "get", lambda w: a(w, "detail"), VIEWERS),
+    Case(
+        "amendments:action",
+        "post",
+        lambda w: a(w, "action", "approve"),
+        frozenset({"manager"}),
+        (302,),
+        lambda w: {"version": 1},
+        setup=_set_status(Contract.Status.ACTIVE),
+        label="approve",
+    ),
+    Case(
+        "amendments:action",
+        "post",
+        lambda w: a(w, "action", "reject"),
+        frozenset({"manager"}),
+        (302,),
+        lambda w: {"version": 1, "reason": "不接受"},
+        setup=_set_status(Contract.Status.ACTIVE),
+        label="reject",
+    ),
+    Case(
+        "amendments:action",
+        "post",
+        lambda w: a(w, "action", "withdraw"),
+        CHANGERS,
+        (302,),
+        lambda w: {"version": 1},
+        setup=_set_status(Contract.Status.ACTIVE),
+        label="withdraw",
+    ),
+    Case("amendment_pdf", "get", lambda w: reverse("amendment_pdf", args=[w.amendment.pk]), VIEWERS),
+    Case(
+        "sla_report_pdf",
+        "get",
+        lambda w: reverse("sla_report_pdf", args=[w.contract.pk, "2035-01"]),
+        VIEWERS,
+        setup=_record_sla_month,
+    ),
     # Obligations.
     Case("obligations:list", "get", lambda w: reverse("obligations:list"), AUTHENTICATED, scope="login"),
     Case("obligations:calendar", "get", lambda w: reverse("obligations:calendar"), AUTHENTICATED, scope="login"),
@@ -620,6 +719,13 @@ CASES = [
         scope="login",
     ),
     Case(
+        "vendor_scorecard",
+        "get",
+        lambda w: reverse("vendor_scorecard", args=[w.contract.vendor_id]),
+        AUTHENTICATED,
+        scope="login",
+    ),
+    Case(
         "vendors:edit", "get", lambda w: reverse("vendors:edit", args=[w.contract.vendor_id]), CREATORS, scope="login"
     ),
     Case(
@@ -681,6 +787,7 @@ def snapshot() -> dict:
         "certifications": Certification.objects.count(),
         "jobs": list(ExportJob.objects.order_by("pk").values_list("pk", "status")),
         "imports": list(ImportJob.objects.order_by("pk").values_list("pk", "status")),
+        "amendments": list(Amendment.objects.order_by("pk").values()),
         "users": list(
             get_user_model().objects.order_by("pk").values("pk", "language", "email_mode", "calendar_token", "password")
         ),

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from amendments.models import Amendment
 from contracts.models import (
     Clause,
     ClauseRevision,
@@ -24,6 +25,7 @@ from contracts.models import (
 )
 from imports.models import ImportJob
 from obligations.models import Obligation
+from sla.models import SlaPeriod
 from tests.factories import make_credit_code
 from tests.fixtures.api import ROLES, World
 from vendors.models import Vendor
@@ -82,6 +84,17 @@ def import_job(w) -> ImportJob:
 def import_csv(w) -> dict:
     data = f"合同编号,合同名称,统一社会信用代码\nHT-PERM-1,导入的合同,{w.contract.vendor.credit_code}\n".encode()
     return {"file": SimpleUploadedFile("contracts.csv", data), "dry_run": "true"}
+
+
+def sla_month(w):
+    """A recorded month of the world's contract (its report is a PDF only those who see the contract may get)."""
+    return SlaPeriod.objects.get_or_create(contract=w.contract, period="2026-01")[0]
+
+
+@pytest.fixture(autouse=True)
+def _no_pdf_rendering(monkeypatch):
+    """This matrix is about who gets a PDF, not about rendering it (tests/sla/test_report.py does that)."""
+    monkeypatch.setattr("sla.scorecard_api.render_sla_report_pdf", lambda sla_period, language: b"%PDF-1.7 matrix")
 
 
 CASES = [
@@ -198,6 +211,60 @@ CASES = [
         body=lambda w: {"legal_representative": "王五"},
         scoped=False,
     ),
+    Case(
+        "vendor-scorecard",
+        "get",
+        lambda w: f"/api/v1/vendors/{w.contract.vendor_id}/scorecard/",
+        AUTHENTICATED,
+        scoped=False,
+    ),
+    Case("sla-period-pdf", "get", lambda w: f"/api/v1/sla-periods/{sla_month(w).pk}/pdf/", VIEWERS),
+    Case("amendment-list", "get", lambda w: c(w) + "amendments/", VIEWERS),
+    Case(
+        "amendment-create",
+        "post",
+        lambda w: c(w) + "amendments/",
+        CHANGERS,
+        201,
+        body=lambda w: {
+            "title": "延长服务期",
+            "effective_on": "2035-06-01",
+            "changes": {"termination_notice_days": 45},
+        },
+        contract_status=Contract.Status.ACTIVE,
+    ),
+    Case("amendment-detail", "get", lambda w: f"/api/v1/amendments/{w.amendment.pk}/", VIEWERS),
+    Case(
+        "amendment-patch",
+        "patch",
+        lambda w: f"/api/v1/amendments/{w.amendment.pk}/",
+        CHANGERS,
+        body=lambda w: {"title": "调整终止通知期（修订）", "version": 1},
+        contract_status=Contract.Status.ACTIVE,
+    ),
+    Case(
+        "amendment-approve",
+        "post",
+        lambda w: f"/api/v1/amendments/{w.amendment.pk}/approve/",
+        frozenset({"manager"}),
+        contract_status=Contract.Status.ACTIVE,
+    ),
+    Case(
+        "amendment-reject",
+        "post",
+        lambda w: f"/api/v1/amendments/{w.amendment.pk}/reject/",
+        frozenset({"manager"}),
+        body=lambda w: {"reason": "不接受"},
+        contract_status=Contract.Status.ACTIVE,
+    ),
+    Case(
+        "amendment-withdraw",
+        "post",
+        lambda w: f"/api/v1/amendments/{w.amendment.pk}/withdraw/",
+        CHANGERS,
+        contract_status=Contract.Status.ACTIVE,
+    ),
+    Case("amendment-pdf", "get", lambda w: f"/api/v1/amendments/{w.amendment.pk}/pdf/", VIEWERS),
     Case("token-revoke", "post", lambda w: "/api/v1/auth/token/revoke/", AUTHENTICATED, 204, scoped=False),
     Case(
         "vendor-delete",
@@ -236,7 +303,14 @@ def snapshot() -> dict:
         "vendors": list(Vendor.objects.order_by("pk").values()),
         "tokens": list(Token.objects.order_by("pk").values()),
         "imports": list(ImportJob.objects.order_by("pk").values_list("pk", "status")),
+        "amendments": list(Amendment.objects.order_by("pk").values()),
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_pdf_rendering(monkeypatch):
+    """The matrix is about who gets the PDF, not about rendering it (tests/amendments and tests/pdf do that)."""
+    monkeypatch.setattr("pdf.api.render_amendment_pdf", lambda amendment, language: b"%PDF-1.7 matrix")
 
 
 def _call(world: World, case: Case, client):

@@ -277,3 +277,17 @@ def test_a_row_refused_at_write_time_is_left_out_and_the_rest_of_its_batch_is_wr
     assert job.rows.get(row=3).error_messages("en") == [{"field": "number", "message": "taken meanwhile"}]
     assert sorted(Contract.objects.values_list("number", flat=True)) == ["HT-1", "HT-3"]
     assert Contract.history.filter(number="HT-1", history_type="+").count() == 1
+
+
+def test_the_agreed_terms_of_a_signed_contract_change_only_through_an_amendment(buyer, run):
+    # Given an active contract imported from a file
+    run(buyer, xlsx_bytes(CHINESE_HEADER, [chinese_row()]), confirm=True)
+
+    # When a later file changes its contract value
+    job = run(buyer, xlsx_bytes(CHINESE_HEADER, [chinese_row(value="2,000,000")]), confirm=True)
+
+    # Then the row is refused, pointing to an amendment, and the value stays
+    [error] = job.rows.get().error_messages("en")
+    assert (job.rows.get().action, error["field"]) == ("error", "contract_value")
+    assert "amendment" in error["message"]
+    assert Contract.objects.get().contract_value == Decimal("1200000.00")

@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from contracts.models import Contract
-from contracts.services.terms import contract_update
 from core.exceptions import ActionNotAllowed
 from obligations.actions import (
     obligation_complete,
@@ -21,7 +20,7 @@ from obligations.actions import (
 )
 from obligations.derivation import derive_obligations, derive_obligations_bulk, obligations_recompute_for_calendar
 from obligations.models import Obligation, WorkingDayOverride
-from tests.factories import CertificationFactory, ContractFactory, PriceChangeNoticeFactory, UserFactory
+from tests.factories import CertificationFactory, ContractFactory, PriceChangeNoticeFactory, UserFactory, amend_now
 
 pytestmark = pytest.mark.django_db
 
@@ -182,7 +181,7 @@ def test_a_term_change_updates_the_open_renewal_window_in_place():
     derive_obligations(contract)
     [window] = obligations_of(contract, Kind.RENEWAL_WINDOW)
 
-    contract_update(contract=contract, by=contract.owner, version=contract.version, end_date=date(2036, 6, 30))
+    amend_now(contract, end_date=date(2036, 6, 30))
 
     [moved] = obligations_of(contract, Kind.RENEWAL_WINDOW)
     assert moved.pk == window.pk
@@ -196,7 +195,7 @@ def test_re_deriving_keeps_a_completed_obligation_and_derives_the_new_one_beside
     [window] = obligations_of(contract, Kind.RENEWAL_WINDOW)
     obligation_complete(obligation=window, by=contract.owner)
 
-    contract_update(contract=contract, by=contract.owner, version=contract.version, end_date=date(2036, 12, 31))
+    amend_now(contract, end_date=date(2036, 12, 31))
 
     done, new = sorted(obligations_of(contract, Kind.RENEWAL_WINDOW), key=lambda o: o.due_date)
     assert (done.pk, done.status, done.due_date) == (window.pk, Obligation.Status.DONE, date(2035, 12, 1))
@@ -209,7 +208,7 @@ def test_re_deriving_keeps_a_due_date_moved_by_hand():
     [window] = obligations_of(contract, Kind.RENEWAL_WINDOW)
     obligation_move_due_date(obligation=window, by=contract.owner, due_date=date(2035, 11, 15))
 
-    contract_update(contract=contract, by=contract.owner, version=contract.version, non_renewal_notice_days=60)
+    amend_now(contract, non_renewal_notice_days=60)
 
     [kept] = obligations_of(contract, Kind.RENEWAL_WINDOW)
     assert (kept.pk, kept.due_date, kept.due_date_edited) == (window.pk, date(2035, 11, 15), True)
@@ -225,7 +224,7 @@ def test_re_deriving_deletes_open_obligations_that_no_longer_apply_but_keeps_don
 
     certificate.expires_on = None
     certificate.save()
-    contract_update(contract=contract, by=contract.owner, version=contract.version, trial_period_months=0)
+    amend_now(contract, trial_period_months=0)
 
     assert obligations_of(contract, Kind.CERTIFICATE_EXPIRY) == []
     assert [o.pk for o in obligations_of(contract, Kind.TRIAL_REVIEW)] == [trial.pk]

@@ -12,7 +12,7 @@ from contracts.services.clauses import clause_add_revision
 from contracts.services.terms import contract_update
 from pdf.fingerprint import contract_fingerprint, fingerprint_payload
 from pdf.rendering import render_contract_pdf
-from tests.factories import VendorFactory
+from tests.factories import VendorFactory, amend_now
 from tests.fixtures.pdf import AGREED_MARKER_TEXT, make_contract, pdf_text, squeeze
 from vendors.services import vendor_update
 
@@ -50,8 +50,8 @@ def test_signing_keeps_the_fingerprint_and_a_term_change_alters_it(contract, own
     contract = contract_sign(contract=contract, by=owner, date=date(2025, 12, 20))
     assert contract_fingerprint(contract) == negotiated
 
-    # When a term changes, the fingerprint changes
-    contract = contract_update(contract=contract, by=owner, version=contract.version, non_renewal_notice_days=60)
+    # When a term changes (by amendment), the fingerprint changes
+    contract = amend_now(contract, non_renewal_notice_days=60)
     assert contract_fingerprint(contract) != negotiated
 
 

@@ -1,0 +1,11 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "amendments"
+
+urlpatterns = [
+    path("<int:pk>/amendments/new/", views.amendment_new, name="create"),
+    path("amendments/<int:pk>/", views.amendment_detail, name="detail"),
+    re_path(r"^amendments/(?P<pk>[0-9]+)/(?P<action>approve|reject|withdraw)/$", views.amendment_action, name="action"),
+]
