@@ -10,6 +10,7 @@ from contracts.api import clauses, documents, history, sharing
 from contracts.api.contract import ContractViewSet, PriceChangeNoticeList
 from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
+from imports.api import ImportJobConfirmView, ImportJobCreateView, ImportJobDetailView, ImportTemplateView
 from obligations.api import ObligationViewSet
 from pdf.api import AmendmentPdfView, ContractPdfView
 from sla.api import ContractSlaImport, ContractSlaPeriodList, SlaPeriodDetail
@@ -71,6 +72,10 @@ urlpatterns = [
     path("exports/", ExportJobCreateView.as_view(), name="export-create"),
     path("exports/<int:pk>/", ExportJobDetailView.as_view(), name="export-detail"),
     path("exports/<int:pk>/download/", ExportJobDownloadView.as_view(), name="export-download"),
+    path("imports/", ImportJobCreateView.as_view(), name="import-create"),
+    path("imports/template/", ImportTemplateView.as_view(), name="import-template"),
+    path("imports/<int:pk>/", ImportJobDetailView.as_view(), name="import-detail"),
+    path("imports/<int:pk>/confirm/", ImportJobConfirmView.as_view(), name="import-confirm"),
     *sla_scorecard_api,
     path("", include(router.urls)),
     # Last: a path no route above matches, ids that are not numbers included. Only paths ending in a slash, so a

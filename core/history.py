@@ -72,6 +72,8 @@ PREFIXES = {
     "successor of ": _("Created as the successor of %(rest)s"),
     "renew as successor ": _("Renewed by the successor %(rest)s"),
     "waive: ": _("Waived: %(rest)s"),
+    # imports.services writes "imported from FILE by USER".
+    "imported from ": _("Imported from %(rest)s"),
     "amendment ": _("Changed by amendment %(rest)s"),
 }
 

@@ -2,7 +2,7 @@
 and leaves a history row."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -142,7 +142,7 @@ def _check_row_counts(sla_targets: list[dict] | None, fee_items: list[dict] | No
 _UNCHANGED_BY_AMENDMENT = ["vendor", "owner", "created_by", "predecessor"]
 
 
-def _validate_contract(contract: Contract, *, exclude: list[str] | None = None) -> None:
+def _validate_contract(contract: Contract, *, exclude: Iterable[str] | None = None) -> None:
     errors: dict[str, list[str]] = {}
     if contract.currency:
         contract.currency = contract.currency.strip().upper()
@@ -154,8 +154,9 @@ def _validate_contract(contract: Contract, *, exclude: list[str] | None = None) 
         errors.setdefault("end_date", []).append(_("The end date cannot be before the effective date."))
     try:
         # Uniqueness of the number is checked by _number_taken, which names the contract using it.
+        # created_by is the acting user, set by the service itself: looking it up again would cost a query per save.
         contract.full_clean(
-            exclude=[*(exclude or []), *([] if contract.number else ["number"])],
+            exclude=["created_by", *(exclude or []), *([] if contract.number else ["number"])],
             validate_unique=False,
             validate_constraints=False,
         )
@@ -164,6 +165,14 @@ def _validate_contract(contract: Contract, *, exclude: list[str] | None = None) 
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+
+
+def contract_terms_check(contract: Contract, *, exclude: Iterable[str] = ()) -> None:
+    """Validate an unsaved contract's terms exactly as contract_create and contract_update do, writing nothing: the
+    blank end date is derived, and every problem is raised as one ValidationError by field. An import's dry run
+    calls it; `exclude` names fields not to check (a vendor the import will only create on confirmation)."""
+    _fill_defaults(contract)
+    _validate_contract(contract, exclude=exclude)
 
 
 def _number_taken(number: str, *, by: User, exclude_pk: int | None = None) -> ValidationError | None:
@@ -324,10 +333,16 @@ def contract_create(
     fee_items: list[dict] | None = None,
     clause_templates: Iterable[ClauseTemplate] | None = None,
     language: str = "zh-hans",
+    reason: str | None = None,
+    follow_up: bool = True,
     **fields: Any,
 ) -> Contract:
     """Create a draft contract; its creator owns it unless an owner is given. The owner's role must let them change
-    contracts."""
+    contracts. `reason` goes into the history (an import names its file).
+
+    A bulk caller (an import) passes ``follow_up=False`` and calls ``contracts_follow_up`` once for all the contracts
+    it created in the same transaction: the search text and the obligations are then brought up to date in a few
+    queries for the whole batch instead of a few per contract."""
     unknown = set(fields) - set(CONTRACT_TERM_FIELDS)
     if unknown:
         raise TypeError(f"unknown contract fields: {sorted(unknown)}")
@@ -345,9 +360,11 @@ def contract_create(
     else:
         contract.number = next_contract_number((contract.effective_date or timezone.localdate()).year)
     contract._history_user = by
+    if reason:
+        contract._change_reason = reason
     _save_numbered(contract, by=by)
-    _replace_rows(contract, SLATarget, _copies(sla_targets), by=by, reason="create")
-    _replace_rows(contract, FeeItem, _copies(fee_items), by=by, reason="create")
+    _replace_rows(contract, SLATarget, _copies(sla_targets), by=by, reason=reason or "create")
+    _replace_rows(contract, FeeItem, _copies(fee_items), by=by, reason=reason or "create")
     for i, template in enumerate(clause_templates or []):
         add_clause(
             contract=contract,
@@ -358,9 +375,15 @@ def contract_create(
             order=i + 1,
             template=template,
         )
-    search_text_refresh([contract.pk])
-    terms_changed([contract], by=by, reason="create")
+    if follow_up:
+        contracts_follow_up([contract], by=by, reason=reason or "create")
     return contract
+
+
+def contracts_follow_up(contracts: Sequence[Contract], *, by: User | None = None, reason: str = "derive") -> None:
+    """What must follow new or changed terms: the search text and the obligations (see contract_create)."""
+    search_text_refresh([c.pk for c in contracts])
+    terms_changed(contracts, by=by, reason=reason)
 
 
 def _set_terms(contract: Contract, fields: dict[str, Any]) -> None:
@@ -479,6 +502,7 @@ def contract_update(
     version: int | None,
     sla_targets: list[dict] | None = None,
     fee_items: list[dict] | None = None,
+    reason: str = "update",
     **fields: Any,
 ) -> Contract:
     """Apply a user's edit of the terms. `version` must be the one the user read, or nothing is written.
@@ -510,7 +534,7 @@ def contract_update(
     if taken:
         raise taken
     locked.version += 1
-    locked._change_reason = "update"
+    locked._change_reason = reason
     locked._history_user = by
     _save_numbered(locked, by=by)
     _replace_rows(locked, SLATarget, _copies(sla_targets), by=by, reason=locked._change_reason)

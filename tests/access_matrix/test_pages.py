@@ -43,6 +43,7 @@ from contracts.services.clauses import clause_create
 from contracts.services.documents import document_upload
 from contracts.services.sharing import contract_share
 from contracts.services.terms import contract_create
+from imports.models import ImportJob
 from obligations.models import Obligation
 from sla.models import SlaMeasurement, SlaPeriod
 from tests.factories import ObligationFactory, UserFactory, VendorFactory, make_credit_code
@@ -70,6 +71,7 @@ class World:
     document: Document | None = None
     auditor_contract: Contract | None = None
     job: ExportJob | None = None
+    import_job: ImportJob | None = None
     amendment: Amendment | None = None
     media: str = ""
     sla_target: SLATarget | None = None
@@ -129,6 +131,14 @@ def _build(media) -> World:
     Contract.objects.filter(pk=w.auditor_contract.pk).update(owner=w.users["auditor"])
     w.auditor_contract.refresh_from_db()
     w.job = ExportJob.objects.create(requested_by=owner, language="zh-hans", contract_ids=[w.contract.pk])
+    w.import_job = ImportJob.objects.create(
+        owner=owner,
+        original_name="contracts.csv",
+        file="imports/contracts.csv",
+        status=ImportJob.Status.READY,
+        total=1,
+        counts={"create": 1},
+    )
     # A draft amendment for a far-off day (stored as is: the world contract is a draft until a case makes it active).
     w.amendment = Amendment.objects.create(
         contract=w.contract,
@@ -459,6 +469,45 @@ CASES = [
         "exports:download",
         "get",
         lambda w: reverse("exports:download", args=[w.job.pk]),
+        frozenset({"owner"}),
+        (302,),
+        scope="requester",
+    ),
+    # Spreadsheet imports: who may write contracts may import them; an import is its owner's alone.
+    Case("imports:list", "get", lambda w: reverse("imports:list"), CREATORS, scope="login"),
+    Case(
+        "imports:list",
+        "post",
+        lambda w: reverse("imports:list"),
+        CREATORS,
+        (302,),
+        lambda w: {
+            "file": SimpleUploadedFile(
+                "c.csv", f"合同编号,统一社会信用代码\nHT-M-1,{w.contract.vendor.credit_code}\n".encode()
+            )
+        },
+        "login",
+    ),
+    Case("imports:template", "get", lambda w: reverse("imports:template"), CREATORS, scope="login"),
+    Case(
+        "imports:detail",
+        "get",
+        lambda w: reverse("imports:detail", args=[w.import_job.pk]),
+        frozenset({"owner"}),
+        scope="requester",
+    ),
+    Case(
+        "imports:progress",
+        "get",
+        lambda w: reverse("imports:progress", args=[w.import_job.pk]),
+        frozenset({"owner"}),
+        (302,),
+        scope="requester",
+    ),
+    Case(
+        "imports:confirm",
+        "post",
+        lambda w: reverse("imports:confirm", args=[w.import_job.pk]),
         frozenset({"owner"}),
         (302,),
         scope="requester",
@@ -799,6 +848,7 @@ def snapshot() -> dict:
         "contacts": VendorContact.objects.count(),
         "certifications": Certification.objects.count(),
         "jobs": list(ExportJob.objects.order_by("pk").values_list("pk", "status")),
+        "imports": list(ImportJob.objects.order_by("pk").values_list("pk", "status")),
         "amendments": list(Amendment.objects.order_by("pk").values()),
         "sla_periods": list(SlaPeriod.objects.order_by("pk").values()),
         "sla_measurements": list(SlaMeasurement.objects.order_by("pk").values()),

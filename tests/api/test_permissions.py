@@ -23,6 +23,7 @@ from contracts.models import (
     Document,
     PriceChangeNotice,
 )
+from imports.models import ImportJob
 from obligations.models import Obligation
 from sla.models import SlaMeasurement, SlaPeriod
 from tests.factories import make_credit_code
@@ -48,12 +49,15 @@ class Case:
     multipart: bool = False
     scoped: bool = True  # the URL names one contract (or something of it): hidden from those who cannot see it
     contract_status: str = Contract.Status.DRAFT
+    private: bool = False  # the URL names something of one user (an import): hidden from everybody else
 
     def expected(self, role: str) -> int:
         if role == "anonymous":
             return 401
         if role in self.allowed:
             return self.success
+        if self.private:
+            return 404
         if self.scoped and role not in VIEWERS:
             return 404
         return 403
@@ -61,6 +65,25 @@ class Case:
 
 def c(w):
     return f"/api/v1/contracts/{w.contract.pk}/"
+
+
+def import_job(w) -> ImportJob:
+    """The owner's spreadsheet import, its dry run ready, made on first use."""
+    if not hasattr(w, "import_job"):
+        w.import_job = ImportJob.objects.create(
+            owner=w.users["owner"],
+            original_name="contracts.csv",
+            file="imports/contracts.csv",
+            status=ImportJob.Status.READY,
+            total=1,
+            counts={"create": 1},
+        )
+    return w.import_job
+
+
+def import_csv(w) -> dict:
+    data = f"合同编号,合同名称,统一社会信用代码\nHT-PERM-1,导入的合同,{w.contract.vendor.credit_code}\n".encode()
+    return {"file": SimpleUploadedFile("contracts.csv", data), "dry_run": "true"}
 
 
 @pytest.fixture(autouse=True)
@@ -285,6 +308,18 @@ CASES = [
         204,
         scoped=False,
     ),
+    # Spreadsheet imports: who may write contracts may import them; an import is its owner's alone.
+    Case("import-create", "post", lambda w: "/api/v1/imports/", CREATORS, 201, import_csv, True, False),
+    Case("import-template", "get", lambda w: "/api/v1/imports/template/", CREATORS, scoped=False),
+    Case("import-detail", "get", lambda w: f"/api/v1/imports/{import_job(w).pk}/", frozenset({"owner"}), private=True),
+    Case(
+        "import-confirm",
+        "post",
+        lambda w: f"/api/v1/imports/{import_job(w).pk}/confirm/",
+        frozenset({"owner"}),
+        202,
+        private=True,
+    ),
 ]
 
 
@@ -301,6 +336,7 @@ def snapshot() -> dict:
         "group_grants": sorted(ContractGroupObjectPermission.objects.values_list("group_id", "permission_id")),
         "vendors": list(Vendor.objects.order_by("pk").values()),
         "tokens": list(Token.objects.order_by("pk").values()),
+        "imports": list(ImportJob.objects.order_by("pk").values_list("pk", "status")),
         "amendments": list(Amendment.objects.order_by("pk").values()),
         "sla_periods": list(SlaPeriod.objects.order_by("pk").values()),
         "sla_measurements": list(SlaMeasurement.objects.order_by("pk").values()),
@@ -324,6 +360,7 @@ def _call(world: World, case: Case, client):
 def test_each_role_gets_the_expected_answer_and_a_denied_write_changes_nothing(world, case, role):
     # Given the world of one shared contract in the state the action needs, and a snapshot of everything
     Contract.objects.filter(pk=world.contract.pk).update(status=case.contract_status)
+    case.url(world)  # what the URL names (an import) exists before the snapshot
     client = world.client(role)
     before = snapshot()
 

@@ -1,0 +1,15 @@
+"""Spreadsheet import pages, under /contracts/imports/ beside the register they fill."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "imports"
+
+urlpatterns = [
+    path("", views.import_list, name="list"),
+    path("template/", views.import_template, name="template"),
+    path("<int:pk>/", views.import_detail, name="detail"),
+    path("<int:pk>/progress/", views.import_progress, name="progress"),
+    path("<int:pk>/confirm/", views.import_confirm, name="confirm"),
+]
