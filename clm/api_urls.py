@@ -9,6 +9,7 @@ from contracts.api import clauses, documents, sharing
 from contracts.api.contract import ContractViewSet, PriceChangeNoticeList
 from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
+from imports.extraction_api import ExtractionCreateContractView, ExtractionCreateView, ExtractionDetailView
 from obligations.api import ObligationViewSet
 from pdf.api import ContractPdfView
 from vendors.api import VendorViewSet
@@ -45,6 +46,13 @@ urlpatterns = [
     path("exports/", ExportJobCreateView.as_view(), name="export-create"),
     path("exports/<int:pk>/", ExportJobDetailView.as_view(), name="export-detail"),
     path("exports/<int:pk>/download/", ExportJobDownloadView.as_view(), name="export-download"),
+    path("extractions/", ExtractionCreateView.as_view(), name="extraction-create"),
+    path("extractions/<int:pk>/", ExtractionDetailView.as_view(), name="extraction-detail"),
+    path(
+        "extractions/<int:pk>/create-contract/",
+        ExtractionCreateContractView.as_view(),
+        name="extraction-create-contract",
+    ),
     path("", include(router.urls)),
     # Last: a path no route above matches, ids that are not numbers included. Only paths ending in a slash, so a
     # path without its slash still gets Django's redirect to the one with it.

@@ -30,6 +30,8 @@ PREFIXES = {
     "successor of ": _("Created as the successor of %(rest)s"),
     "renew as successor ": _("Renewed by the successor %(rest)s"),
     "waive: ": _("Waived: %(rest)s"),
+    # imports.extraction_services: a draft contract (its clauses, a new vendor) created from an uploaded file.
+    "read from file: ": _("Created from the file %(rest)s"),
 }
 
 # contracts.sharing writes "share user NAME: view|change|none" (or "share group ...").
