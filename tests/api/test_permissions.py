@@ -22,6 +22,7 @@ from contracts.models import (
     Document,
     PriceChangeNotice,
 )
+from imports.models import Extraction
 from obligations.models import Obligation
 from tests.factories import make_credit_code
 from tests.fixtures.api import ROLES, World
@@ -45,6 +46,7 @@ class Case:
     body: Callable[[World], dict] | None = None
     multipart: bool = False
     scoped: bool = True  # the URL names one contract (or something of it): hidden from those who cannot see it
+    private: bool = False  # the URL names something only its maker sees (an uploaded file read): 404 for the others
     contract_status: str = Contract.Status.DRAFT
 
     def expected(self, role: str) -> int:
@@ -52,6 +54,8 @@ class Case:
             return 401
         if role in self.allowed:
             return self.success
+        if self.private:
+            return 404
         if self.scoped and role not in VIEWERS:
             return 404
         return 403
@@ -175,6 +179,32 @@ CASES = [
         body=lambda w: {"legal_representative": "王五"},
         scoped=False,
     ),
+    Case(
+        "extraction-create",
+        "post",
+        lambda w: "/api/v1/extractions/",
+        CREATORS,
+        201,
+        body=lambda w: {"file": SimpleUploadedFile("合同.txt", "客服外包服务合同\n第一条 服务内容\n热线。".encode())},
+        multipart=True,
+        scoped=False,
+    ),
+    Case(
+        "extraction-detail",
+        "get",
+        lambda w: f"/api/v1/extractions/{w.extraction.pk}/",
+        frozenset({"owner"}),
+        private=True,
+    ),
+    Case(
+        "extraction-create-contract",
+        "post",
+        lambda w: f"/api/v1/extractions/{w.extraction.pk}/create-contract/",
+        frozenset({"owner"}),
+        201,
+        body=lambda w: {},
+        private=True,
+    ),
     Case("token-revoke", "post", lambda w: "/api/v1/auth/token/revoke/", AUTHENTICATED, 204, scoped=False),
     Case(
         "vendor-delete",
@@ -200,6 +230,7 @@ def snapshot() -> dict:
         "group_grants": sorted(ContractGroupObjectPermission.objects.values_list("group_id", "permission_id")),
         "vendors": list(Vendor.objects.order_by("pk").values()),
         "tokens": list(Token.objects.order_by("pk").values()),
+        "extractions": list(Extraction.objects.order_by("pk").values_list("pk", "contract_id")),
     }
 
 
