@@ -18,6 +18,7 @@ urlpatterns = [
     path("feeds/obligations/<str:token>.ics", obligation_feed, name="obligation_feed"),
     path("api/v1/", include("clm.api_urls")),
     path("contracts/pdf-exports/", include("exports.urls")),
+    path("extractions/", include("imports.extraction_urls")),
     path("contracts/", include("contracts.urls")),
     path("contracts/", include("pdf.urls")),
     path("obligations/", include("obligations.urls")),

@@ -40,8 +40,12 @@ from contracts.services.clauses import clause_create
 from contracts.services.documents import document_upload
 from contracts.services.sharing import contract_share
 from contracts.services.terms import contract_create
+from imports.extraction_forms import ExtractionContractForm
+from imports.extraction_views import review_initial
+from imports.models import Extraction
 from obligations.models import Obligation
 from tests.factories import ObligationFactory, UserFactory, VendorFactory, make_credit_code
+from tests.fixtures.api import make_extraction
 from vendors.models import Certification, Vendor, VendorContact
 
 ROLES = ("owner", "shared_view", "shared_change", "other_staff", "manager", "legal", "auditor", "anonymous")
@@ -66,6 +70,7 @@ class World:
     document: Document | None = None
     auditor_contract: Contract | None = None
     job: ExportJob | None = None
+    extraction: Extraction | None = None
     media: str = ""
 
 
@@ -122,6 +127,7 @@ def _build(media) -> World:
     Contract.objects.filter(pk=w.auditor_contract.pk).update(owner=w.users["auditor"])
     w.auditor_contract.refresh_from_db()
     w.job = ExportJob.objects.create(requested_by=owner, language="zh-hans", contract_ids=[w.contract.pk])
+    w.extraction = make_extraction(owner, w.contract.vendor.credit_code)
     return w
 
 
@@ -161,6 +167,15 @@ def create_body(w: World) -> dict:
     data = edit_body(w, title="新合同", clause_language="zh-hans")
     for name in ("number", "version", "owner"):
         data.pop(name, None)
+    return data
+
+
+def extraction_body(w: World) -> dict:
+    """The review page's form as it is shown for the world's file read: create the draft as proposed."""
+    form = ExtractionContractForm(initial=review_initial(w.extraction))
+    shown = {name: form[name].value() for name in form.fields if name not in ("vendor", "owner")}
+    data = {name: value for name, value in shown.items() if value is not None and value is not False}
+    data.update({"sla-TOTAL_FORMS": 0, "sla-INITIAL_FORMS": 0, "fee-TOTAL_FORMS": 0, "fee-INITIAL_FORMS": 0})
     return data
 
 
@@ -399,6 +414,33 @@ CASES = [
         (302,),
         scope="requester",
     ),
+    # Reading a signed contract: for those who may create contracts; a file read is its uploader's alone.
+    Case("extractions:upload", "get", lambda w: reverse("extractions:upload"), CREATORS, scope="login"),
+    Case(
+        "extractions:upload",
+        "post",
+        lambda w: reverse("extractions:upload"),
+        CREATORS,
+        (302,),
+        lambda w: {"file": SimpleUploadedFile("合同.txt", "客服外包服务合同\n第一条 服务内容\n热线服务。".encode())},
+        "login",
+    ),
+    Case(
+        "extractions:review",
+        "get",
+        lambda w: reverse("extractions:review", args=[w.extraction.pk]),
+        frozenset({"owner"}),
+        scope="requester",
+    ),
+    Case(
+        "extractions:review",
+        "post",
+        lambda w: reverse("extractions:review", args=[w.extraction.pk]),
+        frozenset({"owner"}),
+        (302,),
+        extraction_body,
+        scope="requester",
+    ),
     # One contract.
     Case("contracts:create", "get", lambda w: reverse("contracts:create"), CREATORS, scope="login"),
     Case("contracts:create", "post", lambda w: reverse("contracts:create"), CREATORS, (302,), create_body, "login"),
@@ -631,6 +673,7 @@ def snapshot() -> dict:
         "contacts": VendorContact.objects.count(),
         "certifications": Certification.objects.count(),
         "jobs": list(ExportJob.objects.order_by("pk").values_list("pk", "status")),
+        "extractions": list(Extraction.objects.order_by("pk").values_list("pk", "contract_id")),
         "users": list(
             get_user_model().objects.order_by("pk").values("pk", "language", "email_mode", "calendar_token", "password")
         ),
