@@ -315,6 +315,14 @@ def _vendor_for(*, by: User, name: str, credit_code: str, reason: str) -> Vendor
             {"vendor_credit_code": [_("Give the vendor's unified social credit code, or choose a registered vendor.")]}
         )
     existing = Vendor.objects.filter(credit_code=code).first()
+    if existing is not None and existing.status == Vendor.Status.BLOCKED:
+        raise ValidationError(
+            {
+                "vendor_credit_code": [
+                    _("The vendor with this credit code, “%(name)s”, is blocked.") % {"name": existing}
+                ]
+            }
+        )
     if existing is not None:
         return existing
     if not by.has_perm("vendors.add_vendor"):

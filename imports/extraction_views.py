@@ -92,6 +92,18 @@ SECTIONS = (
     (gettext_lazy("Service levels"), ("sla_credit_cap_pct", "sla_exit_consecutive_misses", "sla_exit_decision_days")),
     (gettext_lazy("Notes"), ("notes",)),
 )
+# How a value that is not read literally was found (extraction.results.Extracted.note).
+NOTE_LABELS = {
+    "computed": gettext_lazy("Computed from the start date and the term."),
+    "from_dates": gettext_lazy("Computed from the start and end dates."),
+    "signing_date": gettext_lazy("The contract takes effect when signed: this is the signing date."),
+    "not_stated": gettext_lazy("Renewal needs a new agreement, so it is not automatic."),
+    "same_as_initial": gettext_lazy("Renews for the same term as the initial one."),
+    "check_digit": gettext_lazy("The check character of this credit code is wrong: check it against the file."),
+    "calendar_days": gettext_lazy("The file gives calendar days, not working days: check the number."),
+    "working_days": gettext_lazy("The file gives working days, not calendar days: check the number."),
+    "amounts_disagree": gettext_lazy("The figures and the amount in words differ: the amount in words is proposed."),
+}
 ROW_LABELS = {"fee_items": gettext_lazy("Fee items"), "sla_targets": gettext_lazy("Service-level targets")}
 
 
@@ -207,7 +219,8 @@ def extraction_review(request: HttpRequest, pk: int) -> HttpResponse:
     for name in FIELDS:
         found = result.get("fields", {}).get(name)
         if found:
-            proposed[name] = {"source": found.get("source"), "note": found.get("note"), "anchor": f"src-{name}"}
+            note = found.get("note")
+            proposed[name] = {"source": found.get("source"), "note": NOTE_LABELS.get(note, ""), "anchor": f"src-{name}"}
     not_found = set(result.get("not_found", []))
     sections = [
         {

@@ -235,3 +235,26 @@ def test_an_auditor_may_not_read_files_or_create_from_one(buyer):
     assert client.get(f"/api/v1/extractions/{mine.pk}/").status_code == 200
     assert client.post(f"/api/v1/extractions/{mine.pk}/create-contract/", {}).status_code == 403
     assert Contract.objects.count() == 0 and Extraction.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("override", "blocked"),
+    [
+        ({"vendor_credit_code": "91310115MA1K4PQ3XA"}, False),  # a wrong check character
+        ({"vendor_credit_code": ""}, False),  # none at all
+        ({}, True),  # the registered vendor with the file's code is blocked
+    ],
+)
+def test_the_vendor_must_have_a_valid_credit_code_of_a_vendor_not_blocked(buyer, override, blocked):
+    if blocked:
+        VendorFactory(credit_code="91310115MA1K4PQ3XD", status=Vendor.Status.BLOCKED)
+    vendors_before = Vendor.objects.count()
+    client = client_for(buyer)
+    read = upload(client, DOCX)
+
+    response = client.post(f"/api/v1/extractions/{read.data['id']}/create-contract/", override, format="json")
+
+    assert response.status_code == 400
+    assert list(response.data) == ["vendor_credit_code"]
+    assert Contract.objects.count() == 0 and Vendor.objects.count() == vendors_before
+    assert Extraction.objects.get().contract is None

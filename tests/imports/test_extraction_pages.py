@@ -49,6 +49,8 @@ def test_uploading_a_word_contract_leads_to_its_review_page(buyer_client):
     # What the file does not state is listed, and the clauses are shown with their categories
     assert "Not found in the file" in page and "<li>Trial period (months)</li>" in page
     assert "服务内容" in page and "Service scope" in page
+    # A value not read literally says how it was found
+    assert "Computed from the start and end dates." in page
 
 
 def test_a_file_that_cannot_be_read_is_a_form_error(buyer_client):
