@@ -258,3 +258,29 @@ def test_the_vendor_must_have_a_valid_credit_code_of_a_vendor_not_blocked(buyer,
     assert list(response.data) == ["vendor_credit_code"]
     assert Contract.objects.count() == 0 and Vendor.objects.count() == vendors_before
     assert Extraction.objects.get().contract is None
+
+
+def test_reading_past_the_time_limit_is_stopped_and_answered_with_a_400(buyer, settings):
+    # Given a time limit no reading can meet
+    settings.EXTRACTION_TIMEOUT = 0.001
+
+    response = upload(client_for(buyer), PDF)
+
+    # Then the child is stopped and the caller learns why, nothing is kept
+    assert response.status_code == 400
+    assert "longer than" in response.data["file"][0]
+    assert Extraction.objects.count() == 0
+
+
+def test_reading_past_the_memory_cap_is_answered_with_a_400(buyer, settings):
+    # Given a memory cap below what the reader's child already holds
+    settings.EXTRACTION_MEMORY_MB = 20
+    text = ("第一条 服务内容\n乙方提供热线服务。\n" * 20000).encode()
+
+    response = client_for(buyer).post(
+        "/api/v1/extractions/", {"file": SimpleUploadedFile("合同.txt", text)}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert "more memory" in response.data["file"][0]
+    assert Extraction.objects.count() == 0
