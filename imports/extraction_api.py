@@ -14,7 +14,6 @@ from rest_framework.views import APIView
 from contracts.serializers import ContractSerializer, ContractWriteSerializer
 from contracts.services.terms import CONTRACT_TERM_FIELDS
 from core.api import ACTION_NOT_ALLOWED_RESPONSE, rows_prefetch
-from extraction import FIELDS
 from vendors.models import Vendor
 
 from .extraction_access import access_extraction
@@ -93,9 +92,9 @@ class ExtractionSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.DictField(child=_FOUND))
     def get_proposed_fields(self, extraction: Extraction) -> dict:
-        stored = extraction.result.get("fields", {})
+        # Every field the engine looks for is stored, a field not found as null (extraction.terms.FIELDS, in order).
         empty = {"value": None, "source": None, "span": None, "note": None}
-        return {name: stored.get(name) or empty for name in FIELDS}
+        return {name: found or empty for name, found in extraction.result.get("fields", {}).items()}
 
     def get_not_found(self, extraction: Extraction) -> list[str]:
         return list(extraction.result.get("not_found", []))

@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,14 +36,18 @@ from contracts.services.terms import contract_create
 from core.exceptions import ActionNotAllowed
 from core.formatting import join_list
 from core.text import normalise_code
-from extraction import reading
-from extraction.isolated import Reading, Refused, read_contract
 from pdfrender import sandbox
 from vendors.models import Vendor
 from vendors.services import vendor_create
 
 from .extraction_access import check_may_read_contracts
 from .models import Extraction
+
+if TYPE_CHECKING:
+    from extraction.isolated import Reading
+
+# The reading engine (the `extraction` package) is imported where it is used: it loads cn2an and OpenCC, which a web
+# process should not pay for when it starts (tests/test_web_startup.py).
 
 # The file types read, by extension, and what the engine must find in the content for each.
 KINDS = {"docx": Extraction.Kind.DOCX, "pdf": Extraction.Kind.PDF, "txt": Extraction.Kind.TEXT}
@@ -132,7 +136,9 @@ def _check_upload(uploaded_file: UploadedFile | None) -> tuple[str, bytes]:
     if not data:
         raise _file_error(_("The file is empty."), "empty")
     # The type is decided by the content (cheap: a DOCX's ZIP directory, a PDF's header), before a child is started.
-    sniffed = reading.sniff(data)
+    from extraction.reading import sniff
+
+    sniffed = sniff(data)
     if sniffed != SNIFFED[extension] and sniffed not in ("broken_zip", "ole2"):
         raise _file_error(
             _("The content of this file is not a .%(extension)s file. Upload the original document.")
@@ -202,6 +208,8 @@ def proposal_result(found: Reading) -> dict[str, Any]:
 
 
 def _read_isolated(data: bytes, name: str) -> Reading:
+    from extraction.isolated import Refused, read_contract
+
     try:
         found = sandbox.run_isolated(
             read_contract,
@@ -346,7 +354,9 @@ def _attachment(extraction: Extraction) -> UploadedFile:
     with extraction.file.open("rb") as stored:
         data = stored.read()
     if extraction.kind == Extraction.Kind.TEXT:
-        text, _encoding = reading.decode_text(data)
+        from extraction.reading import decode_text
+
+        text, _encoding = decode_text(data)
         data = text.encode("utf-8")
     return SimpleUploadedFile(extraction.original_name, data)
 

@@ -24,7 +24,6 @@ from contracts.forms import FeeItemFormSet, SLATargetFormSet
 from contracts.models import ClauseCategory, Contract
 from core.exceptions import ActionNotAllowed
 from core.forms import apply_errors, duplicate_links, formset_rows
-from extraction import FIELDS
 from vendors.models import Vendor
 
 from .extraction_access import access_extraction, check_may_read_contracts
@@ -216,8 +215,7 @@ def extraction_review(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(contract)
     result = extraction.result
     proposed = {}
-    for name in FIELDS:
-        found = result.get("fields", {}).get(name)
+    for name, found in result.get("fields", {}).items():
         if found:
             note = found.get("note")
             proposed[name] = {"source": found.get("source"), "note": NOTE_LABELS.get(note, ""), "anchor": f"src-{name}"}
