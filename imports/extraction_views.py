@@ -43,7 +43,7 @@ RECENT = 10
 
 # Labels of the proposed fields that are not contract terms under the same name.
 PARTY_LABELS = {
-    "customer_name": gettext_lazy("Our company (甲方)"),
+    "customer_name": gettext_lazy("Our company (the customer)"),
     "customer_credit_code": gettext_lazy("Our company's credit code"),
     "vendor_name": gettext_lazy("Vendor name"),
     "vendor_credit_code": gettext_lazy("Vendor's unified social credit code"),

@@ -4,11 +4,13 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
 from contracts.models import Clause, ClauseRevision, Contract, Document
+from core.history import reason_label
 from imports.models import Extraction
 from tests.factories import UserFactory, VendorFactory
 from vendors.models import Vendor
@@ -114,6 +116,8 @@ def test_create_contract_makes_vendor_contract_clauses_and_document_with_history
     created = contract.history.last()
     assert created.history_change_reason == "read from file: 声联合同.docx" and created.history_user == buyer
     assert vendor.history.last().history_change_reason == "read from file: 声联合同.docx"
+    with translation.override("en"):
+        assert reason_label(created.history_change_reason) == "Created from the file 声联合同.docx"
     # And a second draft from the same file is refused
     again = client.post(f"/api/v1/extractions/{read.data['id']}/create-contract/", {}, format="json")
     assert again.status_code == 400 and again.data["code"] == "action_not_allowed"
