@@ -12,6 +12,7 @@ from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownl
 from imports.extraction_api import ExtractionCreateContractView, ExtractionCreateView, ExtractionDetailView
 from obligations.api import ObligationViewSet
 from pdf.api import ContractPdfView
+from sla.scorecard_urls import api_urlpatterns as sla_scorecard_api
 from vendors.api import VendorViewSet
 
 app_name = "api"
@@ -53,6 +54,7 @@ urlpatterns = [
         ExtractionCreateContractView.as_view(),
         name="extraction-create-contract",
     ),
+    *sla_scorecard_api,
     path("", include(router.urls)),
     # Last: a path no route above matches, ids that are not numbers included. Only paths ending in a slash, so a
     # path without its slash still gets Django's redirect to the one with it.

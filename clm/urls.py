@@ -23,5 +23,6 @@ urlpatterns = [
     path("contracts/", include("pdf.urls")),
     path("obligations/", include("obligations.urls")),
     path("vendors/", include("vendors.urls")),
+    path("", include("sla.scorecard_urls")),
     path("", dashboard, name="dashboard"),
 ]

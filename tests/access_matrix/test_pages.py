@@ -44,6 +44,7 @@ from imports.extraction_forms import ExtractionContractForm
 from imports.extraction_views import review_initial
 from imports.models import Extraction
 from obligations.models import Obligation
+from sla.models import SlaPeriod
 from tests.factories import ObligationFactory, UserFactory, VendorFactory, make_credit_code
 from tests.fixtures.api import make_extraction
 from vendors.models import Certification, Vendor, VendorContact
@@ -140,6 +141,11 @@ def _world_media(settings, world):
 def _no_pdf_rendering(monkeypatch):
     """The matrix is about who gets the PDF, not about rendering it (tests/pdf do that)."""
     monkeypatch.setattr("pdf.views.render_contract_pdf", lambda contract, language: b"%PDF-1.7 matrix")
+    monkeypatch.setattr("sla.scorecard_views.render_sla_report_pdf", lambda sla_period, language: b"%PDF-1.7 matrix")
+
+
+def _record_sla_month(w: World) -> None:
+    SlaPeriod.objects.get_or_create(contract=w.contract, period="2035-01")
 
 
 def edit_body(w: World, contract: Contract | None = None, **overrides) -> dict:
@@ -535,6 +541,13 @@ CASES = [
         },
     ),
     Case("contract_pdf", "get", lambda w: reverse("contract_pdf", args=[w.contract.pk]), VIEWERS),
+    Case(
+        "sla_report_pdf",
+        "get",
+        lambda w: reverse("sla_report_pdf", args=[w.contract.pk, "2035-01"]),
+        VIEWERS,
+        setup=_record_sla_month,
+    ),
     # Obligations.
     Case("obligations:list", "get", lambda w: reverse("obligations:list"), AUTHENTICATED, scope="login"),
     Case("obligations:calendar", "get", lambda w: reverse("obligations:calendar"), AUTHENTICATED, scope="login"),
@@ -609,6 +622,13 @@ CASES = [
         "vendors:detail",
         "get",
         lambda w: reverse("vendors:detail", args=[w.contract.vendor_id]),
+        AUTHENTICATED,
+        scope="login",
+    ),
+    Case(
+        "vendor_scorecard",
+        "get",
+        lambda w: reverse("vendor_scorecard", args=[w.contract.vendor_id]),
         AUTHENTICATED,
         scope="login",
     ),

@@ -24,6 +24,7 @@ from contracts.models import (
 )
 from imports.models import Extraction
 from obligations.models import Obligation
+from sla.models import SlaPeriod
 from tests.factories import make_credit_code
 from tests.fixtures.api import ROLES, World
 from vendors.models import Vendor
@@ -63,6 +64,17 @@ class Case:
 
 def c(w):
     return f"/api/v1/contracts/{w.contract.pk}/"
+
+
+def sla_month(w):
+    """A recorded month of the world's contract (its report is a PDF only those who see the contract may get)."""
+    return SlaPeriod.objects.get_or_create(contract=w.contract, period="2026-01")[0]
+
+
+@pytest.fixture(autouse=True)
+def _no_pdf_rendering(monkeypatch):
+    """This matrix is about who gets a PDF, not about rendering it (tests/sla/test_report.py does that)."""
+    monkeypatch.setattr("sla.scorecard_api.render_sla_report_pdf", lambda sla_period, language: b"%PDF-1.7 matrix")
 
 
 CASES = [
@@ -205,6 +217,14 @@ CASES = [
         body=lambda w: {},
         private=True,
     ),
+    Case(
+        "vendor-scorecard",
+        "get",
+        lambda w: f"/api/v1/vendors/{w.contract.vendor_id}/scorecard/",
+        AUTHENTICATED,
+        scoped=False,
+    ),
+    Case("sla-period-pdf", "get", lambda w: f"/api/v1/sla-periods/{sla_month(w).pk}/pdf/", VIEWERS),
     Case("token-revoke", "post", lambda w: "/api/v1/auth/token/revoke/", AUTHENTICATED, 204, scoped=False),
     Case(
         "vendor-delete",
