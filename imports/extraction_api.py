@@ -147,6 +147,7 @@ class ExtractionCreateView(APIView):
                 description="The file cannot be read: too large, not DOCX/PDF/text by its content, a scan without "
                 'text, password-protected, damaged, or an unknown text encoding ({"file": [message]}).'
             ),
+            415: OpenApiResponse(description="The body is not multipart/form-data (or is broken multipart)."),
         },
     )
     def post(self, request):
