@@ -11,6 +11,7 @@ from contracts.api.contract import ContractViewSet, PriceChangeNoticeList
 from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
 from imports.api import ImportJobConfirmView, ImportJobCreateView, ImportJobDetailView, ImportTemplateView
+from imports.extraction_api import ExtractionCreateContractView, ExtractionCreateView, ExtractionDetailView
 from obligations.api import ObligationViewSet
 from pdf.api import AmendmentPdfView, ContractPdfView
 from sla.api import ContractSlaImport, ContractSlaPeriodList, SlaPeriodDetail
@@ -76,6 +77,13 @@ urlpatterns = [
     path("imports/template/", ImportTemplateView.as_view(), name="import-template"),
     path("imports/<int:pk>/", ImportJobDetailView.as_view(), name="import-detail"),
     path("imports/<int:pk>/confirm/", ImportJobConfirmView.as_view(), name="import-confirm"),
+    path("extractions/", ExtractionCreateView.as_view(), name="extraction-create"),
+    path("extractions/<int:pk>/", ExtractionDetailView.as_view(), name="extraction-detail"),
+    path(
+        "extractions/<int:pk>/create-contract/",
+        ExtractionCreateContractView.as_view(),
+        name="extraction-create-contract",
+    ),
     *sla_scorecard_api,
     path("", include(router.urls)),
     # Last: a path no route above matches, ids that are not numbers included. Only paths ending in a slash, so a

@@ -164,6 +164,9 @@ COMPANY_ADDRESS = env.str("COMPANY_ADDRESS", default="上海市浦东新区张�
 # Contract PDFs render in a child process that is killed after this many seconds or past this much memory.
 PDF_RENDER_TIMEOUT = env.float("PDF_RENDER_TIMEOUT", default=20.0)
 PDF_RENDER_MEMORY_MB = env.int("PDF_RENDER_MEMORY_MB", default=1536)
+# A contract file uploaded to be read (imports, "Reading a signed contract") is read in the same kind of child process.
+EXTRACTION_TIMEOUT = env.float("EXTRACTION_TIMEOUT", default=20.0)
+EXTRACTION_MEMORY_MB = env.int("EXTRACTION_MEMORY_MB", default=768)
 PDF_EXPORT_MAX_CONTRACTS = env.int("PDF_EXPORT_MAX_CONTRACTS", default=1000)
 # A finished bulk export (ZIP) can be downloaded for this many days; then a periodic task deletes the file.
 PDF_EXPORT_KEEP_DAYS = env.int("PDF_EXPORT_KEEP_DAYS", default=7)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("clm.api_urls")),
     path("contracts/pdf-exports/", include("exports.urls")),
     path("contracts/imports/", include("imports.urls")),
+    path("extractions/", include("imports.extraction_urls")),
     path("contracts/", include("contracts.urls")),
     path("contracts/", include("pdf.urls")),
     path("contracts/", include("amendments.urls")),

@@ -75,6 +75,8 @@ PREFIXES = {
     # imports.services writes "imported from FILE by USER".
     "imported from ": _("Imported from %(rest)s"),
     "amendment ": _("Changed by amendment %(rest)s"),
+    # imports.extraction_services: a draft contract (its clauses, a new vendor) created from an uploaded file.
+    "read from file: ": _("Created from the file %(rest)s"),
 }
 
 # contracts.sharing writes "share user NAME: view|change|none" (or "share group ...").

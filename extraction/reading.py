@@ -212,6 +212,8 @@ def _read_docx(data: bytes, max_uncompressed_bytes: int) -> Document:
 
     try:
         word = docx.Document(io.BytesIO(data))
+    except MemoryError:  # the caller's memory cap, not a broken file
+        raise
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml and zipfile errors on a broken package
         raise ExtractionError("corrupt", detected="docx") from exc
     builder = DocumentBuilder(kind="docx")
@@ -345,7 +347,7 @@ def _read_pdf(data: bytes) -> Document:
         pages = _pdf_pages(data)
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise ExtractionError("encrypted", detected="pdf") from exc
-    except ExtractionError:
+    except (ExtractionError, MemoryError):  # MemoryError: the caller's memory cap, not a broken file
         raise
     except Exception as exc:  # pdfminer raises its own syntax errors, but also KeyError, TypeError, struct.error ...
         raise ExtractionError("corrupt", detected="pdf") from exc

@@ -1,5 +1,8 @@
 """HTML to PDF in a disposable child process: a hard deadline, a memory cap and a fetcher that reads only listed files.
 
+The same children run other work that must be bounded in time and memory without Django: `run_isolated` calls any
+module-level function there (reading an uploaded contract file, extraction.isolated, is the other user).
+
 Why a process: WeasyPrint offers no way to interrupt a layout, a thread cannot be killed, and `signal.alarm` works
 only in the main thread (never the case under a threaded web server or a Celery thread pool). A child process can be
 killed at the deadline without harming the caller. Starting a fresh interpreter per document would cost the 0.6 s
@@ -27,7 +30,7 @@ import multiprocessing
 import os
 import resource
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
@@ -62,8 +65,12 @@ def render_in_process(html: str, *, assets: Mapping[str, str]) -> Rendered:
     return render(html, assets=assets)
 
 
+def _render(html: str, assets: Mapping[str, str]) -> Rendered:
+    return render_in_process(html, assets=assets)
+
+
 def _child(conn, memory_limit_bytes: int | None) -> None:
-    """A renderer for one document: waits for it on `conn`, answers on `conn`, exits.
+    """A worker for one job (a document to render, usually): waits for it on `conn`, answers on `conn`, exits.
 
     It is started as the spare for the next document while the current one renders (see render_isolated), so forking
     and multiprocessing's start-up are paid before the caller asks, not while it waits. Every document still gets a
@@ -79,11 +86,11 @@ def _child(conn, memory_limit_bytes: int | None) -> None:
     # walking WeasyPrint's box trees that the process exit frees anyway.
     gc.disable()
     try:
-        html, assets = conn.recv()
-        conn.send(("ok", render_in_process(html, assets=assets)))
-    except EOFError:  # the caller went away without a document
+        function, args = conn.recv()
+        conn.send(("ok", function(*args)))
+    except EOFError:  # the caller went away without a job
         return
-    except MemoryError:  # while rendering, or already while receiving a document too large for the cap
+    except MemoryError:  # while working, or already while receiving a job too large for the cap
         conn.send(("error", "the renderer ran out of memory"))
     except Exception as exc:
         conn.send(("error", f"{type(exc).__name__}: {exc}"[:500]))
@@ -93,6 +100,15 @@ def _child(conn, memory_limit_bytes: int | None) -> None:
 
 _context_lock = threading.Lock()
 _context = None
+_preload: list[str] = []
+
+
+def preload(module: str) -> None:
+    """Have the fork server import `module` too (Django-free), so children start with it loaded. Only before the
+    first job of the process: the fork server starts then, with the modules named so far."""
+    with _context_lock:
+        if module not in _preload:
+            _preload.append(module)
 
 
 def _fork_server_context():
@@ -102,7 +118,7 @@ def _fork_server_context():
             ctx = multiprocessing.get_context("forkserver")
             # "__main__" is multiprocessing's default: the server imports the caller's main script once, so children
             # do not each import it again.
-            ctx.set_forkserver_preload(["__main__", __name__, f"{__package__}.forkserver"])
+            ctx.set_forkserver_preload(["__main__", __name__, f"{__package__}.forkserver", *_preload])
             _context = ctx
         return _context
 
@@ -161,24 +177,38 @@ def render_isolated(
     Raises RenderTimeout when the deadline passes and RenderError when the child fails or dies (e.g. it hit the
     memory cap). Safe to call from any thread. While the child renders, the next document's child is started.
     """
+    try:
+        return run_isolated(_render, (html, dict(assets)), timeout=timeout, memory_limit_mb=memory_limit_mb)
+    except RenderTimeout:
+        raise RenderTimeout(f"rendering took longer than {timeout:g} s") from None
+
+
+def run_isolated(function: Callable, args: tuple, *, timeout: float, memory_limit_mb: int | None = None):
+    """`function(*args)` in a child process forked from the fork server, killed after `timeout` seconds.
+
+    `function` must be a module-level function of a module the child can import without Django, and its arguments
+    and result picklable. Raises RenderTimeout when the deadline passes and RenderError when the function raised or
+    the child died (e.g. it hit the memory cap): a function whose failures the caller must tell apart returns them.
+    Safe to call from any thread. While the child works, the next job's child is started.
+    """
     if multiprocessing.current_process().daemon:
         raise RenderError(
-            "a daemonic process (e.g. a Celery prefork child) cannot start the renderer; use render_in_process"
+            "a daemonic process (e.g. a Celery prefork child) cannot start a sandboxed child; run in process instead"
         )
     limit = memory_limit_mb * 1024 * 1024 if memory_limit_mb else None
     process, conn = _take_child(limit)
     outcome = None
     try:
-        document = (html, dict(assets))
-        if not _send(conn, document):
-            # The spare died while it waited, or stopped reading a document too large for its cap: a new child gets
-            # the document. If it cannot take it either, its answer below says why.
+        job = (function, args)
+        if not _send(conn, job):
+            # The spare died while it waited, or stopped reading a job too large for its cap: a new child gets
+            # the job. If it cannot take it either, its answer below says why.
             conn.close()
             process, conn = _start_child(limit)
-            _send(conn, document)
+            _send(conn, job)
         _start_spare(limit)
         if not conn.poll(timeout):
-            raise RenderTimeout(f"rendering took longer than {timeout:g} s")
+            raise RenderTimeout(f"the child process took longer than {timeout:g} s")
         outcome, payload = conn.recv()
     except EOFError:
         raise RenderError("the renderer stopped without a result") from None
@@ -188,7 +218,7 @@ def render_isolated(
             process.kill()
             process.join()
     # A child that has answered exits by itself and multiprocessing reaps it when the next child starts: waiting for
-    # its exit here would add the teardown of its memory to every render.
+    # its exit here would add the teardown of its memory to every job.
     if outcome != "ok":
         raise RenderError(payload)
     return payload

@@ -43,10 +43,13 @@ from contracts.services.clauses import clause_create
 from contracts.services.documents import document_upload
 from contracts.services.sharing import contract_share
 from contracts.services.terms import contract_create
-from imports.models import ImportJob
+from imports.extraction_forms import ExtractionContractForm
+from imports.extraction_views import review_initial
+from imports.models import Extraction, ImportJob
 from obligations.models import Obligation
 from sla.models import SlaMeasurement, SlaPeriod
 from tests.factories import ObligationFactory, UserFactory, VendorFactory, make_credit_code
+from tests.fixtures.api import make_extraction
 from vendors.models import Certification, Vendor, VendorContact
 
 ROLES = ("owner", "shared_view", "shared_change", "other_staff", "manager", "legal", "auditor", "anonymous")
@@ -73,6 +76,7 @@ class World:
     job: ExportJob | None = None
     import_job: ImportJob | None = None
     amendment: Amendment | None = None
+    extraction: Extraction | None = None
     media: str = ""
     sla_target: SLATarget | None = None
     sla_period: SlaPeriod | None = None
@@ -153,6 +157,7 @@ def _build(media) -> World:
     # Stored directly: the world contract takes effect in 2035, and a month is recorded only once it has begun.
     w.sla_period = SlaPeriod.objects.create(contract=w.contract, period="2035-01")
     SlaMeasurement.objects.create(sla_period=w.sla_period, target=w.sla_target, value=91, met=True)
+    w.extraction = make_extraction(owner, w.contract.vendor.credit_code)
     return w
 
 
@@ -222,6 +227,15 @@ def amendment_body(w: World) -> dict:
 
 def a(w: World, name: str, *args) -> str:
     return reverse(f"amendments:{name}", args=[w.amendment.pk, *args])
+
+
+def extraction_body(w: World) -> dict:
+    """The review page's form as it is shown for the world's file read: create the draft as proposed."""
+    form = ExtractionContractForm(initial=review_initial(w.extraction))
+    shown = {name: form[name].value() for name in form.fields if name not in ("vendor", "owner")}
+    data = {name: value for name, value in shown.items() if value is not None and value is not False}
+    data.update({"sla-TOTAL_FORMS": 0, "sla-INITIAL_FORMS": 0, "fee-TOTAL_FORMS": 0, "fee-INITIAL_FORMS": 0})
+    return data
 
 
 def vendor_body(w: World) -> dict:
@@ -471,6 +485,33 @@ CASES = [
         lambda w: reverse("exports:download", args=[w.job.pk]),
         frozenset({"owner"}),
         (302,),
+        scope="requester",
+    ),
+    # Reading a signed contract: for those who may create contracts; a file read is its uploader's alone.
+    Case("extractions:upload", "get", lambda w: reverse("extractions:upload"), CREATORS, scope="login"),
+    Case(
+        "extractions:upload",
+        "post",
+        lambda w: reverse("extractions:upload"),
+        CREATORS,
+        (302,),
+        lambda w: {"file": SimpleUploadedFile("合同.txt", "客服外包服务合同\n第一条 服务内容\n热线服务。".encode())},
+        "login",
+    ),
+    Case(
+        "extractions:review",
+        "get",
+        lambda w: reverse("extractions:review", args=[w.extraction.pk]),
+        frozenset({"owner"}),
+        scope="requester",
+    ),
+    Case(
+        "extractions:review",
+        "post",
+        lambda w: reverse("extractions:review", args=[w.extraction.pk]),
+        frozenset({"owner"}),
+        (302,),
+        extraction_body,
         scope="requester",
     ),
     # Spreadsheet imports: who may write contracts may import them; an import is its owner's alone.
@@ -852,6 +893,7 @@ def snapshot() -> dict:
         "amendments": list(Amendment.objects.order_by("pk").values()),
         "sla_periods": list(SlaPeriod.objects.order_by("pk").values()),
         "sla_measurements": list(SlaMeasurement.objects.order_by("pk").values()),
+        "extractions": list(Extraction.objects.order_by("pk").values_list("pk", "contract_id")),
         "users": list(
             get_user_model().objects.order_by("pk").values("pk", "language", "email_mode", "calendar_token", "password")
         ),

@@ -23,7 +23,7 @@ from contracts.models import (
     Document,
     PriceChangeNotice,
 )
-from imports.models import ImportJob
+from imports.models import Extraction, ImportJob
 from obligations.models import Obligation
 from sla.models import SlaMeasurement, SlaPeriod
 from tests.factories import make_credit_code
@@ -48,6 +48,7 @@ class Case:
     body: Callable[[World], dict] | None = None
     multipart: bool = False
     scoped: bool = True  # the URL names one contract (or something of it): hidden from those who cannot see it
+    private: bool = False  # the URL names something only its maker sees (an uploaded file read): 404 for the others
     contract_status: str = Contract.Status.DRAFT
     private: bool = False  # the URL names something of one user (an import): hidden from everybody else
 
@@ -246,6 +247,32 @@ CASES = [
         scoped=False,
     ),
     Case(
+        "extraction-create",
+        "post",
+        lambda w: "/api/v1/extractions/",
+        CREATORS,
+        201,
+        body=lambda w: {"file": SimpleUploadedFile("合同.txt", "客服外包服务合同\n第一条 服务内容\n热线。".encode())},
+        multipart=True,
+        scoped=False,
+    ),
+    Case(
+        "extraction-detail",
+        "get",
+        lambda w: f"/api/v1/extractions/{w.extraction.pk}/",
+        frozenset({"owner"}),
+        private=True,
+    ),
+    Case(
+        "extraction-create-contract",
+        "post",
+        lambda w: f"/api/v1/extractions/{w.extraction.pk}/create-contract/",
+        frozenset({"owner"}),
+        201,
+        body=lambda w: {},
+        private=True,
+    ),
+    Case(
         "vendor-scorecard",
         "get",
         lambda w: f"/api/v1/vendors/{w.contract.vendor_id}/scorecard/",
@@ -340,6 +367,7 @@ def snapshot() -> dict:
         "amendments": list(Amendment.objects.order_by("pk").values()),
         "sla_periods": list(SlaPeriod.objects.order_by("pk").values()),
         "sla_measurements": list(SlaMeasurement.objects.order_by("pk").values()),
+        "extractions": list(Extraction.objects.order_by("pk").values_list("pk", "contract_id")),
     }
 
 
