@@ -42,6 +42,7 @@ from core.dates import (
 from core.exceptions import ActionNotAllowed, ClausesNotAgreed, StaleVersionError
 from core.formatting import join_list, prose_date
 from obligations.actions import renewal_window_settle
+from review.services import signing_gate
 from rules.dates import date_in_range, term_months_in_range
 from rules.pricing import price_change_issues
 from rules.terms import add_months, default_end_date, final_end_date
@@ -135,8 +136,17 @@ def contract_start_negotiation(*, contract: Contract, by: User, version: int | N
 
 
 @transaction.atomic
-def contract_sign(*, contract: Contract, by: User, date: date, version: int | None = None) -> Contract:
-    """Sign: every clause must be agreed or explicitly waived, and the term must have a start."""
+def contract_sign(
+    *,
+    contract: Contract,
+    by: User,
+    date: date,
+    version: int | None = None,
+    accept_findings: bool = False,
+    reason: str = "",
+) -> Contract:
+    """Sign: every clause must be agreed or explicitly waived, the term must have a start, and no high finding of the
+    review may be open. A procurement manager or legal may accept the open ones in the same step, with a reason."""
     signed_on = _require_date(date)
     locked = _lock(contract, version)
     _require_status(
@@ -155,6 +165,7 @@ def contract_sign(*, contract: Contract, by: User, date: date, version: int | No
         )
     if not locked.effective_date or not locked.end_date:
         raise ActionNotAllowed(_("Enter the effective date and the term before signing."))
+    signing_gate(contract=locked, by=by, accept_findings=accept_findings, reason=reason)
     locked.status = Status.SIGNED
     locked.signed_on = signed_on
     return _commit(locked, contract, by=by, reason="sign")

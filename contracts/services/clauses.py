@@ -13,6 +13,8 @@ from contracts.search import search_text_refresh
 from contracts.selectors import user_can_edit_clauses
 from core.exceptions import StaleVersionError
 
+from .follow_up import clauses_changed
+
 
 @transaction.atomic
 def clause_create(
@@ -42,6 +44,7 @@ def clause_create(
         comment=comment,
     )
     search_text_refresh([contract.pk])
+    clauses_changed([contract.pk], by=by)
     return clause
 
 
@@ -92,6 +95,7 @@ def clause_update(*, clause: Clause, by: User, version: int | None, **fields: An
     locked.save()
     if "category" in fields:
         search_text_refresh([locked.contract_id])
+    clauses_changed([locked.contract_id], by=by)
     return locked
 
 
@@ -133,6 +137,7 @@ def clause_add_revision(
     locked._change_reason = "revision"
     locked.save()
     search_text_refresh([locked.contract_id])
+    clauses_changed([locked.contract_id], by=by)
     clause.refresh_from_db()
     return revision
 
@@ -172,4 +177,5 @@ def clauses_agree(*, contract: Contract, by: User, versions: Mapping[int, int]) 
         clause._history_user = by
         clause._change_reason = "agree"
         clause.save()
+    clauses_changed([contract.pk], by=by)
     return locked

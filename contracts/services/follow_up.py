@@ -1,19 +1,21 @@
 """What must follow a change of a contract's terms or events, run in the same transaction as the change.
 
 Every service and lifecycle action that changes what a contract says or where it stands calls `terms_changed`, and
-this is the one place that lists the apps reacting to it, each through its own entry point. Today that is the
-obligations engine (obligations.derivation): the deadlines the terms call for are derived again. Those entry points
-read the contract models and selectors only, never contracts.services, so the imports point one way.
+this is the one place that lists the apps reacting to it, each through its own entry point: the obligations engine
+(obligations.derivation) derives the deadlines the terms call for again, the clauses that follow the terms take
+their new values, and the contract review (review.services) checks the contract against the checklist again. Those
+entry points read the contract models and selectors only, never contracts.services, so the imports point one way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from accounts.models import User
 from contracts.models import Contract
 from obligations.derivation import DerivationResult, derive_obligations_bulk
+from review.services import review_contracts
 from rules.workdays import WorkingDayCalendar
 
 
@@ -26,4 +28,11 @@ def terms_changed(
     calendar: WorkingDayCalendar | None = None,
 ) -> DerivationResult:
     """Bring everything that follows from these contracts' terms in line with them; `reason` goes into the history."""
-    return derive_obligations_bulk(contracts, today=today, by=by, reason=reason, calendar=calendar)
+    result = derive_obligations_bulk(contracts, today=today, by=by, reason=reason, calendar=calendar)
+    review_contracts([c.pk for c in contracts], today=today, by=by)
+    return result
+
+
+def clauses_changed(contract_ids: Iterable[int], *, by: User | None = None) -> None:
+    """A clause was added, reworded, re-categorised or agreed: the review reads clause categories and texts."""
+    review_contracts(sorted(set(contract_ids)), by=by)
