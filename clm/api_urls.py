@@ -11,6 +11,7 @@ from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
 from obligations.api import ObligationViewSet
 from pdf.api import ContractPdfView
+from review.api import ContractReviewAcceptView, ContractReviewView
 from vendors.api import VendorViewSet
 
 app_name = "api"
@@ -35,6 +36,10 @@ urlpatterns = [
         name="contract-documents",
     ),
     path("contracts/<int:contract_pk>/share/", sharing.ContractShareView.as_view(), name="contract-share"),
+    path("contracts/<int:contract_pk>/review/", ContractReviewView.as_view(), name="contract-review"),
+    path(
+        "contracts/<int:contract_pk>/review/accept/", ContractReviewAcceptView.as_view(), name="contract-review-accept"
+    ),
     path("clauses/<int:pk>/", clauses.ClauseDetail.as_view(), name="clause-detail"),
     path("clauses/<int:clause_pk>/revisions/", clauses.ClauseRevisionList.as_view(), name="clause-revisions"),
     path("documents/<int:pk>/", documents.DocumentDetail.as_view(), name="document-detail"),

@@ -20,6 +20,7 @@ urlpatterns = [
     path("contracts/pdf-exports/", include("exports.urls")),
     path("contracts/", include("contracts.urls")),
     path("contracts/", include("pdf.urls")),
+    path("contracts/", include("review.urls")),
     path("obligations/", include("obligations.urls")),
     path("vendors/", include("vendors.urls")),
     path("", dashboard, name="dashboard"),

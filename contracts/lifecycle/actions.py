@@ -30,7 +30,7 @@ from contracts.models import (
     price_change_issue_message,
 )
 from contracts.search import search_text_refresh
-from contracts.services.follow_up import terms_changed
+from contracts.services.follow_up import clauses_changed, terms_changed
 from contracts.services.terms import contract_create
 from core.dates import (
     check_date_range,
@@ -296,6 +296,8 @@ def _create_successor(predecessor: Contract, *, by: User, months: int, end: date
                 status=c.status,
                 order=c.order,
                 template_id=c.template_id,
+                follows_terms=c.follows_terms,
+                language=c.language,
             )
             for c in clauses
         ],
@@ -314,6 +316,7 @@ def _create_successor(predecessor: Contract, *, by: User, months: int, end: date
         for copy in copies
     )
     search_text_refresh([successor.pk])
+    clauses_changed([successor.pk], by=by)
     successor.predecessor = predecessor
     successor._history_user = by
     successor._change_reason = "successor of " + predecessor.number

@@ -18,6 +18,8 @@ from obligations.derivation import DerivationResult, derive_obligations_bulk
 from review.services import review_contracts
 from rules.workdays import WorkingDayCalendar
 
+from .placeholders import clauses_follow_terms
+
 
 def terms_changed(
     contracts: Sequence[Contract],
@@ -29,6 +31,7 @@ def terms_changed(
 ) -> DerivationResult:
     """Bring everything that follows from these contracts' terms in line with them; `reason` goes into the history."""
     result = derive_obligations_bulk(contracts, today=today, by=by, reason=reason, calendar=calendar)
+    clauses_follow_terms([c.pk for c in contracts], by=by)
     review_contracts([c.pk for c in contracts], today=today, by=by)
     return result
 

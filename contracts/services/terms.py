@@ -21,7 +21,7 @@ from core.exceptions import ActionNotAllowed, StaleVersionError, duplicate_error
 from rules.dates import date_in_range, term_months_in_range
 from rules.terms import default_end_date
 
-from .clauses import add_clause
+from .clauses import add_library_clause
 from .follow_up import terms_changed
 from .numbering import next_contract_number
 
@@ -200,15 +200,7 @@ def contract_create(
     _replace_rows(contract, SLATarget, [dict(r) for r in sla_targets] if sla_targets is not None else None)
     _replace_rows(contract, FeeItem, [dict(r) for r in fee_items] if fee_items is not None else None)
     for i, template in enumerate(clause_templates or []):
-        add_clause(
-            contract=contract,
-            by=by,
-            category=template.category,
-            title=template.title_en if language == "en" else template.title_zh,
-            text=template.text_en if language == "en" else template.text_zh,
-            order=i + 1,
-            template=template,
-        )
+        add_library_clause(contract=contract, by=by, template=template, language=language, order=i + 1)
     search_text_refresh([contract.pk])
     terms_changed([contract])
     return contract

@@ -41,6 +41,7 @@ from contracts.services.documents import document_upload
 from contracts.services.sharing import contract_share
 from contracts.services.terms import contract_create
 from obligations.models import Obligation
+from review.models import Finding
 from tests.factories import ObligationFactory, UserFactory, VendorFactory, make_credit_code
 from vendors.models import Certification, Vendor, VendorContact
 
@@ -50,6 +51,7 @@ VIEWERS = frozenset({"owner", "shared_view", "shared_change", "manager", "legal"
 CHANGERS = frozenset({"owner", "shared_change", "manager"})
 CLAUSE_EDITORS = CHANGERS | {"legal"}
 SHARERS = frozenset({"owner", "manager"})
+ACCEPTERS = frozenset({"manager", "legal"})
 CREATORS = frozenset({"owner", "shared_view", "shared_change", "other_staff", "manager"})
 
 # Route prefixes outside this matrix: the admin, the API (its own matrix) and the debug-only media route.
@@ -403,6 +405,24 @@ CASES = [
     Case("contracts:create", "get", lambda w: reverse("contracts:create"), CREATORS, scope="login"),
     Case("contracts:create", "post", lambda w: reverse("contracts:create"), CREATORS, (302,), create_body, "login"),
     Case("contracts:detail", "get", lambda w: c(w, "detail"), VIEWERS),
+    Case("contracts:detail", "get", lambda w: c(w, "detail") + "?tab=review", VIEWERS, label="review tab"),
+    # The review: managers and legal accept a finding with a reason; whoever edits clauses adds a suggested one.
+    Case(
+        "review:accept",
+        "post",
+        lambda w: reverse("review:accept", args=[w.contract.pk]),
+        ACCEPTERS,
+        (302,),
+        lambda w: {"rule": "price_cap_missing", "reason": "框架协议已锁定价格"},
+    ),
+    Case(
+        "review:add_clause",
+        "post",
+        lambda w: reverse("review:add_clause", args=[w.contract.pk]),
+        CLAUSE_EDITORS,
+        (302,),
+        lambda w: {"template": "price-adjustment-notice-cap-exit"},
+    ),
     Case("contracts:edit", "get", lambda w: c(w, "edit"), CHANGERS),
     Case(
         "contracts:edit", "post", lambda w: c(w, "edit"), CHANGERS, (302,), lambda w: edit_body(w, title="改过的标题")
@@ -631,6 +651,7 @@ def snapshot() -> dict:
         "contacts": VendorContact.objects.count(),
         "certifications": Certification.objects.count(),
         "jobs": list(ExportJob.objects.order_by("pk").values_list("pk", "status")),
+        "findings": list(Finding.objects.order_by("pk").values()),
         "users": list(
             get_user_model().objects.order_by("pk").values("pk", "language", "email_mode", "calendar_token", "password")
         ),

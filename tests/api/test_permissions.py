@@ -23,6 +23,7 @@ from contracts.models import (
     PriceChangeNotice,
 )
 from obligations.models import Obligation
+from review.models import Finding
 from tests.factories import make_credit_code
 from tests.fixtures.api import ROLES, World
 from vendors.models import Vendor
@@ -32,6 +33,7 @@ VIEWERS = frozenset({"owner", "viewer", "editor", "manager", "legal", "auditor"}
 CHANGERS = frozenset({"owner", "editor", "manager"})
 CLAUSE_EDITORS = CHANGERS | {"legal"}
 SHARERS = frozenset({"owner", "manager"})
+ACCEPTERS = frozenset({"manager", "legal"})
 CREATORS = frozenset({"owner", "viewer", "editor", "other_staff", "manager"})
 
 
@@ -101,6 +103,14 @@ CASES = [
         CLAUSE_EDITORS,
         201,
         body=lambda w: {"text": "接通率不低于90%。", "side": "vendor", "comment": "供应商反提案"},
+    ),
+    Case("review-get", "get", lambda w: c(w) + "review/", VIEWERS),
+    Case(
+        "review-accept",
+        "post",
+        lambda w: c(w) + "review/accept/",
+        ACCEPTERS,
+        body=lambda w: {"rule": "price_cap_missing", "reason": "框架协议已锁定价格"},
     ),
     Case("share-get", "get", lambda w: c(w) + "share/", VIEWERS),
     Case(
@@ -200,6 +210,7 @@ def snapshot() -> dict:
         "group_grants": sorted(ContractGroupObjectPermission.objects.values_list("group_id", "permission_id")),
         "vendors": list(Vendor.objects.order_by("pk").values()),
         "tokens": list(Token.objects.order_by("pk").values()),
+        "findings": list(Finding.objects.order_by("pk").values()),
     }
 
 
