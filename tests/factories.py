@@ -74,6 +74,14 @@ class CertificationFactory(factory.django.DjangoModelFactory):
     expires_on = date(2027, 2, 28)
 
 
+# Terms under which the contract review finds nothing high (a price cap, a service level with a credit): what a test
+# contract made through contracts.services needs before it can be signed without accepting findings.
+SIGNABLE_TERMS = {
+    "price_increase_cap_pct": Decimal("5"),
+    "sla_targets": [{"metric": "接通率", "kind": "answer_rate", "comparator": ">=", "target": 80, "credit_pct": 3}],
+}
+
+
 class ContractFactory(factory.django.DjangoModelFactory):
     """A bare contract row. Tests of behaviour should go through contracts.services instead."""
 

@@ -19,7 +19,14 @@ from contracts.services.clauses import clause_create
 from contracts.services.documents import document_upload
 from contracts.services.terms import contract_create
 from obligations.models import Reminder, WorkingDayOverride
-from tests.factories import CertificationFactory, ObligationFactory, UserFactory, VendorContactFactory, VendorFactory
+from tests.factories import (
+    SIGNABLE_TERMS,
+    CertificationFactory,
+    ObligationFactory,
+    UserFactory,
+    VendorContactFactory,
+    VendorFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -340,7 +347,9 @@ def active_contract(owner):
     from contracts.lifecycle.actions import contract_activate, contract_sign
 
     start = timezone.localdate() - timedelta(days=30)
-    contract = contract_create(by=owner, title="外包合同", vendor=VendorFactory(), effective_date=start)
+    contract = contract_create(
+        by=owner, title="外包合同", vendor=VendorFactory(), effective_date=start, **SIGNABLE_TERMS
+    )
     contract_sign(contract=contract, by=owner, date=start - timedelta(days=10))
     return contract_activate(contract=contract, by=owner, date=start)
 

@@ -119,3 +119,22 @@ def test_it_refuses_to_run_without_debug(settings):
         call_command("seed_demo")
 
     assert counts() == before
+
+
+def test_the_demo_shows_a_clean_contract_one_with_open_high_findings_and_one_signed_past_accepted_ones(seeded):
+    from review.models import ContractReview, Finding
+
+    def findings(number):
+        return {(f.rule, f.status) for f in Finding.objects.filter(contract__number=number)}
+
+    # A phone outsourcing contract that meets every item of the checklist
+    assert findings("CLM-2026-0002") == set()
+    # A draft with the vendor's 30-day price notice: it cannot be signed as it stands
+    assert ("price_notice_short", "open") in findings("CLM-2026-0005")
+    assert ContractReview.objects.get(contract__number="CLM-2026-0005").open_high >= 1
+    # Signed by the manager, accepting the missing price cap with the reason
+    signed = Finding.objects.get(contract__number="CLM-2026-0006", rule="price_cap_missing")
+    assert (signed.status, signed.accepted_by.username) == ("accepted", "manager")
+    assert signed.accepted_reason
+    # And no signed contract of the demo says in a clause something other than its terms
+    assert not Finding.objects.filter(rule="clause_contradicts_terms", contract__signed_on__isnull=False).exists()
