@@ -109,8 +109,13 @@ class Finding(models.Model):
         OPEN = "open", _("Open")
         ACCEPTED = "accepted", _("Accepted")
 
+    # No index of its own: the unique (contract, rule) below starts with the contract and serves every lookup by it.
     contract = models.ForeignKey(
-        "contracts.Contract", on_delete=models.CASCADE, related_name="findings", verbose_name=_("contract")
+        "contracts.Contract",
+        on_delete=models.CASCADE,
+        related_name="findings",
+        verbose_name=_("contract"),
+        db_index=False,
     )
     rule = models.CharField(_("rule"), max_length=60)
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
@@ -118,6 +123,8 @@ class Finding(models.Model):
     params = models.JSONField(_("details"), default=dict, blank=True)
     suggested_template = models.CharField(_("suggested clause"), max_length=60, blank=True)
     fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    # A digest of everything above: the bulk review compares it instead of reading each row's JSON.
+    digest = models.CharField(_("digest"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -9,12 +9,14 @@ contracts costs a fixed number of queries, whatever its size.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -146,6 +148,12 @@ def review_contracts(
     return done
 
 
+def _digest(found: rules.Finding, fingerprint: str) -> str:
+    """What a stored row holds, condensed: a row whose digest matches needs no write (nor reading its JSON)."""
+    held = (found.severity, found.field, sorted(found.params.items()), found.suggested_template, fingerprint)
+    return hashlib.sha1(repr(held).encode(), usedforsecurity=False).hexdigest()
+
+
 def _review_batch(
     ids: list[int],
     *,
@@ -154,63 +162,159 @@ def _review_batch(
     thresholds: dict[str, rules.Thresholds],
     default: rules.Thresholds,
 ) -> int:
+    """One batch in a fixed number of queries. Stored rows are read as plain values (no model, no JSON) and written
+    only where their digest differs; an insert that meets a row another review made meanwhile leaves that row."""
     facts = contract_facts(ids, today=today)
-    stored = {(f.contract_id, f.rule): f for f in Finding.objects.filter(contract_id__in=ids).select_for_update()}
-    create, update, reopen, keep = [], [], [], set()
+    stored = {
+        (row[1], row[2]): row
+        for row in Finding.objects.filter(contract_id__in=ids).values_list(
+            "pk",
+            "contract_id",
+            "rule",
+            "digest",
+            "status",
+            "accepted_fingerprint",
+            "accepted_by_id",
+            "accepted_at",
+            "accepted_reason",
+        )
+    }
+    counted = {
+        cid: (high, medium, low)
+        for cid, high, medium, low in ContractReview.objects.filter(contract_id__in=ids).values_list(
+            "contract_id", "open_high", "open_medium", "open_low"
+        )
+    }
+    write: list[tuple] = []  # new rows, and rows replacing stored ones that changed, as values in _COPIED order
+    replaced: list[int] = []
+    reopen: list[Finding] = []
     counts: dict[int, dict[str, int]] = {pk: {rules.HIGH: 0, rules.MEDIUM: 0, rules.LOW: 0} for pk in facts}
+    found_keys = set()
     for pk, contract_facts_ in facts.items():
         for found in rules.review(contract_facts_, thresholds.get(contract_facts_.category, default)):
+            found_keys.add((pk, found.rule))
             fingerprint = rules.fingerprint(found.rule, contract_facts_)
-            values = {
-                "severity": found.severity,
-                "field": found.field,
-                "params": dict(found.params),
-                "suggested_template": found.suggested_template or "",
-                "fingerprint": fingerprint,
-            }
-            row = stored.get((pk, found.rule))
-            if row is None:
-                create.append(Finding(contract_id=pk, rule=found.rule, **values))
+            digest = _digest(found, fingerprint)
+            held = stored.get((pk, found.rule))
+            accepted = held is not None and held[4] == Finding.Status.ACCEPTED
+            if held is not None and accepted and held[5] != fingerprint:
+                reopen.append(
+                    Finding(
+                        pk=held[0],
+                        contract_id=pk,
+                        rule=found.rule,
+                        severity=found.severity,
+                        field=found.field,
+                        params=dict(found.params),
+                        suggested_template=found.suggested_template or "",
+                        fingerprint=fingerprint,
+                        digest=digest,
+                    )
+                )
                 counts[pk][found.severity] += 1
                 continue
-            keep.add(row.pk)
-            changed = any(getattr(row, name) != value for name, value in values.items())
-            for name, value in values.items():
-                setattr(row, name, value)
-            if row.status == Finding.Status.ACCEPTED and row.accepted_fingerprint != fingerprint:
-                row.status = Finding.Status.OPEN
-                row.accepted_by, row.accepted_at, row.accepted_reason, row.accepted_fingerprint = None, None, "", ""
-                reopen.append(row)
-            elif changed:
-                update.append(row)
-            if row.status == Finding.Status.OPEN:
+            if not accepted:
                 counts[pk][found.severity] += 1
-    gone = [row.pk for row in stored.values() if row.pk not in keep]
+            if held is not None and held[3] == digest:
+                continue
+            row = (pk, found.rule, found.severity, found.field, dict(found.params), found.suggested_template or "")
+            if held is None:
+                write.append((*row, fingerprint, digest, Finding.Status.OPEN, None, None, "", ""))
+            else:
+                # Changed but still what was accepted (a threshold moved, say): the acceptance is carried over.
+                replaced.append(held[0])
+                write.append((*row, fingerprint, digest, held[4], held[6], held[7], held[8], held[5]))
+    # Rows of rules that no longer find anything, and rows rewritten: one delete, then one insert (a bulk UPDATE of
+    # thousands of rows costs PostgreSQL far more than replacing them).
+    gone = [row[0] for key, row in stored.items() if key not in found_keys] + replaced
     if gone:
-        Finding.objects.filter(pk__in=gone).delete()
-    fields = ["severity", "field", "params", "suggested_template", "fingerprint"]
-    if create:
-        Finding.objects.bulk_create(create)
-    if update:
-        Finding.objects.bulk_update(update, fields)
-    if reopen:
-        bulk_update_with_history(
-            reopen,
-            Finding,
-            [*fields, "status", "accepted_by", "accepted_at", "accepted_reason", "accepted_fingerprint"],
-            default_user=by,
-            default_change_reason="reopened",
+        _delete_rows(gone)
+    if len(write) > _COPY_FROM and connection.vendor == "postgresql":
+        _copy_rows(write)
+    elif write:
+        Finding.objects.bulk_create(
+            [Finding(**dict(zip(_COPIED, row, strict=True))) for row in write], ignore_conflicts=True
         )
-    ContractReview.objects.bulk_create(
-        [
-            ContractReview(contract_id=pk, open_high=c[rules.HIGH], open_medium=c[rules.MEDIUM], open_low=c[rules.LOW])
-            for pk, c in counts.items()
-        ],
-        update_conflicts=True,
-        unique_fields=["contract"],
-        update_fields=["open_high", "open_medium", "open_low", "reviewed_at"],
-    )
+    if reopen:
+        _reopen(reopen, by=by)
+    changed = [
+        ContractReview(contract_id=pk, open_high=c[rules.HIGH], open_medium=c[rules.MEDIUM], open_low=c[rules.LOW])
+        for pk, c in counts.items()
+        if counted.get(pk) != (c[rules.HIGH], c[rules.MEDIUM], c[rules.LOW])
+    ]
+    if changed:
+        ContractReview.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["contract"],
+            update_fields=["open_high", "open_medium", "open_low", "reviewed_at"],
+        )
     return len(facts)
+
+
+_COPY_FROM = 1000
+"""From this many rows on, findings are written with PostgreSQL's COPY: bulk_create spends most of a bulk review
+preparing 15 values for each of tens of thousands of rows."""
+_COPIED = (
+    "contract_id",
+    "rule",
+    "severity",
+    "field",
+    "params",
+    "suggested_template",
+    "fingerprint",
+    "digest",
+    "status",
+    "accepted_by_id",
+    "accepted_at",
+    "accepted_reason",
+    "accepted_fingerprint",
+)
+
+
+def _copy_rows(rows: list[tuple]) -> None:
+    """Insert through a session's scratch table (COPY), then into the findings, leaving any row a concurrent review
+    inserted meanwhile (the same rule of the same contract) as it is."""
+    table = connection.ops.quote_name(Finding._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in _COPIED)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS review_finding_load AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
+        )
+        with cursor.cursor.copy(f"COPY review_finding_load ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*row[:4], json.dumps(row[4], ensure_ascii=False), *row[5:]))
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM review_finding_load ON CONFLICT DO NOTHING"  # noqa: S608
+        )
+        cursor.execute("TRUNCATE review_finding_load")
+
+
+def _delete_rows(pks: list[int]) -> None:
+    """Delete findings in one statement. QuerySet.delete() would read every row first to send its signals (and leave a
+    deletion row in the history for each): a finding that no longer applies, or is rewritten, needs neither."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(Finding._meta.db_table)} WHERE id = ANY(%s)", [pks])  # noqa: S608
+
+
+def _reopen(found: list[Finding], *, by: User | None) -> None:
+    """Accepted findings whose terms changed are open again, in the history with `by`. Rare: the rows are read whole,
+    for their history."""
+    new = {row.pk: row for row in found}
+    rows = list(Finding.objects.filter(pk__in=list(new)))
+    fields = ["severity", "field", "params", "suggested_template", "fingerprint", "digest"]
+    for row in rows:
+        for name in fields:
+            setattr(row, name, getattr(new[row.pk], name))
+        row.status = Finding.Status.OPEN
+        row.accepted_by, row.accepted_at, row.accepted_reason, row.accepted_fingerprint = None, None, "", ""
+    bulk_update_with_history(
+        rows,
+        Finding,
+        [*fields, "status", "accepted_by", "accepted_at", "accepted_reason", "accepted_fingerprint"],
+        default_user=by,
+        default_change_reason="reopened",
+    )
 
 
 def review_all(*, today: date | None = None, batch_size: int = BATCH) -> int:

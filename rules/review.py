@@ -550,5 +550,9 @@ def fingerprint(rule: str, facts: ContractFacts) -> str:
     changes with the term, which is when an accepted finding is open again."""
     if rule not in _BY_CODE:
         raise ValueError(f"unknown review rule {rule!r}")
-    about = json.dumps([rule, _BY_CODE[rule].about(facts)], separators=(",", ":"), ensure_ascii=False)
+    about = _ENCODER.encode([rule, _BY_CODE[rule].about(facts)])
     return hashlib.sha256(about.encode()).hexdigest()
+
+
+# One encoder for every fingerprint: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)

@@ -366,3 +366,38 @@ def test_review_all_counts_every_contract(buyer):
         ContractFactory()
 
     assert review_all(batch_size=2) == Contract.objects.count()
+
+
+def test_a_large_batch_written_with_copy_stores_what_one_contract_at_a_time_stores(buyer):
+    # Given enough contracts for the bulk path (more than a thousand findings in one batch)
+    contracts = [ContractFactory(price_increase_cap_pct=None, service_level=False) for _ in range(80)]
+    ids = [c.pk for c in contracts]
+
+    # When they are reviewed together, and then one at a time from scratch
+    review_contracts(ids)
+    together = set(Finding.objects.filter(contract_id__in=ids).values_list("contract_id", "rule", "digest", "status"))
+    assert len(together) > 1000
+    Finding.objects.filter(contract_id__in=ids).delete()
+    for pk in ids:
+        review_contracts([pk])
+    alone = set(Finding.objects.filter(contract_id__in=ids).values_list("contract_id", "rule", "digest", "status"))
+
+    # Then both ways store the same findings, and the stored counts agree with them
+    assert together == alone
+    summary = ContractReview.objects.get(contract=contracts[0])
+    assert summary.open_high == Finding.objects.filter(contract=contracts[0], severity="high").count()
+
+
+def test_an_accepted_finding_keeps_its_acceptance_when_only_a_threshold_moves(buyer, manager):
+    contract = new_contract(buyer, price_change_notice_days=60)
+    finding_accept(contract=contract, by=manager, rule="price_notice_short", reason="年框已锁价")
+
+    ReviewThresholds.objects.create(category="cs_outsourcing", min_price_change_notice_days=75)
+    review_contracts([contract.pk])
+
+    finding = Finding.objects.get(contract=contract, rule="price_notice_short")
+    assert (finding.status, finding.accepted_reason, finding.params) == (
+        "accepted",
+        "年框已锁价",
+        {"value": 60, "threshold": 75},
+    )
