@@ -1,21 +1,35 @@
 """The review in a real browser: a buyer is refused signing while a high finding is open, legal accepts it on the
 Review tab with a reason, and the buyer signs. The Review tab is also looked at on a 390 px phone."""
 
+import importlib
 import os
 import re
 from datetime import date
 
 import pytest
+from django.apps import apps as django_apps
 
 from contracts.lifecycle.actions import contract_start_negotiation
 from contracts.models import Contract
 from contracts.services.terms import contract_create
 from review.models import Finding
+from tests.conftest import _DATA_MIGRATIONS
 from tests.factories import UserFactory, VendorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = os.environ.get("CLM_SCREENSHOTS")  # a folder to keep the pages looked at, when set
+
+
+@pytest.fixture(autouse=True)
+def _migration_data():
+    """A journey with serialized rollback before this one leaves the tables empty (its data is restored only for the
+    next serialized test): the role groups, the clause library and the review's permissions are put back first."""
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.exists():
+        for module, function in _DATA_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
