@@ -30,6 +30,7 @@ from contracts.models import (
 )
 from contracts.selectors import contract_ids_visible_to, contracts_visible_to
 from obligations.models import Obligation
+from review.models import ContractReview, Finding
 from rules.credit_code import credit_code_check_char
 from vendors.models import Vendor
 
@@ -62,7 +63,7 @@ def _clean_previous_run() -> None:
             cursor.execute(f"DELETE FROM {table} WHERE content_object_id IN ({contracts})", [PREFIX + "%"])  # noqa: S608
         # Clauses and obligations are the UI scenario's (it removes them itself unless it was interrupted).
         delete_reminders(cursor, contracts, [PREFIX + "%"])
-        for model in (SLATarget, FeeItem, ContractSearchText, Clause, Obligation):
+        for model in (SLATarget, FeeItem, ContractSearchText, Clause, Obligation, Finding, ContractReview):
             table = q(model._meta.db_table)
             cursor.execute(f"DELETE FROM {table} WHERE contract_id IN ({contracts})", [PREFIX + "%"])  # noqa: S608
         cursor.execute(f"DELETE FROM {q(Contract._meta.db_table)} WHERE number LIKE %s", [PREFIX + "%"])  # noqa: S608

@@ -14,6 +14,7 @@ from imports.api import ImportJobConfirmView, ImportJobCreateView, ImportJobDeta
 from imports.extraction_api import ExtractionCreateContractView, ExtractionCreateView, ExtractionDetailView
 from obligations.api import ObligationViewSet
 from pdf.api import AmendmentPdfView, ContractPdfView
+from review.api import ContractReviewAcceptView, ContractReviewView
 from sla.api import ContractSlaImport, ContractSlaPeriodList, SlaPeriodDetail
 from sla.scorecard_urls import api_urlpatterns as sla_scorecard_api
 from vendors.api import VendorHistoryList, VendorViewSet
@@ -63,6 +64,10 @@ urlpatterns = [
     path("amendments/<int:pk>/reject/", amendments.AmendmentReject.as_view(), name="amendment-reject"),
     path("amendments/<int:pk>/withdraw/", amendments.AmendmentWithdraw.as_view(), name="amendment-withdraw"),
     path("amendments/<int:pk>/pdf/", AmendmentPdfView.as_view(), name="amendment-pdf"),
+    path("contracts/<int:contract_pk>/review/", ContractReviewView.as_view(), name="contract-review"),
+    path(
+        "contracts/<int:contract_pk>/review/accept/", ContractReviewAcceptView.as_view(), name="contract-review-accept"
+    ),
     path("clauses/<int:pk>/", clauses.ClauseDetail.as_view(), name="clause-detail"),
     path("clauses/<int:clause_pk>/revisions/", clauses.ClauseRevisionList.as_view(), name="clause-revisions"),
     path("documents/<int:pk>/", documents.DocumentDetail.as_view(), name="document-detail"),

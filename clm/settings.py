@@ -230,6 +230,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=0, minute=30),
         "options": {"expires": 6 * 3600},
     },
+    # The contract review again, after the roll: certificates lapse and terms roll over with the date. Idempotent.
+    "review-contracts-daily": {
+        "task": "review.review_all_daily",
+        "schedule": crontab(hour=1, minute=15),
+        "options": {"expires": 6 * 3600},
+    },
     # Bulk PDF exports older than PDF_EXPORT_KEEP_DAYS lose their ZIP file (the record stays, shown as expired).
     "contracts-purge-pdf-exports": {
         "task": "contracts.purge_expired_pdf_exports",

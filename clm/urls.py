@@ -23,6 +23,7 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("contracts/", include("pdf.urls")),
     path("contracts/", include("amendments.urls")),
+    path("contracts/", include("review.urls")),
     path("obligations/", include("obligations.urls")),
     path("vendors/", include("vendors.urls")),
     path("", include("sla.scorecard_urls")),

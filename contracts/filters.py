@@ -15,10 +15,18 @@ class ContractFilter(django_filters.FilterSet):
     end_after = django_filters.DateFilter(field_name="end_date", lookup_expr="gte", label=_("ends on or after"))
     q = django_filters.CharFilter(method="filter_text", label=_("number or title contains"))
     auto_renew = StrictBooleanFilter(label=_("renews automatically"))
+    review = django_filters.ChoiceFilter(
+        choices=[("high", _("open high findings"))],
+        method="filter_review",
+        label=_("review: contracts with open findings of this severity"),
+    )
 
     class Meta:
         model = Contract
-        fields = ["status", "vendor", "category", "auto_renew", "owner", "end_before", "end_after", "q"]
+        fields = ["status", "vendor", "category", "auto_renew", "owner", "end_before", "end_after", "q", "review"]
+
+    def filter_review(self, queryset, name, value):
+        return queryset.filter(review_summary__open_high__gt=0) if value == "high" else queryset
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value))

@@ -42,6 +42,11 @@ class RegisterFilterForm(forms.Form):
     )
     owner = forms.CharField(label=_("Owner (name or user name)"), required=False, max_length=150)
     expiring = forms.IntegerField(label=_("Expiring within (days)"), required=False, min_value=0, max_value=3650)
+    review = forms.ChoiceField(
+        label=_("Review"),
+        required=False,
+        choices=[("", _("Any review result")), ("high", _("Open high findings"))],
+    )
     sort = forms.CharField(required=False)
 
     def __init__(self, *args, **kwargs):
@@ -60,6 +65,7 @@ class RegisterFilterForm(forms.Form):
             vendor_id=vendor.pk if vendor else None,
             owner_username=(data.get("owner") or "").strip(),
             expiring_within_days=data.get("expiring"),
+            review=data.get("review") or "",
             sort=normalize_sort(data.get("sort") or DEFAULT_SORT),
         )
 
@@ -180,6 +186,15 @@ class LifecycleActionForm(forms.Form):
 
 class DateActionForm(LifecycleActionForm):
     date = LocalisedDateField(label=_("Date"), widget=DATE)
+
+
+class SignForm(DateActionForm):
+    """Signing; a procurement manager or legal may accept the review's open high findings in the same step."""
+
+    accept_findings = forms.BooleanField(label=_("Accept the open high findings of the review"), required=False)
+    reason = forms.CharField(
+        label=_("Why they are acceptable"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
 
 
 class TerminateForm(DateActionForm):

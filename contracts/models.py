@@ -531,6 +531,10 @@ class Clause(models.Model):
         related_name="clauses",
         verbose_name=_("template"),
     )
+    # A clause started from the library follows the terms: its placeholders ({price_increase_cap_pct}, ...) are filled
+    # with the contract's values again whenever they change, until someone writes a new wording by hand.
+    follows_terms = models.BooleanField(_("follows the terms"), default=False)
+    language = models.CharField(_("language"), max_length=10, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -16,7 +16,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import translation
 
 from accounts.models import AnyUser, User
@@ -38,7 +38,9 @@ SORTS: dict[str, tuple[str, ...]] = {
 DEFAULT_SORT = "-created"
 # The query-string names a RegisterQuery is read from (RegisterFilterForm's fields): a register link or a bulk export
 # carries these and nothing else.
-REGISTER_PARAMS = ("q", "status", "category", "vendor", "owner", "expiring", "sort")
+REGISTER_PARAMS = ("q", "status", "category", "vendor", "owner", "expiring", "review", "sort")
+# The register's review filter: contracts with open findings of this severity (the counts the review stores).
+REVIEW_FILTERS = {"high": "review_summary__open_high__gt"}
 # A search stops counting its matches here; the register then shows "500+" and pages through the first 500.
 SEARCH_COUNT_CAP = 500
 
@@ -54,6 +56,8 @@ class RegisterQuery:
     owner_username: str = ""
     """The owner's user name or name (李晓敏, lixm, Grace Chen), matched like the people pickers match."""
     expiring_within_days: int | None = None
+    review: str = ""
+    """"high": only contracts with open high findings of the contract review."""
     sort: str = DEFAULT_SORT
 
 
@@ -172,7 +176,9 @@ def _sorted(qs: QuerySet[Contract], query: RegisterQuery) -> QuerySet[Contract]:
     sort = normalize_sort(query.sort)
     descending = sort.startswith("-")
     ordering = [f"-{f}" if descending else f for f in SORTS[sort.lstrip("-")]]
-    return qs.select_related("vendor", "owner").order_by(*ordering)
+    # The stored count of open high findings (review.ContractReview), joined: no review is run per row.
+    open_high = F("review_summary__open_high")
+    return qs.select_related("vendor", "owner").annotate(open_high=open_high).order_by(*ordering)
 
 
 def _index_keeps_order(query: RegisterQuery) -> bool:
@@ -195,6 +201,8 @@ def _filtered(qs: QuerySet[Contract], query: RegisterQuery, *, today: date) -> Q
         qs = qs.filter(owner__in=users_matching(User.objects.all(), query.owner_username).values("pk"))
     if query.expiring_within_days is not None:
         qs = qs.filter(expiring_filter(query.expiring_within_days, today=today))
+    if query.review in REVIEW_FILTERS:
+        qs = qs.filter(**{REVIEW_FILTERS[query.review]: 0})
     return qs
 
 

@@ -132,6 +132,17 @@ class DateActionSerializer(LifecycleActionSerializer):
     date = serializers.DateField()
 
 
+class SignSerializer(DateActionSerializer):
+    accept_findings = StrictBooleanField(
+        default=False,
+        help_text=_(
+            "Accept the open high findings of the review in the same step (a procurement manager or legal only), "
+            "with the reason."
+        ),
+    )
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
 class TerminateSerializer(DateActionSerializer):
     reason = serializers.CharField(max_length=2000)
 

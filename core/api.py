@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import ActionNotAllowed, ClausesNotAgreed, StaleVersionError
+from .exceptions import ActionNotAllowed, ClausesNotAgreed, FindingsOpen, StaleVersionError
 from .filters import BOOLEAN_SPELLINGS
 from .text import normalise_code
 
@@ -283,6 +283,11 @@ ACTION_NOT_ALLOWED_RESPONSE = OpenApiResponse(
                 required=False,
                 help_text="Signing refused: the ids of the clauses not yet agreed or waived.",
             ),
+            "open_findings": serializers.ListField(
+                child=serializers.CharField(),
+                required=False,
+                help_text="Signing refused: the rules of the high review findings neither fixed nor accepted.",
+            ),
         },
     ),
     description="Field errors ({field: [messages]}), or the reason the current status does not allow the action.",
@@ -298,6 +303,11 @@ def exception_handler(exc, context):
     if isinstance(exc, ClausesNotAgreed):
         return Response(
             {"detail": str(exc.message), "code": "action_not_allowed", "open_clauses": exc.clause_ids},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, FindingsOpen):
+        return Response(
+            {"detail": str(exc.message), "code": "action_not_allowed", "open_findings": exc.findings},
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, ActionNotAllowed):

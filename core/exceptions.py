@@ -42,3 +42,12 @@ class ClausesNotAgreed(ActionNotAllowed):
     def __init__(self, message, clause_ids):
         super().__init__(message)
         self.clause_ids = list(clause_ids)
+
+
+class FindingsOpen(ActionNotAllowed):
+    """Signing refused because the contract review has high findings nobody fixed or accepted; `findings` are their
+    rule codes, in checklist order."""
+
+    def __init__(self, message, findings):
+        super().__init__(message)
+        self.findings = list(findings)

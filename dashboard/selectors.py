@@ -110,7 +110,11 @@ def dashboard_for(user: User, *, today: date) -> dict:
         negotiating=Count("status", filter=Q(status=Contract.Status.NEGOTIATING)),
     )
     expiring_contracts = contracts.filter(expiring)
+    # The review's stored counts (review.ContractReview): contracts with an open high finding, capped like the lists.
+    review_high = _capped_count(contracts.filter(review_summary__open_high__gt=0))
     return {
+        "review_high_count": Section([], review_high).shown_total,
+        "review_high": review_high,
         "oversees_all": oversees_all,
         "overdue": sections["overdue"],
         "upcoming": sections["upcoming"],

@@ -17,7 +17,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from types import MappingProxyType
+
+from extraction.mentions import Mention, find_term_mentions
 
 HIGH = "high"
 MEDIUM = "medium"
@@ -69,6 +72,17 @@ class CertificationFacts:
 
 
 @dataclass(frozen=True)
+class ClauseFacts:
+    """One clause of the contract: its text is read for numbers that contradict the structured terms."""
+
+    id: int
+    title: str
+    category: str
+    status: str
+    text: str
+
+
+@dataclass(frozen=True)
 class ContractFacts:
     """Everything the review reads about one contract, as of `today`.
 
@@ -93,6 +107,7 @@ class ContractFacts:
     certifications: tuple[CertificationFacts, ...]
     current_term_end: date | None
     today: date
+    clauses: tuple[ClauseFacts, ...] = ()
 
 
 def clause_categories_in_force(clauses: Iterable[tuple[str, str]]) -> frozenset[str]:
@@ -266,6 +281,73 @@ def _certificates_lapsing(f: ContractFacts) -> dict | None:
     return {"certificates": lapsing, "term_end": _text(f.current_term_end)}
 
 
+@lru_cache(maxsize=8192)
+def _mentions(text: str) -> tuple[Mention, ...]:
+    """The term values a clause text states (extraction.mentions); cached, as the same library wording recurs."""
+    return tuple(find_term_mentions(text))
+
+
+_NOTICE_TERMS = ("price_change_notice_days", "non_renewal_notice_days", "termination_notice_days")
+
+
+def _calendar_days_cover(stated: Decimal, working_days: int) -> bool:
+    """Whether a handover promised in calendar days can be the same promise as `working_days` working days: at least
+    as many days, and at most the weekends and a week of public holidays more."""
+    return working_days <= stated <= working_days + 2 * (working_days // 5 + 1) + 7
+
+
+def _contradiction(f: ContractFacts, mention: Mention) -> str | None:
+    """The structured value `mention` contradicts, as text, or None when it agrees (or there is none to compare)."""
+    stated = Decimal(str(mention.value))
+    if mention.field in _NOTICE_TERMS:
+        term = getattr(f, mention.field)
+        return None if stated == term else str(term)
+    if mention.field == "price_increase_cap_pct":
+        cap = f.price_increase_cap_pct
+        return None if cap is None or stated == cap else _text(cap)
+    if mention.field == "data_handover_business_days":
+        days = f.data_handover_business_days
+        if mention.note == "calendar_days":
+            return None if _calendar_days_cover(stated, days) else str(days)
+        return None if stated == days else str(days)
+    if mention.field.startswith("sla:"):
+        kind = mention.field.removeprefix("sla:")
+        values = sorted({x.target for x in f.targets if x.kind == kind})
+        if not values or stated in values:
+            return None
+        return "/".join(_text(v) or "" for v in values)
+    return None
+
+
+def _clause_contradictions(f: ContractFacts) -> list[dict]:
+    found = []
+    for clause in f.clauses:
+        if clause.status in CLAUSE_STATUSES_NOT_IN_FORCE:
+            continue
+        for mention in _mentions(clause.text):
+            term = _contradiction(f, mention)
+            if term is None:
+                continue
+            found.append(
+                {
+                    "clause_id": clause.id,
+                    "clause": clause.title,
+                    "sentence": mention.sentence,
+                    "field": mention.field,
+                    "stated": _text(Decimal(str(mention.value))),
+                    "term": term,
+                }
+            )
+    return found
+
+
+def _contradicts_terms(f: ContractFacts, t: Thresholds) -> dict | None:
+    """A clause in force that states a number for a term other than the structured one: the contract says two
+    things, and the vendor will hold us to the one that suits them."""
+    found = _clause_contradictions(f)
+    return {"contradictions": found} if found else None
+
+
 def _sla_template(f: ContractFacts) -> str:
     return "sla-availability-software" if f.category == CALL_CENTER_SOFTWARE else "sla-contact-center-kpis"
 
@@ -434,6 +516,14 @@ _RULES = (
         _certificates_lapsing,
         "compliance-licences-and-law",
     ),
+    _Rule(
+        "clause_contradicts_terms",
+        HIGH,
+        "clauses",
+        _contradicts_terms,
+        _clause_contradictions,
+        None,
+    ),
 )
 _BY_CODE = {rule.code: rule for rule in _RULES}
 
@@ -460,5 +550,9 @@ def fingerprint(rule: str, facts: ContractFacts) -> str:
     changes with the term, which is when an accepted finding is open again."""
     if rule not in _BY_CODE:
         raise ValueError(f"unknown review rule {rule!r}")
-    about = json.dumps([rule, _BY_CODE[rule].about(facts)], separators=(",", ":"), ensure_ascii=False)
+    about = _ENCODER.encode([rule, _BY_CODE[rule].about(facts)])
     return hashlib.sha256(about.encode()).hexdigest()
+
+
+# One encoder for every fingerprint: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)

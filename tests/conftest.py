@@ -28,6 +28,8 @@ ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 _DATA_MIGRATIONS = (
     ("accounts.migrations.0002_roles", "create_roles"),
     ("contracts.migrations.0002_clause_templates", "seed_templates"),
+    ("contracts.migrations.0011_clause_placeholders", "use_placeholders"),
+    ("review.migrations.0002_role_permissions", "grant_review_permissions"),
 )
 
 

@@ -1,6 +1,7 @@
 """factory_boy factories shared by the whole suite."""
 
 from datetime import date
+from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
@@ -73,11 +74,20 @@ class CertificationFactory(factory.django.DjangoModelFactory):
     expires_on = date(2027, 2, 28)
 
 
+# Terms under which the contract review finds nothing high (a price cap, a service level with a credit): what a test
+# contract made through contracts.services needs before it can be signed without accepting findings.
+SIGNABLE_TERMS = {
+    "price_increase_cap_pct": Decimal("5"),
+    "sla_targets": [{"metric": "接通率", "kind": "answer_rate", "comparator": ">=", "target": 80, "credit_pct": 3}],
+}
+
+
 class ContractFactory(factory.django.DjangoModelFactory):
     """A bare contract row. Tests of behaviour should go through contracts.services instead."""
 
     class Meta:
         model = Contract
+        skip_postgeneration_save = True
 
     number = factory.Sequence(lambda n: f"CLM-2026-{n + 1:04d}")
     title = factory.Sequence(lambda n: f"呼叫中心外包服务合同 {n}")
@@ -89,6 +99,19 @@ class ContractFactory(factory.django.DjangoModelFactory):
     effective_date = date(2026, 1, 1)
     end_date = date(2026, 12, 31)
     initial_term_months = 12
+    # A cap and a service level: without them the review has high findings, and a contract is not signed past those.
+    price_increase_cap_pct = Decimal("5")
+
+    @factory.post_generation
+    def service_level(self, create, extracted, **kwargs):
+        """One SLA target of the kind the review asks for (availability for software); `service_level=False` none."""
+        if not create or extracted is False:
+            return
+        if self.category == Contract.Category.CALL_CENTER_SOFTWARE:
+            fields = {"metric": "系统可用性", "kind": "availability", "target": Decimal("99.9")}
+        else:
+            fields = {"metric": "接通率", "kind": "answer_rate", "target": Decimal("80")}
+        SLATarget.objects.create(contract=self, comparator=">=", unit="%", period="月", credit_pct=3, order=0, **fields)
 
     @classmethod
     def _after_postgeneration(cls, instance, create, results=None):

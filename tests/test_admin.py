@@ -22,7 +22,14 @@ from contracts.services.terms import contract_create
 from obligations.models import Reminder, WorkingDayOverride
 from sla.models import SlaPeriod
 from sla.services import MeasurementInput, sla_period_save
-from tests.factories import CertificationFactory, ObligationFactory, UserFactory, VendorContactFactory, VendorFactory
+from tests.factories import (
+    SIGNABLE_TERMS,
+    CertificationFactory,
+    ObligationFactory,
+    UserFactory,
+    VendorContactFactory,
+    VendorFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -351,7 +358,9 @@ def active_contract(owner):
     from contracts.lifecycle.actions import contract_activate, contract_sign
 
     start = timezone.localdate() - timedelta(days=30)
-    contract = contract_create(by=owner, title="外包合同", vendor=VendorFactory(), effective_date=start)
+    contract = contract_create(
+        by=owner, title="外包合同", vendor=VendorFactory(), effective_date=start, **SIGNABLE_TERMS
+    )
     contract_sign(contract=contract, by=owner, date=start - timedelta(days=10))
     return contract_activate(contract=contract, by=owner, date=start)
 

@@ -140,3 +140,22 @@ def test_the_demo_records_six_sla_months_for_two_contracts_one_with_an_open_exit
     exit_rights = Obligation.objects.filter(kind=Obligation.Kind.SLA_EXIT_RIGHT, status=Obligation.Status.OPEN)
     assert exit_rights.count() == 1
     assert SlaPeriod.objects.filter(credit_amount__gt=0).exists()
+
+
+def test_the_demo_shows_a_clean_contract_one_with_open_high_findings_and_one_signed_past_accepted_ones(seeded):
+    from review.models import ContractReview, Finding
+
+    def findings(number):
+        return {(f.rule, f.status) for f in Finding.objects.filter(contract__number=number)}
+
+    # A phone outsourcing contract that meets every item of the checklist
+    assert findings("CLM-2026-0002") == set()
+    # A draft with the vendor's 30-day price notice: it cannot be signed as it stands
+    assert ("price_notice_short", "open") in findings("CLM-2026-0005")
+    assert ContractReview.objects.get(contract__number="CLM-2026-0005").open_high >= 1
+    # Signed by the manager, accepting the missing price cap with the reason
+    signed = Finding.objects.get(contract__number="CLM-2026-0006", rule="price_cap_missing")
+    assert (signed.status, signed.accepted_by.username) == ("accepted", "manager")
+    assert signed.accepted_reason
+    # And no signed contract of the demo says in a clause something other than its terms
+    assert not Finding.objects.filter(rule="clause_contradicts_terms", contract__signed_on__isnull=False).exists()

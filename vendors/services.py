@@ -22,6 +22,7 @@ from core.dates import date_range_errors
 from core.exceptions import duplicate_error
 from core.text import normalise_code
 from obligations.derivation import derive_obligations_bulk
+from review.services import review_contracts
 
 from .models import Certification, Vendor, VendorContact
 
@@ -86,6 +87,8 @@ def rederive_vendor_obligations(vendor_ids: Iterable[int], *, by: User) -> None:
 
     contracts = list(Contract.objects.filter(vendor_id__in=set(vendor_ids)))
     derive_obligations_bulk(contracts, by=by, reason="certifications changed")
+    # The review checks the certificates against each contract's current term.
+    review_contracts([c.pk for c in contracts], by=by)
 
 
 def _validate_certification(certification: Certification) -> None:

@@ -40,6 +40,7 @@ from contracts.serializers import (
     LifecycleActionSerializer,
     PriceChangeNoticeSerializer,
     RenewSerializer,
+    SignSerializer,
     TerminateSerializer,
 )
 from contracts.services.terms import contract_create, contract_delete, contract_update
@@ -167,10 +168,15 @@ class ContractViewSet(viewsets.ModelViewSet):
         data = self._action_input(DateActionSerializer, contract)
         return self._render(service(contract=contract, by=request.user, **data))
 
-    @_lifecycle_schema(DateActionSerializer, "Record the signature (every clause agreed or waived)")
+    @_lifecycle_schema(
+        SignSerializer,
+        "Record the signature (every clause agreed or waived, no high review finding open unless accepted now)",
+    )
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        return self._dated_action(request, contract_sign)
+        contract = self._action_target()
+        data = self._action_input(SignSerializer, contract)
+        return self._render(contract_sign(contract=contract, by=request.user, **data))
 
     @_lifecycle_schema(DateActionSerializer, "Put a signed contract into force")
     @action(detail=True, methods=["post"])

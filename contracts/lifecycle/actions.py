@@ -30,7 +30,7 @@ from contracts.models import (
     price_change_issue_message,
 )
 from contracts.search import search_text_refresh
-from contracts.services.follow_up import terms_changed
+from contracts.services.follow_up import clauses_changed, terms_changed
 from contracts.services.terms import contract_create
 from core.dates import (
     check_date_range,
@@ -42,6 +42,7 @@ from core.dates import (
 from core.exceptions import ActionNotAllowed, ClausesNotAgreed, StaleVersionError
 from core.formatting import join_list, prose_date
 from obligations.actions import renewal_window_settle
+from review.services import signing_gate
 from rules.dates import date_in_range, term_months_in_range
 from rules.pricing import price_change_issues
 from rules.terms import add_months, default_end_date, final_end_date
@@ -135,8 +136,17 @@ def contract_start_negotiation(*, contract: Contract, by: User, version: int | N
 
 
 @transaction.atomic
-def contract_sign(*, contract: Contract, by: User, date: date, version: int | None = None) -> Contract:
-    """Sign: every clause must be agreed or explicitly waived, and the term must have a start."""
+def contract_sign(
+    *,
+    contract: Contract,
+    by: User,
+    date: date,
+    version: int | None = None,
+    accept_findings: bool = False,
+    reason: str = "",
+) -> Contract:
+    """Sign: every clause must be agreed or explicitly waived, the term must have a start, and no high finding of the
+    review may be open. A procurement manager or legal may accept the open ones in the same step, with a reason."""
     signed_on = _require_date(date)
     locked = _lock(contract, version)
     _require_status(
@@ -155,6 +165,7 @@ def contract_sign(*, contract: Contract, by: User, date: date, version: int | No
         )
     if not locked.effective_date or not locked.end_date:
         raise ActionNotAllowed(_("Enter the effective date and the term before signing."))
+    signing_gate(contract=locked, by=by, accept_findings=accept_findings, reason=reason)
     locked.status = Status.SIGNED
     locked.signed_on = signed_on
     return _commit(locked, contract, by=by, reason="sign")
@@ -285,6 +296,8 @@ def _create_successor(predecessor: Contract, *, by: User, months: int, end: date
                 status=c.status,
                 order=c.order,
                 template_id=c.template_id,
+                follows_terms=c.follows_terms,
+                language=c.language,
             )
             for c in clauses
         ],
@@ -303,6 +316,7 @@ def _create_successor(predecessor: Contract, *, by: User, months: int, end: date
         for copy in copies
     )
     search_text_refresh([successor.pk])
+    clauses_changed([successor.pk], by=by)
     successor.predecessor = predecessor
     successor._history_user = by
     successor._change_reason = "successor of " + predecessor.number

@@ -13,7 +13,9 @@ from contracts.search import search_text_refresh
 from contracts.selectors import user_can_edit_clauses
 from core.exceptions import StaleVersionError
 
+from .follow_up import clauses_changed
 from .lock import amendment_required
+from .placeholders import filled_text, template_text, term_values
 
 
 def _check_clause_not_locked(clause: Clause) -> None:
@@ -52,6 +54,7 @@ def clause_create(
         comment=comment,
     )
     search_text_refresh([contract.pk])
+    clauses_changed([contract.pk], by=by)
     return clause
 
 
@@ -67,17 +70,57 @@ def add_clause(
     status: str = Clause.Status.DRAFT,
     side: str = ClauseRevision.Side.OURS,
     comment: str = "",
+    follows_terms: bool = False,
+    language: str = "",
 ) -> Clause:
     """Create a clause and its revision 1 without rebuilding the search text: the caller does that once."""
     if order is None:
         order = (contract.clauses.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     clause = Clause(
-        contract=contract, category=category, title=title, text=text, order=order, template=template, status=status
+        contract=contract,
+        category=category,
+        title=title,
+        text=text,
+        order=order,
+        template=template,
+        status=status,
+        follows_terms=follows_terms,
+        language=language,
     )
     clause.full_clean()
     clause._history_user = by
     clause.save()
     ClauseRevision.objects.create(clause=clause, number=1, text=text, author=by, side=side, comment=comment)
+    return clause
+
+
+def add_library_clause(
+    *, contract: Contract, by: User, template: ClauseTemplate, language: str, order: int | None = None
+) -> Clause:
+    """Add a clause from the library in `language`: the template's wording with this contract's values, following
+    the terms from now on."""
+    values = term_values(contract, list(contract.sla_targets.order_by("order", "id")))
+    return add_clause(
+        contract=contract,
+        by=by,
+        category=template.category,
+        title=template_text(template, language)[0],
+        text=filled_text(template, language, values),
+        order=order,
+        template=template,
+        follows_terms=True,
+        language=language,
+    )
+
+
+@transaction.atomic
+def clause_from_template(*, contract: Contract, by: User, template: ClauseTemplate, language: str) -> Clause:
+    """One click on a review finding's suggestion: the library clause that fixes it, added as a draft."""
+    if not user_can_edit_clauses(by, contract):
+        raise PermissionDenied(_("Your role cannot edit the clauses of this contract."))
+    clause = add_library_clause(contract=contract, by=by, template=template, language=language)
+    search_text_refresh([contract.pk])
+    clauses_changed([contract.pk], by=by)
     return clause
 
 
@@ -103,6 +146,7 @@ def clause_update(*, clause: Clause, by: User, version: int | None, **fields: An
     locked.save()
     if "category" in fields:
         search_text_refresh([locked.contract_id])
+    clauses_changed([locked.contract_id], by=by)
     return locked
 
 
@@ -140,11 +184,14 @@ def clause_add_revision(
     )
     locked.text = text
     locked.status = status
+    # A wording written by hand is the people's own: it no longer follows the terms.
+    locked.follows_terms = False
     locked.version += 1
     locked._history_user = by
     locked._change_reason = "revision"
     locked.save()
     search_text_refresh([locked.contract_id])
+    clauses_changed([locked.contract_id], by=by)
     clause.refresh_from_db()
     return revision
 
@@ -184,6 +231,7 @@ def clauses_agree(*, contract: Contract, by: User, versions: Mapping[int, int]) 
         clause._history_user = by
         clause._change_reason = "agree"
         clause.save()
+    clauses_changed([contract.pk], by=by)
     return locked
 
 

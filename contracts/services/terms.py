@@ -23,7 +23,7 @@ from core.exceptions import ActionNotAllowed, StaleVersionError, duplicate_error
 from rules.dates import date_in_range, term_months_in_range
 from rules.terms import default_end_date
 
-from .clauses import add_clause
+from .clauses import add_library_clause
 from .follow_up import terms_changed
 from .lock import amendment_required
 from .numbering import next_contract_number
@@ -366,15 +366,7 @@ def contract_create(
     _replace_rows(contract, SLATarget, _copies(sla_targets), by=by, reason=reason or "create")
     _replace_rows(contract, FeeItem, _copies(fee_items), by=by, reason=reason or "create")
     for i, template in enumerate(clause_templates or []):
-        add_clause(
-            contract=contract,
-            by=by,
-            category=template.category,
-            title=template.title_en if language == "en" else template.title_zh,
-            text=template.text_en if language == "en" else template.text_zh,
-            order=i + 1,
-            template=template,
-        )
+        add_library_clause(contract=contract, by=by, template=template, language=language, order=i + 1)
     if follow_up:
         contracts_follow_up([contract], by=by, reason=reason or "create")
     return contract

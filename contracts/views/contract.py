@@ -31,6 +31,7 @@ from contracts.forms import (
     PriceChangeNoticeForm,
     RenewForm,
     SignedContractForm,
+    SignForm,
     SLATargetFormSet,
     TerminateForm,
 )
@@ -55,17 +56,20 @@ from contracts.selectors import (
     user_can_share_contract,
 )
 from contracts.services import terms
-from core.exceptions import ActionNotAllowed, ClausesNotAgreed, StaleVersionError
+from core.exceptions import ActionNotAllowed, ClausesNotAgreed, FindingsOpen, StaleVersionError
 from core.flash import flash_form_errors
 from core.formatting import join_clauses
 from core.forms import apply_errors, duplicate_links, formset_rows
 from obligations.selectors import obligations_visible_to
+from review.forms import AcceptForm
+from review.messages import finding_message, finding_title
+from review.selectors import contract_findings, finding_counts, open_high_count, user_can_accept_findings
 from sla.forms import SlaImportForm
 from sla.selectors import sla_grid
 
 from .common import error_message
 
-TABS = ("terms", "clauses", "amendments", "obligations", "sla", "documents", "history")
+TABS = ("terms", "clauses", "review", "amendments", "obligations", "sla", "documents", "history")
 # Entries of the history tab per page; a page costs the same queries whatever its length.
 HISTORY_PAGE_SIZE = 50
 
@@ -196,6 +200,13 @@ def _tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict:
             "sla_import_form": SlaImportForm(),
             "scorecard_url": _scorecard_url(contract),
         }
+    if tab == "review":
+        findings = contract_findings(contract)
+        rows = [
+            {"finding": f, "title": finding_title(f.rule), "message": finding_message(f.rule, f.params)}
+            for f in findings
+        ]
+        return {"findings": rows, "finding_counts": finding_counts(findings), "accept_form": AcceptForm()}
     if tab == "documents":
         return {
             "documents": documents_visible_to(user).filter(contract=contract).select_related("uploaded_by"),
@@ -215,6 +226,8 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     can_change = user_can_change_contract(user, contract)
     context = {
+        "open_high": open_high_count(contract),
+        "can_accept_findings": user_can_accept_findings(user, contract),
         "contract": contract,
         "tab": tab,
         "tabs": TABS,
@@ -224,6 +237,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": offered_actions(contract) if can_change else (),
         "today": timezone.localdate(),
         "date_form": DateActionForm(initial={"date": timezone.localdate()}),
+        "sign_form": SignForm(initial={"date": timezone.localdate()}),
         "terminate_form": TerminateForm(initial={"date": timezone.localdate()}),
         "renew_form": RenewForm(),
         "notice_form": PriceChangeNoticeForm(initial={"received_on": timezone.localdate()}),
@@ -237,7 +251,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 ACTION_FORMS = {
     "start_negotiation": LifecycleActionForm,
-    "sign": DateActionForm,
+    "sign": SignForm,
     "activate": DateActionForm,
     "non_renewal_notice": DateActionForm,
     "renew": RenewForm,
@@ -261,7 +275,14 @@ def _run_action(action: str, contract: Contract, by, data: dict) -> Contract:
     if action == "start_negotiation":
         return contract_start_negotiation(contract=contract, by=by, version=version)
     if action == "sign":
-        return contract_sign(contract=contract, by=by, date=data["date"], version=version)
+        return contract_sign(
+            contract=contract,
+            by=by,
+            date=data["date"],
+            version=version,
+            accept_findings=data.get("accept_findings", False),
+            reason=data.get("reason", ""),
+        )
     if action == "activate":
         return contract_activate(contract=contract, by=by, date=data["date"], version=version)
     if action == "non_renewal_notice":
@@ -295,7 +316,14 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             format_html('{} <a href="{}">{}</a>', error_message(exc), link, _("Show the open clauses")),
         )
         return redirect(contract)
+    except FindingsOpen as exc:
+        link = f"{reverse('contracts:detail', args=[contract.pk])}?tab=review"
+        messages.error(request, format_html('{} <a href="{}">{}</a>', error_message(exc), link, _("Show the review")))
+        return redirect(contract)
     except (ActionNotAllowed, ValidationError, StaleVersionError) as exc:
+        messages.error(request, error_message(exc))
+        return redirect(contract)
+    except PermissionDenied as exc:
         messages.error(request, error_message(exc))
         return redirect(contract)
     messages.success(request, ACTION_DONE[action])

@@ -47,6 +47,7 @@ from imports.extraction_forms import ExtractionContractForm
 from imports.extraction_views import review_initial
 from imports.models import Extraction, ImportJob
 from obligations.models import Obligation
+from review.models import Finding
 from sla.models import SlaMeasurement, SlaPeriod
 from tests.factories import ObligationFactory, UserFactory, VendorFactory, make_credit_code
 from tests.fixtures.api import make_extraction
@@ -58,6 +59,7 @@ VIEWERS = frozenset({"owner", "shared_view", "shared_change", "manager", "legal"
 CHANGERS = frozenset({"owner", "shared_change", "manager"})
 CLAUSE_EDITORS = CHANGERS | {"legal"}
 SHARERS = frozenset({"owner", "manager"})
+ACCEPTERS = frozenset({"manager", "legal"})
 CREATORS = frozenset({"owner", "shared_view", "shared_change", "other_staff", "manager"})
 
 # Route prefixes outside this matrix: the admin, the API (its own matrix) and the debug-only media route.
@@ -559,6 +561,24 @@ CASES = [
     Case("contracts:detail", "get", lambda w: c(w, "detail"), VIEWERS),
     Case("contracts:detail", "get", lambda w: c(w, "detail") + "?tab=history", VIEWERS, label="history"),
     Case("contracts:detail", "get", lambda w: c(w, "detail") + "?tab=history&page=9", VIEWERS, label="history page 9"),
+    Case("contracts:detail", "get", lambda w: c(w, "detail") + "?tab=review", VIEWERS, label="review tab"),
+    # The review: managers and legal accept a finding with a reason; whoever edits clauses adds a suggested one.
+    Case(
+        "review:accept",
+        "post",
+        lambda w: reverse("review:accept", args=[w.contract.pk]),
+        ACCEPTERS,
+        (302,),
+        lambda w: {"rule": "price_cap_missing", "reason": "框架协议已锁定价格"},
+    ),
+    Case(
+        "review:add_clause",
+        "post",
+        lambda w: reverse("review:add_clause", args=[w.contract.pk]),
+        CLAUSE_EDITORS,
+        (302,),
+        lambda w: {"template": "price-adjustment-notice-cap-exit"},
+    ),
     Case("contracts:edit", "get", lambda w: c(w, "edit"), CHANGERS),
     Case(
         "contracts:edit", "post", lambda w: c(w, "edit"), CHANGERS, (302,), lambda w: edit_body(w, title="改过的标题")
@@ -894,6 +914,7 @@ def snapshot() -> dict:
         "sla_periods": list(SlaPeriod.objects.order_by("pk").values()),
         "sla_measurements": list(SlaMeasurement.objects.order_by("pk").values()),
         "extractions": list(Extraction.objects.order_by("pk").values_list("pk", "contract_id")),
+        "findings": list(Finding.objects.order_by("pk").values()),
         "users": list(
             get_user_model().objects.order_by("pk").values("pk", "language", "email_mode", "calendar_token", "password")
         ),

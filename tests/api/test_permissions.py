@@ -25,6 +25,7 @@ from contracts.models import (
 )
 from imports.models import Extraction, ImportJob
 from obligations.models import Obligation
+from review.models import Finding
 from sla.models import SlaMeasurement, SlaPeriod
 from tests.factories import make_credit_code
 from tests.fixtures.api import ROLES, World
@@ -35,6 +36,7 @@ VIEWERS = frozenset({"owner", "viewer", "editor", "manager", "legal", "auditor"}
 CHANGERS = frozenset({"owner", "editor", "manager"})
 CLAUSE_EDITORS = CHANGERS | {"legal"}
 SHARERS = frozenset({"owner", "manager"})
+ACCEPTERS = frozenset({"manager", "legal"})
 CREATORS = frozenset({"owner", "viewer", "editor", "other_staff", "manager"})
 
 
@@ -133,6 +135,14 @@ CASES = [
         CLAUSE_EDITORS,
         201,
         body=lambda w: {"text": "接通率不低于90%。", "side": "vendor", "comment": "供应商反提案"},
+    ),
+    Case("review-get", "get", lambda w: c(w) + "review/", VIEWERS),
+    Case(
+        "review-accept",
+        "post",
+        lambda w: c(w) + "review/accept/",
+        ACCEPTERS,
+        body=lambda w: {"rule": "price_cap_missing", "reason": "框架协议已锁定价格"},
     ),
     Case("share-get", "get", lambda w: c(w) + "share/", VIEWERS),
     Case(
@@ -368,6 +378,7 @@ def snapshot() -> dict:
         "sla_periods": list(SlaPeriod.objects.order_by("pk").values()),
         "sla_measurements": list(SlaMeasurement.objects.order_by("pk").values()),
         "extractions": list(Extraction.objects.order_by("pk").values_list("pk", "contract_id")),
+        "findings": list(Finding.objects.order_by("pk").values()),
     }
 
 

@@ -61,6 +61,8 @@ _STATE_DEPENDENT = (
     "DELETE /api/v1/contracts/{id}/",
     "POST /api/v1/contracts/{contract_pk}/clauses/",
     "POST /api/v1/contracts/{contract_pk}/price-change-notices/",
+    # Only a rule the contract has an open finding of can be accepted.
+    "POST /api/v1/contracts/{contract_pk}/review/accept/",
     "PATCH /api/v1/clauses/{id}/",
     "POST /api/v1/clauses/{clause_pk}/revisions/",
     "POST /api/v1/obligations/{id}/complete/",

@@ -11,7 +11,7 @@ from contracts.lifecycle.actions import contract_activate, contract_sign
 from contracts.models import ClauseTemplate, Contract
 from contracts.services.terms import contract_create
 from obligations.calendar import add_working_days
-from tests.factories import UserFactory, VendorFactory, make_credit_code
+from tests.factories import SIGNABLE_TERMS, UserFactory, VendorFactory, make_credit_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -45,6 +45,7 @@ def active_contract(buyer1):
         price_change_notice_days=90,
         price_increase_cap_pct=5,
         data_handover_business_days=7,
+        sla_targets=SIGNABLE_TERMS["sla_targets"],
     )
     contract_sign(contract=contract, by=buyer1, date=date(2024, 12, 20))
     return contract_activate(contract=contract, by=buyer1, date=date(2025, 1, 1))
@@ -79,6 +80,12 @@ def test_buyer_creates_vendor_and_contract_from_library_negotiates_signs_and_act
     page.click("a[href*='/contracts/new/?vendor=']")
     page.fill("#id_title", "智聊在线客服外包合同")
     page.fill("#id_effective_date", effective.isoformat())
+    # A price cap and a service level with a credit: what the review asks for before the contract can be signed.
+    page.fill("#id_price_increase_cap_pct", "5")
+    page.fill("#id_sla-0-metric", "接通率")
+    page.select_option("#id_sla-0-kind", "answer_rate")
+    page.fill("#id_sla-0-target", "90")
+    page.fill("#id_sla-0-credit_pct", "3")
     templates = list(ClauseTemplate.objects.filter(category__in=["data_handover", "price_adjustment"])[:2])
     for template in templates:
         page.check(f"input[name=clause_templates][value='{template.pk}']")

@@ -23,7 +23,15 @@ def buyer():
 
 @pytest.fixture
 def draft(buyer):
-    return contract_create(by=buyer, title="外包合同", vendor=VendorFactory(), effective_date=date(2026, 1, 1))
+    # A cap and a service level: the review's high findings would stop the signature below.
+    return contract_create(
+        by=buyer,
+        title="外包合同",
+        vendor=VendorFactory(),
+        effective_date=date(2026, 1, 1),
+        price_increase_cap_pct=5,
+        sla_targets=[{"metric": "接通率", "kind": "answer_rate", "comparator": ">=", "target": 80, "credit_pct": 3}],
+    )
 
 
 def test_deleting_a_draft_removes_it_and_its_files_and_the_history_names_who(

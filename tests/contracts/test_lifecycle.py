@@ -162,7 +162,7 @@ def test_only_a_signed_or_active_contract_can_be_extended(status):
 
 
 def test_renewing_as_a_successor_creates_a_linked_draft_with_the_same_terms_sla_fees_and_clauses():
-    contract = contract_in(S.ACTIVE, price_increase_cap_pct=Decimal("3"), renewal_term_months=24)
+    contract = contract_in(S.ACTIVE, price_increase_cap_pct=Decimal("3"), renewal_term_months=24, service_level=False)
     SLATargetFactory(contract=contract, metric="接通率")
     FeeItemFactory(contract=contract, kind="坐席服务费")
     ClauseFactory(contract=contract, title="服务水平", status=Clause.Status.AGREED)

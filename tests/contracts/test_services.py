@@ -302,7 +302,10 @@ def test_templates_start_a_contract_with_one_clause_each_in_the_chosen_language(
 
     clauses = list(contract.clauses.order_by("order"))
     assert [c.template for c in clauses] == templates
-    assert [c.text for c in clauses] == [t.text_en for t in templates]
+    # The English wording, its placeholders filled with this contract's terms (rules.placeholders).
+    assert [c.title for c in clauses] == [t.title_en for t in templates]
+    assert all(c.text != t.text_zh and "{" not in c.text for c, t in zip(clauses, templates, strict=True))
+    assert all(c.follows_terms and c.language == "en" for c in clauses)
 
 
 def test_the_clause_library_covers_every_category_in_both_languages():

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rules import review
-from rules.review import CertificationFacts, ContractFacts, Finding, TargetFacts, Thresholds
+from rules.review import CertificationFacts, ClauseFacts, ContractFacts, Finding, TargetFacts, Thresholds
 
 D = Decimal
 
@@ -203,6 +203,25 @@ CASES = [
             "term_end": "2026-12-31",
         },
         "compliance-licences-and-law",
+    ),
+    (
+        "clause_contradicts_terms",
+        {"clauses": (ClauseFacts(7, "价格调整", "price_adjustment", "agreed", "乙方调价应提前90日书面通知甲方。"),)},
+        {"clauses": (ClauseFacts(7, "价格调整", "price_adjustment", "agreed", "乙方调价应提前89日书面通知甲方。"),)},
+        "clauses",
+        {
+            "contradictions": [
+                {
+                    "clause_id": 7,
+                    "clause": "价格调整",
+                    "sentence": "乙方调价应提前89日书面通知甲方。",
+                    "field": "price_change_notice_days",
+                    "stated": "89",
+                    "term": "90",
+                }
+            ]
+        },
+        None,
     ),
 ]
 
@@ -440,6 +459,7 @@ def test_the_default_thresholds_are_the_checklists():
         "auto_renew_notice_short",
         "availability_sla_missing",
         "sla_missing",
+        "clause_contradicts_terms",
     }
     low = {"termination_notice_long", "trial_missing"}
     assert {r for r, s in t.severities.items() if s == "high"} == high
@@ -571,8 +591,14 @@ def test_findings_come_in_the_order_of_the_checklist():
         certifications=(CertificationFacts("VATS", "B2-2020", date(2026, 1, 1)),),
     )
 
-    # Everything but the rules about targets that exist: the contract has none (and is not call-center software).
-    about_targets = {"availability_sla_missing", "availability_sla_low", "sla_credit_missing"}
+    # Everything but the rules about targets that exist (the contract has none and is not call-center software) and
+    # about clause texts (it has no clause).
+    about_targets = {
+        "availability_sla_missing",
+        "availability_sla_low",
+        "sla_credit_missing",
+        "clause_contradicts_terms",
+    }
     assert rules_of(facts) == [r for r in review.RULES if r not in about_targets]
     assert review.review(facts) == review.review(facts)
 
@@ -632,7 +658,7 @@ def test_every_rule_has_a_fingerprint_and_an_unknown_rule_has_none():
         assert len(review.fingerprint(rule, SOFTWARE)) == 64
     assert len({review.fingerprint(rule, SOFTWARE) for rule in review.RULES}) == len(review.RULES)
     with pytest.raises(ValueError):
-        review.fingerprint("clause_contradicts_terms", SOFTWARE)
+        review.fingerprint("no_such_rule", SOFTWARE)
 
 
 days = st.integers(min_value=0, max_value=400)
@@ -691,3 +717,83 @@ def test_the_review_rules_load_without_django_or_any_clm_app():
     assert {name.split(".")[0] for name in loaded}.isdisjoint(
         {"django", "clm", "core", "accounts", "vendors", "contracts", "obligations"}
     )
+
+
+# A clause that says something else than the terms ----------------------------------------------------------------
+
+
+def contradictions(text, category="price_adjustment", status="agreed", **terms):
+    facts = replace(SOFTWARE, clauses=(ClauseFacts(1, "条款", category, status, text),), **terms)
+    found = [f for f in review.review(facts) if f.rule == "clause_contradicts_terms"]
+    return [(c["field"], c["stated"], c["term"]) for c in found[0].params["contradictions"]] if found else []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("乙方调整价格应提前三个月书面通知甲方。", []),  # three months read as 90 days: the term
+        ("乙方调整价格应提前两个月书面通知甲方。", [("price_change_notice_days", "60", "90")]),
+        ("乙方调整价格应提前九十日书面通知甲方。", []),
+        ("乙方调整价格应提前六十日书面通知甲方。", [("price_change_notice_days", "60", "90")]),
+        ("乙方调整价格应提前９０日书面通知甲方。", []),  # full-width digits
+        ("乙方调整价格应提前３０日书面通知甲方。", [("price_change_notice_days", "30", "90")]),
+        ("每年调价幅度不超过百分之五。", []),
+        ("每年调价幅度不超过百分之八。", [("price_increase_cap_pct", "8", "5")]),
+        ("每年调价幅度不超过５%。", []),
+        ("The Vendor shall give ninety (90) days' written notice of any price increase.", []),
+        (
+            "The Vendor shall give sixty (60) days' written notice of any price increase.",
+            [("price_change_notice_days", "60", "90")],
+        ),
+    ],
+)
+def test_a_number_in_a_clause_must_be_the_terms(text, expected):
+    assert contradictions(text) == expected
+
+
+def test_the_contradiction_names_the_clause_the_sentence_and_both_values():
+    clause = ClauseFacts(
+        12, "数据交还", "data_handover", "proposed", "合同终止后，乙方应在十个工作日内交还全部数据。其他。"
+    )
+    finding = finding_of(replace(SOFTWARE, clauses=(clause,)), "clause_contradicts_terms")
+
+    assert finding.severity == "high"
+    assert finding.params["contradictions"] == [
+        {
+            "clause_id": 12,
+            "clause": "数据交还",
+            "sentence": "合同终止后，乙方应在十个工作日内交还全部数据。",
+            "field": "data_handover_business_days",
+            "stated": "10",
+            "term": "7",
+        }
+    ]
+
+
+def test_an_sla_target_stated_in_a_clause_is_compared_with_the_target_of_its_kind():
+    assert contradictions("乙方保证系统月度可用性不低于99.9%。", category="sla") == []
+    assert contradictions("乙方保证系统月度可用性不低于99.5%。", category="sla") == [
+        ("sla:availability", "99.5", "99.9")
+    ]
+    # No answer-rate target at all: nothing to contradict (a missing target is a rule of its own).
+    assert contradictions("月度接通率不低于80%。", category="sla") == []
+
+
+def test_a_rejected_or_waived_clause_contradicts_nothing():
+    assert contradictions("乙方调整价格应提前三十日书面通知甲方。", status="rejected") == []
+    assert contradictions("乙方调整价格应提前三十日书面通知甲方。", status="waived") == []
+
+
+def test_a_stated_cap_is_no_contradiction_of_a_contract_without_one():
+    assert contradictions("每年调价幅度不超过百分之八。", price_increase_cap_pct=None) == []
+
+
+def test_the_contradiction_reopens_when_the_clause_or_the_term_changes():
+    clause = ClauseFacts(1, "价格调整", "price_adjustment", "agreed", "乙方调价应提前六十日书面通知甲方。")
+    facts = replace(SOFTWARE, clauses=(clause,))
+    same = review.fingerprint("clause_contradicts_terms", facts)
+
+    assert review.fingerprint("clause_contradicts_terms", replace(facts, price_change_notice_days=120)) != same
+    edited = replace(clause, text="乙方调价应提前四十五日书面通知甲方。")
+    assert review.fingerprint("clause_contradicts_terms", replace(facts, clauses=(edited,))) != same
+    assert review.fingerprint("clause_contradicts_terms", replace(facts, termination_notice_days=10)) == same

@@ -8,7 +8,7 @@ from django.urls import reverse
 from contracts.lifecycle.actions import contract_sign
 from contracts.services.terms import contract_create
 from obligations.models import Obligation
-from tests.factories import VendorFactory
+from tests.factories import SIGNABLE_TERMS, VendorFactory
 
 ZH_TITLE = "续约决策（当期期限于2026年12月31日届满）"
 EN_TITLE = "Renewal decision for the term ending December 31, 2026"
@@ -17,7 +17,12 @@ EN_TITLE = "Renewal decision for the term ending December 31, 2026"
 @pytest.fixture
 def renewal_window(owner):
     contract = contract_create(
-        by=owner, title="云客服平台订阅", vendor=VendorFactory(), effective_date=date(2026, 1, 1), auto_renew=True
+        by=owner,
+        title="云客服平台订阅",
+        vendor=VendorFactory(),
+        effective_date=date(2026, 1, 1),
+        auto_renew=True,
+        **SIGNABLE_TERMS,
     )
     contract_sign(contract=contract, by=owner, date=date(2025, 12, 20))
     return Obligation.objects.get(contract=contract, kind=Obligation.Kind.RENEWAL_WINDOW)

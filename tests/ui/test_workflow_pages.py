@@ -14,6 +14,7 @@ from contracts.lifecycle.actions import (
     contract_start_negotiation,
     price_change_notice_record,
 )
+from contracts.models import Contract
 from obligations.models import Obligation
 from tests.factories import CertificationFactory, ContractFactory, ObligationFactory, UserFactory, VendorFactory
 from vendors.models import Vendor
@@ -155,6 +156,8 @@ def test_obligation_list_and_calendar_show_only_visible_obligations(client, peop
 def test_dashboard_flags_a_non_compliant_price_change_notice(client, people, contract):
     owner = people["owner"]
     contract.clauses.update(status="agreed")
+    # A cap agreed, so the review lets the contract be signed.
+    Contract.objects.filter(pk=contract.pk).update(price_increase_cap_pct=5)
     contract_sign(contract=contract, by=owner, date=date(2025, 12, 20))
     contract_activate(contract=contract, by=owner, date=date(2026, 1, 1))
     today = timezone.localdate()

@@ -9,7 +9,7 @@ from django.utils import translation
 from contracts.lifecycle.actions import contract_activate, contract_sign
 from contracts.services.terms import contract_create
 from obligations.models import Obligation
-from tests.factories import CertificationFactory, UserFactory, VendorFactory, make_credit_code
+from tests.factories import SIGNABLE_TERMS, CertificationFactory, UserFactory, VendorFactory, make_credit_code
 from vendors.models import Certification, Vendor
 from vendors.services import (
     certification_create,
@@ -28,7 +28,9 @@ def buyer():
 
 
 def running_contract(vendor, by):
-    contract = contract_create(by=by, title="外包合同", vendor=vendor, effective_date=date(2026, 1, 1))
+    contract = contract_create(
+        by=by, title="外包合同", vendor=vendor, effective_date=date(2026, 1, 1), **SIGNABLE_TERMS
+    )
     contract_sign(contract=contract, by=by, date=date(2025, 12, 20))
     contract_activate(contract=contract, by=by, date=date(2026, 1, 1))
     return contract

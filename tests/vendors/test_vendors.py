@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from contracts.lifecycle.actions import contract_activate, contract_sign
 from contracts.services.terms import contract_create
 from obligations.models import Obligation
-from tests.factories import UserFactory, VendorFactory, make_credit_code
+from tests.factories import SIGNABLE_TERMS, UserFactory, VendorFactory, make_credit_code
 from vendors.models import Certification, Vendor
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,9 @@ def test_the_admin_shows_a_wrong_check_digit_as_a_field_error(client, root):
 
 def test_a_certificate_added_in_the_admin_becomes_an_obligation_on_running_contracts(client, root):
     vendor = VendorFactory()
-    contract = contract_create(by=root, title="外包合同", vendor=vendor, effective_date=date(2026, 1, 1))
+    contract = contract_create(
+        by=root, title="外包合同", vendor=vendor, effective_date=date(2026, 1, 1), **SIGNABLE_TERMS
+    )
     contract_sign(contract=contract, by=root, date=date(2025, 12, 20))
     contract_activate(contract=contract, by=root, date=date(2026, 1, 1))
     data = vendor_form(

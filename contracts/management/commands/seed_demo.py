@@ -145,24 +145,28 @@ VENDORS = (
     ),
 )
 
-# metric, comparator, target, unit, measured over, kind, service credit (% of the month's fee), critical
+# metric, kind, comparator, target, unit, period, service credit (% of the monthly fee, "" for none), critical
 CALL_CENTER_SLA = (
-    ("接通率", ">=", "95", "%", "月", "answer_rate", "5", False),
-    ("20秒接通率", ">=", "80", "%", "月", "answer_rate", "3", False),
-    ("放弃率", "<=", "3", "%", "月", "abandonment", "3", False),
-    ("一次解决率", ">=", "85", "%", "月", "fcr", "2", False),
-    ("质检平均得分", ">=", "90", "分", "月", "qa_score", "2", False),
+    ("接通率", "answer_rate", ">=", "95", "%", "月", "3", False),
+    ("平均应答时长", "asa", "<=", "20", "秒", "月", "2", False),
+    ("放弃率", "abandonment", "<=", "3", "%", "月", "2", False),
+    ("一次解决率", "fcr", ">=", "85", "%", "月", "", False),
+    ("质检平均得分", "qa_score", ">=", "90", "分", "月", "", False),
+    ("坐席月流失率", "staff_turnover", "<=", "15", "%", "月", "", False),
+    ("备岗人员比例", "backup_pool", ">=", "20", "%", "月", "", False),
 )
 SOFTWARE_SLA = (
-    ("系统可用性", ">=", "99.9", "%", "月", "availability", "10", True),
-    ("语音延迟", "<=", "100", "ms", "月", "other", "3", False),
-    ("核心故障响应时间", "<=", "2", "小时", "单次", "response_time", "2", False),
-    ("核心故障修复时间", "<=", "24", "小时", "单次", "fix_time", "5", False),
+    ("系统可用性", "availability", ">=", "99.9", "%", "月", "5", True),
+    ("语音延迟", "other", "<=", "100", "ms", "月", "", False),
+    ("核心故障响应时间", "response_time", "<=", "2", "小时", "单次", "1", False),
+    ("核心故障修复时间", "fix_time", "<=", "24", "小时", "单次", "2", False),
 )
 CHAT_SLA = (
-    ("首次响应时间", "<=", "30", "秒", "月", "response_time", "3", False),
-    ("客户满意度", ">=", "92", "%", "月", "csat", "5", False),
-    ("差评率", "<=", "1.5", "%", "月", "complaint_rate", "2", False),
+    ("首次响应时间", "response_time", "<=", "30", "秒", "月", "2", False),
+    ("客户满意度", "csat", ">=", "92", "%", "月", "", False),
+    ("差评率", "complaint_rate", "<=", "1.5", "%", "月", "", False),
+    ("坐席月流失率", "staff_turnover", "<=", "15", "%", "月", "", False),
+    ("备岗人员比例", "backup_pool", ">=", "20", "%", "月", "", False),
 )
 
 # Six recorded months (oldest first) of two running contracts, by metric. The software platform's availability, a
@@ -181,7 +185,7 @@ SLA_MONTHS = {
         "73333.33",
         {
             "接通率": ("96.2", "95.8", "93.1", "95.4", "96.0", "97.1"),
-            "20秒接通率": ("82.5", "81.0", "76.4", "80.2", "83.3", "85.0"),
+            "平均应答时长": ("18", "19", "24", "20", "17", "16"),
             "放弃率": ("2.1", "2.6", "4.2", "2.9", "2.4", "1.8"),
         },
     ),
@@ -192,16 +196,16 @@ def sla_rows(rows) -> list[dict]:
     return [
         {
             "metric": m,
+            "kind": kind,
             "comparator": c,
             "target": Decimal(t),
             "unit": u,
             "period": p,
-            "kind": kind,
-            "credit_pct": Decimal(credit),
+            "credit_pct": Decimal(credit) if credit else None,
             "critical": critical,
             "order": i,
         }
-        for i, (m, c, t, u, p, kind, credit, critical) in enumerate(rows)
+        for i, (m, kind, c, t, u, p, credit, critical) in enumerate(rows)
     ]
 
 
@@ -327,10 +331,15 @@ class Command(BaseCommand):
             status=Clause.Status.AGREED if agree else None,
         )
 
-    def _sign_and_activate(self, contract: Contract, by: User, *, signed_on: date, active_on: date | None) -> None:
+    def _sign_and_activate(
+        self, contract: Contract, by: User, *, signed_on: date, active_on: date | None, accept_findings: str = ""
+    ) -> None:
+        """Agree the clauses and sign; `accept_findings` is the reason a manager accepts the open high findings."""
         self._agree_all(contract, by)
         contract_start_negotiation(contract=contract, by=by)
-        contract_sign(contract=contract, by=by, date=signed_on)
+        contract_sign(
+            contract=contract, by=by, date=signed_on, accept_findings=bool(accept_findings), reason=accept_findings
+        )
         if active_on is not None:
             contract_activate(contract=contract, by=by, date=active_on)
 
@@ -398,8 +407,8 @@ class Command(BaseCommand):
             sla = contract.clauses.get(template__code="sla-availability-software")
             self._negotiate(
                 sla,
-                vendor_text=sla.text.replace("2小时内响应、24小时内修复", "4小时内响应、48小时内修复"),
-                our_text=sla.text.replace("2小时内响应、24小时内修复", "2小时内响应、36小时内修复"),
+                vendor_text=sla.text.replace("每月5日前", "每月15日前"),
+                our_text=sla.text.replace("每月5日前", "每月10日前"),
                 by=u["buyer1"],
                 agree=True,
             )
@@ -416,7 +425,8 @@ class Command(BaseCommand):
             )
             contract_share(contract=contract, by=u["buyer1"], user=u["buyer2"], permission="view")
 
-        # 2. Phone customer-service outsourcing, fixed term, clauses negotiated by both sides; an overdue review.
+        # 2. Phone customer-service outsourcing, fixed term, clauses negotiated by both sides; an overdue review. The
+        #    review finds nothing: every checklist item is negotiated.
         effective = add_months(month, -5)
         contract = self._new(
             "CLM-2026-0002",
@@ -427,6 +437,7 @@ class Command(BaseCommand):
             effective_date=effective,
             initial_term_months=12,
             termination_notice_days=30,
+            trial_period_months=1,
             price_increase_cap_pct=Decimal("3"),
             fee_model=Contract.FeeModel.PER_SEAT,
             contract_value=Decimal("3120000"),
@@ -439,8 +450,12 @@ class Command(BaseCommand):
                 "staffing-stability-backup",
                 "data-security-confidentiality-breach",
                 "fees-complete-price-list",
+                "price-adjustment-notice-cap-exit",
+                "term-fixed-term-written-renewal",
                 "termination-for-cause-without-liability",
                 "data-handover-deletion-certificate",
+                "liability-service-credits-and-damages",
+                "dispute-negotiation-then-court",
             ),
         )
         if contract:
@@ -448,7 +463,7 @@ class Command(BaseCommand):
             self._negotiate(
                 kpis,
                 vendor_text=kpis.text.replace("接通率不低于95%", "接通率不低于92%"),
-                our_text=kpis.text.replace("放弃率不高于3%", "放弃率不高于4%"),
+                our_text=kpis.text.replace("客户投诉须在", "客户投诉（含电话与在线渠道）须在"),
                 by=u["buyer1"],
                 agree=True,
             )
@@ -482,6 +497,7 @@ class Command(BaseCommand):
             effective_date=effective,
             initial_term_months=12,
             trial_period_months=2,
+            price_increase_cap_pct=Decimal("5"),
             fee_model=Contract.FeeModel.PER_TICKET,
             contract_value=Decimal("540000"),
             data_storage_location="中国境内",
@@ -529,7 +545,8 @@ class Command(BaseCommand):
             scope = contract.clauses.get(template__code="scope-volume-and-change-control")
             clause_update(clause=scope, by=u["buyer2"], version=scope.version, status=Clause.Status.PROPOSED)
 
-        # 5. A draft started from the clause library.
+        # 5. A draft started from the clause library, with the vendor's standard 30-day price notice: the review has an
+        #    open high finding, so it cannot be signed as it stands.
         self._new(
             "CLM-2026-0005",
             by=u["buyer1"],
@@ -540,6 +557,7 @@ class Command(BaseCommand):
             initial_term_months=36,
             fee_model=Contract.FeeModel.PER_SEAT,
             price_increase_cap_pct=Decimal("5"),
+            price_change_notice_days=30,
             fee_items=fee_rows((("坐席订阅费", "280", "席/月", "80"),)),
             sla_targets=sla_rows(SOFTWARE_SLA[:2]),
             templates=(
@@ -552,7 +570,8 @@ class Command(BaseCommand):
             ),
         )
 
-        # 6. Auto-renewing outsourcing contract for which we already gave notice: it ends with the current term.
+        # 6. Auto-renewing outsourcing contract for which we already gave notice: it ends with the current term. It has
+        #    no price cap: the manager signed it accepting that finding, with the reason.
         effective = add_months(month, -9)
         contract = self._new(
             "CLM-2026-0006",
@@ -572,7 +591,11 @@ class Command(BaseCommand):
         )
         if contract:
             self._sign_and_activate(
-                contract, u["manager"], signed_on=effective - timedelta(days=5), active_on=effective
+                contract,
+                u["manager"],
+                signed_on=effective - timedelta(days=5),
+                active_on=effective,
+                accept_findings="一年期过渡合同，价格按分钟计费且已锁定；到期不再续约，无需涨价上限。",
             )
             contract_record_non_renewal_notice(contract=contract, by=u["manager"], date=today - timedelta(days=20))
 
@@ -587,6 +610,7 @@ class Command(BaseCommand):
             category=Category.CHAT_OUTSOURCING,
             effective_date=effective,
             initial_term_months=12,
+            price_increase_cap_pct=Decimal("5"),
             fee_model=Contract.FeeModel.FIXED_MONTHLY,
             contract_value=Decimal("420000"),
             sla_targets=sla_rows(CHAT_SLA),
@@ -607,6 +631,7 @@ class Command(BaseCommand):
             category=Category.CALL_CENTER_SOFTWARE,
             effective_date=effective,
             initial_term_months=24,
+            price_increase_cap_pct=Decimal("5"),
             fee_model=Contract.FeeModel.FIXED_MONTHLY,
             contract_value=Decimal("288000"),
             sla_targets=sla_rows(SOFTWARE_SLA),
