@@ -14,6 +14,8 @@ REASONS = {
     "non-renewal notice": _("Non-renewal notice recorded"),
     "renew": _("Renewed"),
     "terminate": _("Terminated"),
+    "schedule activation": _("Activation scheduled"),
+    "schedule termination": _("Termination scheduled"),
     "expire": _("Expired"),
     "price-change notice": _("Price-change notice recorded"),
     "record": _("Recorded"),
@@ -25,6 +27,7 @@ REASONS = {
     "reopen": _("Reopened"),
     "reassign": _("Reassigned"),
     "move due date": _("Due date moved"),
+    "working-day calendar changed": _("Working-day calendar changed"),
 }
 PREFIXES = {
     "successor of ": _("Created as the successor of %(rest)s"),

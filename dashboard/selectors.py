@@ -110,6 +110,7 @@ def dashboard_for(user: User, *, today: date) -> dict:
         negotiating=Count("status", filter=Q(status=Contract.Status.NEGOTIATING)),
     )
     expiring_contracts = contracts.filter(expiring)
+    terminating = contracts.filter(status__in=Contract.RUNNING_STATUSES, scheduled_termination_on__isnull=False)
     return {
         "oversees_all": oversees_all,
         "overdue": sections["overdue"],
@@ -118,6 +119,9 @@ def dashboard_for(user: User, *, today: date) -> dict:
         "price_notices": sections["price"],
         "expiring": Section(
             _first(expiring_contracts.select_related("vendor"), "end_date", "id"), expiring_contracts.count()
+        ),
+        "terminating": Section(
+            _first(terminating.select_related("vendor"), "scheduled_termination_on", "id"), terminating.count()
         ),
         "active_count": contract_counts["active"],
         "negotiating_count": contract_counts["negotiating"],

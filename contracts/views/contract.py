@@ -256,7 +256,14 @@ def _run_action(action: str, contract: Contract, by, data: dict) -> Contract:
             successor=data.get("successor", False),
             version=version,
         )
-    return contract_terminate(contract=contract, by=by, date=data["date"], reason=data["reason"], version=version)
+    return contract_terminate(
+        contract=contract,
+        by=by,
+        date=data["date"],
+        reason=data["reason"],
+        for_cause=data.get("for_cause", False),
+        version=version,
+    )
 
 
 @login_required
