@@ -17,10 +17,11 @@ from obligations.actions import (
 )
 
 from .access import access_obligation
+from .calendar import load_calendar
 from .filters import ObligationFilter
 from .models import Obligation
 from .selectors import obligations_visible_to
-from .serializers import ObligationSerializer, ObligationUpdateSerializer, WaiveSerializer
+from .serializers import CompleteSerializer, ObligationSerializer, ObligationUpdateSerializer, WaiveSerializer
 
 
 @extend_schema_view(partial_update=extend_schema(request=ObligationUpdateSerializer, responses=ObligationSerializer))
@@ -41,7 +42,7 @@ class ObligationViewSet(
         return obligations_visible_to(self.request.user).select_related(*self.RELATED)
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
+        return {**super().get_serializer_context(), "today": timezone.localdate(), "calendar": load_calendar()}
 
     def _target(self) -> Obligation:
         return access_obligation(self.request.user, self.kwargs["pk"], to="act", related=self.RELATED)
@@ -69,10 +70,22 @@ class ObligationViewSet(
             )
         return self._render(obligation)
 
-    @extend_schema(request=None, responses=ObligationSerializer)
+    @extend_schema(
+        request={"application/json": CompleteSerializer, "multipart/form-data": CompleteSerializer},
+        responses=ObligationSerializer,
+    )
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        return self._render(obligation_complete(obligation=self._target(), by=request.user))
+        """Mark done with a note saying what was done, and optionally an evidence document (multipart)."""
+        obligation = self._target()
+        serializer = CompleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return self._render(
+            obligation_complete(
+                obligation=obligation, by=request.user, note=data["note"], evidence=data.get("document")
+            )
+        )
 
     @extend_schema(request=WaiveSerializer, responses=ObligationSerializer)
     @action(detail=True, methods=["post"])

@@ -142,7 +142,13 @@ CASES = [
         CHANGERS,
         body=lambda w: {"due_date": "2026-12-20"},
     ),
-    Case("obligation-complete", "post", lambda w: f"/api/v1/obligations/{w.obligation.pk}/complete/", CHANGERS),
+    Case(
+        "obligation-complete",
+        "post",
+        lambda w: f"/api/v1/obligations/{w.obligation.pk}/complete/",
+        CHANGERS,
+        body=lambda w: {"note": "已书面通知供应商"},
+    ),
     Case(
         "obligation-waive",
         "post",
