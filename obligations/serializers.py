@@ -26,6 +26,11 @@ class ObligationSerializer(serializers.ModelSerializer):
             "otherwise. Reminders count down to it."
         ),
     )
+    recurrence = serializers.ChoiceField(
+        choices=[("", _("Does not repeat")), *Obligation.Recurrence.choices],
+        read_only=True,
+        help_text=_("How an obligation added by hand repeats; each occurrence is its own obligation (see series)."),
+    )
     due_date_note = serializers.SerializerMethodField(
         help_text=_(
             "When the due date is not a working day: the day to act by, or for a vendor's deadline the statutory "
