@@ -9,7 +9,7 @@ from contracts.api import clauses, documents, sharing
 from contracts.api.contract import ContractViewSet, PriceChangeNoticeList
 from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
-from obligations.api import ObligationViewSet
+from obligations.api import ContractObligationCreate, ObligationViewSet
 from pdf.api import ContractPdfView
 from vendors.api import VendorViewSet
 
@@ -33,6 +33,11 @@ urlpatterns = [
         "contracts/<int:contract_pk>/documents/",
         documents.ContractDocumentList.as_view(),
         name="contract-documents",
+    ),
+    path(
+        "contracts/<int:contract_pk>/obligations/",
+        ContractObligationCreate.as_view(),
+        name="contract-obligations",
     ),
     path("contracts/<int:contract_pk>/share/", sharing.ContractShareView.as_view(), name="contract-share"),
     path("clauses/<int:pk>/", clauses.ClauseDetail.as_view(), name="clause-detail"),

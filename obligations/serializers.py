@@ -103,3 +103,25 @@ class CompleteSerializer(serializers.Serializer):
 
 class WaiveSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text=_("Why no action is needed (required)."))
+
+
+class ObligationCreateSerializer(serializers.Serializer):
+    """An obligation added by hand; with a recurrence and an end date, every occurrence up to it is created."""
+
+    title = serializers.CharField(max_length=200)
+    due_date = serializers.DateField()
+    starts_on = serializers.DateField(required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    responsible = serializers.ChoiceField(choices=Obligation.Responsible.choices, default=Obligation.Responsible.US)
+    owner = UsernameField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text=_("User name of the person who must act; left out: the contract owner."),
+    )
+    recurrence = serializers.ChoiceField(
+        choices=[("", _("Does not repeat")), *Obligation.Recurrence.choices], required=False, default=""
+    )
+    recurs_until = serializers.DateField(
+        required=False, allow_null=True, help_text=_("Required with a recurrence: the last day an occurrence may fall.")
+    )

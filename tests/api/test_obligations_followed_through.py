@@ -111,3 +111,27 @@ def test_a_termination_too_soon_is_a_400_with_the_earliest_date_unless_for_cause
     assert scheduled.status_code == 200, scheduled.data
     assert (scheduled.data["status"], scheduled.data["scheduled_termination_on"]) == ("active", soon)
     assert scheduled.data["termination_for_cause"] is True
+
+
+def test_an_obligation_added_by_hand_repeats_monthly_until_its_end_date(world):
+    client = world.client("owner")
+    url = f"/api/v1/contracts/{world.contract.pk}/obligations/"
+    body = {"title": "月度服务报告审核", "due_date": "2026-01-31", "recurrence": "monthly"}
+
+    refused = client.post(url, body, format="json")
+    assert refused.status_code == 400 and "recurs_until" in refused.data
+
+    response = client.post(url, {**body, "recurs_until": "2026-04-30"}, format="json")
+
+    assert response.status_code == 201, response.data
+    assert (response.data["due_date"], response.data["act_by"], response.data["recurrence"]) == (
+        "2026-01-31",
+        "2026-01-30",  # a Saturday: acted on the Friday before
+        "monthly",
+    )
+    first = Obligation.objects.get(pk=response.data["id"])
+    assert sorted(o.due_date for o in first.occurrences.all()) == [
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+        date(2026, 4, 30),
+    ]
