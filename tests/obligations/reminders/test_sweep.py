@@ -67,6 +67,28 @@ def test_a_reminder_arrives_with_subject_both_parts_and_the_link(smtp, make_obli
     assert reminder.message_id == message["Message-ID"]
 
 
+def test_reminders_count_down_to_the_day_to_act_by_and_say_so(smtp, make_obligation):
+    # Given an English-speaking owner and an obligation of ours due on National Day, Thursday 2026-10-01
+    owner = UserFactory(username="ann", role=Role.PROCUREMENT_STAFF, language="en")
+    obligation = make_obligation(
+        owner=owner, title="Send the non-renewal notice", due_date=date(2026, 10, 1), act_by=date(2026, 9, 30)
+    )
+
+    # When the sweep runs on 2026-09-23 (7 days before the day to act by) and on 2026-09-30
+    run_sweep(now=at(date(2026, 9, 23)))
+    run_sweep(now=at(date(2026, 9, 30)))
+    # and on the due date itself, which is not late yet
+    run_sweep(now=at(date(2026, 10, 1)))
+
+    # Then the 7-day reminder and the last-day reminder arrived, saying when to act
+    first, last = smtp.messages
+    assert "7 days left" in plain(first)
+    assert "Due October 1, 2026, a public holiday: act by September 30, 2026." in plain(first)
+    assert "Today is the last working day to act." in plain(last)
+    assert "act by September 30, 2026" in html(last)
+    assert sorted(obligation.reminders.values_list("offset", flat=True)) == [0, 7]
+
+
 def test_each_recipient_reads_the_reminder_in_their_own_language(smtp, make_obligation):
     # Given a Chinese-speaking owner and an English-speaking watcher who may see the contract (legal sees all)
     owner = UserFactory(username="wang", role=Role.PROCUREMENT_STAFF, language="zh-hans")
