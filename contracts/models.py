@@ -176,6 +176,7 @@ class Contract(models.Model):
     termination_for_cause = models.BooleanField(
         _("terminated for cause"),
         default=False,
+        db_default=False,
         help_text=_("A breach or an exercised SLA exit right: the termination notice period did not apply."),
     )
     scheduled_activation_on = models.DateField(

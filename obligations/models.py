@@ -134,7 +134,10 @@ class Obligation(models.Model):
         related_name="+",
         verbose_name=_("completed by"),
     )
-    completion_note = models.TextField(_("completion note"), blank=True, help_text=_("What was done, and how."))
+    # Database defaults too, so that bulk loads written in SQL (imports, benchmarks) need not name these columns.
+    completion_note = models.TextField(
+        _("completion note"), blank=True, default="", db_default="", help_text=_("What was done, and how.")
+    )
     evidence = models.ForeignKey(
         "contracts.Document",
         on_delete=models.SET_NULL,
@@ -143,8 +146,10 @@ class Obligation(models.Model):
         related_name="evidence_for",
         verbose_name=_("evidence"),
     )
-    waive_reason = models.TextField(_("reason for waiving"), blank=True)
-    recurrence = models.CharField(_("repeats"), max_length=10, choices=Recurrence.choices, blank=True)
+    waive_reason = models.TextField(_("reason for waiving"), blank=True, default="", db_default="")
+    recurrence = models.CharField(
+        _("repeats"), max_length=10, choices=Recurrence.choices, blank=True, default="", db_default=""
+    )
     recurs_until = models.DateField(_("repeats until"), null=True, blank=True)
     series = models.ForeignKey(
         "self",

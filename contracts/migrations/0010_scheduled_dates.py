@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='contract',
             name='termination_for_cause',
-            field=models.BooleanField(default=False, help_text='A breach or an exercised SLA exit right: the termination notice period did not apply.', verbose_name='terminated for cause'),
+            field=models.BooleanField(db_default=False, default=False, help_text='A breach or an exercised SLA exit right: the termination notice period did not apply.', verbose_name='terminated for cause'),
         ),
         migrations.AddField(
             model_name='historicalcontract',
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalcontract',
             name='termination_for_cause',
-            field=models.BooleanField(default=False, help_text='A breach or an exercised SLA exit right: the termination notice period did not apply.', verbose_name='terminated for cause'),
+            field=models.BooleanField(db_default=False, default=False, help_text='A breach or an exercised SLA exit right: the termination notice period did not apply.', verbose_name='terminated for cause'),
         ),
         migrations.AlterField(
             model_name='document',

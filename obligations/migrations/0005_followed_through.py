@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalobligation',
             name='completion_note',
-            field=models.TextField(blank=True, help_text='What was done, and how.', verbose_name='completion note'),
+            field=models.TextField(default='', db_default='', blank=True, help_text='What was done, and how.', verbose_name='completion note'),
         ),
         migrations.AddField(
             model_name='historicalobligation',
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalobligation',
             name='recurrence',
-            field=models.CharField(blank=True, choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('yearly', 'Yearly')], max_length=10, verbose_name='repeats'),
+            field=models.CharField(default='', db_default='', blank=True, choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('yearly', 'Yearly')], max_length=10, verbose_name='repeats'),
         ),
         migrations.AddField(
             model_name='historicalobligation',
@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalobligation',
             name='waive_reason',
-            field=models.TextField(blank=True, verbose_name='reason for waiving'),
+            field=models.TextField(default='', db_default='', blank=True, verbose_name='reason for waiving'),
         ),
         migrations.AddField(
             model_name='obligation',
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='obligation',
             name='completion_note',
-            field=models.TextField(blank=True, help_text='What was done, and how.', verbose_name='completion note'),
+            field=models.TextField(default='', db_default='', blank=True, help_text='What was done, and how.', verbose_name='completion note'),
         ),
         migrations.AddField(
             model_name='obligation',
@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='obligation',
             name='recurrence',
-            field=models.CharField(blank=True, choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('yearly', 'Yearly')], max_length=10, verbose_name='repeats'),
+            field=models.CharField(default='', db_default='', blank=True, choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('yearly', 'Yearly')], max_length=10, verbose_name='repeats'),
         ),
         migrations.AddField(
             model_name='obligation',
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='obligation',
             name='waive_reason',
-            field=models.TextField(blank=True, verbose_name='reason for waiving'),
+            field=models.TextField(default='', db_default='', blank=True, verbose_name='reason for waiving'),
         ),
             migrations.RunPython(fill_act_by, migrations.RunPython.noop),
     ]

@@ -103,18 +103,20 @@ def _message(
     return message
 
 
-def build_reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
+def build_reminder_message(reminder: Reminder, *, calendar: WorkingDayCalendar | None = None) -> EmailMultiAlternatives:
     recipient = reminder.recipient
     with translation.override(recipient.language):
-        item = _item(reminder, load_calendar())
+        item = _item(reminder, calendar or load_calendar())
         context = {"recipient": recipient, "item": item, "site_url": settings.SITE_URL}
         return _message(recipient, [reminder], _subject(item), "reminder", context)
 
 
-def build_digest_message(recipient, reminders: Sequence[Reminder]) -> EmailMultiAlternatives:
+def build_digest_message(
+    recipient, reminders: Sequence[Reminder], *, calendar: WorkingDayCalendar | None = None
+) -> EmailMultiAlternatives:
     """One e-mail listing every item of a digest reader's batch, overdue ones first."""
     with translation.override(recipient.language):
-        calendar = load_calendar()
+        calendar = calendar or load_calendar()
         items = sorted((_item(r, calendar) for r in reminders), key=lambda i: (-i["overdue_days"], i["days_left"]))
         count = len(items)
         subject = ngettext(
