@@ -53,7 +53,7 @@ from contracts.selectors import (
 from contracts.services import terms
 from core.exceptions import ActionNotAllowed, ClausesNotAgreed, StaleVersionError
 from core.flash import flash_form_errors
-from core.formatting import join_clauses
+from core.formatting import join_clauses, prose_date
 from core.forms import apply_errors, duplicate_links, formset_rows
 from core.history import reason_label
 from obligations.selectors import obligations_visible_to
@@ -287,8 +287,22 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except (ActionNotAllowed, ValidationError, StaleVersionError) as exc:
         messages.error(request, error_message(exc))
         return redirect(contract)
-    messages.success(request, ACTION_DONE[action])
+    messages.success(request, _action_done_message(action, result))
     return redirect(result if isinstance(result, Contract) else contract)
+
+
+def _action_done_message(action: str, result: object) -> str:
+    """What the action did; a future date scheduled it rather than doing it now."""
+    if isinstance(result, Contract):
+        if action == "terminate" and result.scheduled_termination_on:
+            return _("The termination is scheduled: the contract runs until %(date)s.") % {
+                "date": prose_date(result.scheduled_termination_on)
+            }
+        if action == "activate" and result.scheduled_activation_on:
+            return _("The contract stays signed and comes into force on %(date)s.") % {
+                "date": prose_date(result.scheduled_activation_on)
+            }
+    return str(ACTION_DONE[action])
 
 
 @login_required

@@ -113,12 +113,14 @@ def test_a_scheduled_termination_shows_on_the_contract_page_and_the_dashboard(cl
     contract.refresh_from_db()
     day = timezone.localdate() + timedelta(days=45)
 
-    client.post(
+    response = client.post(
         reverse("contracts:action", args=[contract.pk, "terminate"]),
         {"date": day.isoformat(), "reason": "Moving to another vendor", "version": contract.version},
         **EN,
     )
 
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message == f"The termination is scheduled: the contract runs until {day:%B} {day.day}, {day.year}."
     contract.refresh_from_db()
     assert (contract.status, contract.scheduled_termination_on) == ("active", day)
     page = client.get(contract.get_absolute_url(), **EN).content.decode()
