@@ -1,9 +1,11 @@
 """Following an obligation through on a phone (390 px): the page says when to act for a due date on a holiday, the
 done dialog takes a note and an evidence file, and a termination for cause is scheduled from the contract page."""
 
+import importlib
 from datetime import date, timedelta
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from contracts.lifecycle.actions import contract_activate, contract_sign
@@ -21,6 +23,12 @@ PASSWORD = "pw-for-tests-2026"
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _roles(transactional_db):
+    """The role groups, as their migration creates them: a transactional test that ran before may have flushed them."""
+    importlib.import_module("accounts.migrations.0002_roles").create_roles(apps, None)
 
 
 @pytest.fixture
