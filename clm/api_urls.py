@@ -12,7 +12,7 @@ from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
 from imports.api import ImportJobConfirmView, ImportJobCreateView, ImportJobDetailView, ImportTemplateView
 from imports.extraction_api import ExtractionCreateContractView, ExtractionCreateView, ExtractionDetailView
-from obligations.api import ObligationViewSet
+from obligations.api import ContractObligationCreate, ObligationViewSet
 from pdf.api import AmendmentPdfView, ContractPdfView
 from review.api import ContractReviewAcceptView, ContractReviewView
 from sla.api import ContractSlaImport, ContractSlaPeriodList, SlaPeriodDetail
@@ -51,6 +51,11 @@ urlpatterns = [
         name="contract-sla-import",
     ),
     path("sla-periods/<int:pk>/", SlaPeriodDetail.as_view(), name="sla-period-detail"),
+    path(
+        "contracts/<int:contract_pk>/obligations/",
+        ContractObligationCreate.as_view(),
+        name="contract-obligations",
+    ),
     path("contracts/<int:contract_pk>/share/", sharing.ContractShareView.as_view(), name="contract-share"),
     path("contracts/<int:contract_pk>/history/", history.ContractHistoryList.as_view(), name="contract-history"),
     path("vendors/<int:vendor_pk>/history/", VendorHistoryList.as_view(), name="vendor-history"),

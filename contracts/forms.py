@@ -199,6 +199,14 @@ class SignForm(DateActionForm):
 
 class TerminateForm(DateActionForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    for_cause = forms.BooleanField(
+        label=_("For cause (a breach, an exercised SLA exit right)"),
+        required=False,
+        help_text=_(
+            "A future date schedules the termination; without a cause it must respect the contract's termination "
+            "notice period."
+        ),
+    )
 
 
 class RenewForm(LifecycleActionForm):

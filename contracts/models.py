@@ -177,6 +177,24 @@ class Contract(models.Model):
     activated_on = models.DateField(_("activated on"), null=True, blank=True)
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
     termination_reason = models.TextField(_("termination reason"), blank=True)
+    termination_for_cause = models.BooleanField(
+        _("terminated for cause"),
+        default=False,
+        db_default=False,
+        help_text=_("A breach or an exercised SLA exit right: the termination notice period did not apply."),
+    )
+    scheduled_activation_on = models.DateField(
+        _("comes into force on"),
+        null=True,
+        blank=True,
+        help_text=_("Activated with a future date: the contract stays signed and the daily roll activates it then."),
+    )
+    scheduled_termination_on = models.DateField(
+        _("terminates on"),
+        null=True,
+        blank=True,
+        help_text=_("Terminated with a future date: the contract runs until then and the daily roll terminates it."),
+    )
     expired_on = models.DateField(_("expired on"), null=True, blank=True)
     predecessor = models.OneToOneField(
         "self",
@@ -451,6 +469,7 @@ class Document(models.Model):
         SIGNED_SCAN = "signed_scan", _("Signed scan")
         ANNEX = "annex", _("Annex")
         AMENDMENT = "amendment", _("Amendment")
+        EVIDENCE = "evidence", _("Evidence of an obligation done")
         OTHER = "other", _("Other")
 
     contract = models.ForeignKey(

@@ -70,6 +70,9 @@ class ContractSerializer(QuickReadSerializer):
             "activated_on",
             "terminated_on",
             "termination_reason",
+            "termination_for_cause",
+            "scheduled_activation_on",
+            "scheduled_termination_on",
             "expired_on",
             "predecessor",
             "sla_targets",
@@ -144,7 +147,16 @@ class SignSerializer(DateActionSerializer):
 
 
 class TerminateSerializer(DateActionSerializer):
+    """A past date or today records the termination; a future date schedules it (the daily roll carries it out)."""
+
     reason = serializers.CharField(max_length=2000)
+    for_cause = StrictBooleanField(
+        default=False,
+        help_text=_(
+            "A termination for cause (a breach, an exercised SLA exit right), explained in the reason: a future date "
+            "may then be closer than the termination notice period."
+        ),
+    )
 
 
 class RenewSerializer(LifecycleActionSerializer):

@@ -11,4 +11,9 @@ def roll_contracts_daily() -> dict:
     """The daily roll: auto-renewals into the next term and expiries. Idempotent, so a retry or a second beat is
     harmless; it always works on the company's local date."""
     result = roll_contracts(today=timezone.localdate())
-    return {"rolled": result.rolled, "expired": result.expired}
+    return {
+        "rolled": result.rolled,
+        "expired": result.expired,
+        "activated": result.activated,
+        "terminated": result.terminated,
+    }

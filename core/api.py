@@ -288,6 +288,11 @@ ACTION_NOT_ALLOWED_RESPONSE = OpenApiResponse(
                 required=False,
                 help_text="Signing refused: the rules of the high review findings neither fixed nor accepted.",
             ),
+            "earliest_date": serializers.ListField(
+                child=serializers.DateField(),
+                required=False,
+                help_text="Termination refused for too short notice: the earliest date allowed without cause.",
+            ),
         },
     ),
     description="Field errors ({field: [messages]}), or the reason the current status does not allow the action.",

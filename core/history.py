@@ -46,6 +46,8 @@ REASONS = {
     "non-renewal notice": _("Non-renewal notice recorded"),
     "renew": _("Renewed"),
     "terminate": _("Terminated"),
+    "schedule activation": _("Activation scheduled"),
+    "schedule termination": _("Termination scheduled"),
     "expire": _("Expired"),
     "price-change notice": _("Price-change notice recorded"),
     "record": _("Recorded"),

@@ -112,6 +112,7 @@ def dashboard_for(user: User, *, today: date) -> dict:
     expiring_contracts = contracts.filter(expiring)
     # The review's stored counts (review.ContractReview): contracts with an open high finding, capped like the lists.
     review_high = _capped_count(contracts.filter(review_summary__open_high__gt=0))
+    terminating = contracts.filter(status__in=Contract.RUNNING_STATUSES, scheduled_termination_on__isnull=False)
     return {
         "review_high_count": Section([], review_high).shown_total,
         "review_high": review_high,
@@ -122,6 +123,9 @@ def dashboard_for(user: User, *, today: date) -> dict:
         "price_notices": sections["price"],
         "expiring": Section(
             _first(expiring_contracts.select_related("vendor"), "end_date", "id"), expiring_contracts.count()
+        ),
+        "terminating": Section(
+            _first(terminating.select_related("vendor"), "scheduled_termination_on", "id"), terminating.count()
         ),
         "active_count": contract_counts["active"],
         "negotiating_count": contract_counts["negotiating"],

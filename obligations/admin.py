@@ -49,6 +49,10 @@ class ObligationAdminForm(forms.ModelForm):
             "owner",
             "watchers",
             "reminder_offsets",
+            "completion_note",
+            "waive_reason",
+            "recurrence",
+            "recurs_until",
         )
 
     def __init__(self, *args, **kwargs):
@@ -65,6 +69,18 @@ class ObligationAdminForm(forms.ModelForm):
                 _("Enter a list of whole numbers of days before the due date, e.g. [30, 7, 1, 0]."),
                 code="invalid_offsets",
             ) from None
+
+    def clean(self):
+        """Done takes a note and waived a reason, as in the pages and the API (obligations.actions says so too;
+        checked here so the admin shows it on the field)."""
+        data = super().clean()
+        status = data.get("status")
+        if self.instance.pk and "status" in self.changed_data:
+            if status == Obligation.Status.DONE and not (data.get("completion_note") or "").strip():
+                self.add_error("completion_note", _("Say what was done (a short note is enough)."))
+            if status == Obligation.Status.WAIVED and not (data.get("waive_reason") or "").strip():
+                self.add_error("waive_reason", _("Say why no action is needed."))
+        return data
 
 
 @admin.register(Obligation)
@@ -89,7 +105,8 @@ class ObligationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     search_fields = ("title", "contract__number", "contract__title", "contract__vendor__name")
     date_hierarchy = "due_date"
     autocomplete_fields = ("contract", "owner", "watchers")
-    actions = ("complete_selected", "waive_selected", "reopen_selected")
+    # Done and waived take a note or a reason per obligation: set them on the obligation's own page.
+    actions = ("reopen_selected",)
     derived_readonly = (
         "contract",
         "kind",
@@ -101,6 +118,11 @@ class ObligationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         "certification",
         "completed_at",
         "completed_by",
+        "act_by",
+        "evidence",
+        "recurrence",
+        "recurs_until",
+        "series",
         "created_at",
         "updated_at",
     )
@@ -110,13 +132,26 @@ class ObligationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("contract", "title", "description", ("due_date", "starts_on"), "responsible", "owner", "watchers")
+            return (
+                "contract",
+                "title",
+                "description",
+                ("due_date", "starts_on"),
+                ("recurrence", "recurs_until"),
+                "responsible",
+                "owner",
+                "watchers",
+            )
         return (
             ("contract", "kind", "source"),
             "title",
             "description",
-            ("due_date", "starts_on", "due_date_edited", "provisional"),
+            ("due_date", "act_by", "starts_on", "due_date_edited", "provisional"),
+            ("recurrence", "recurs_until", "series"),
             ("status", "completed_at", "completed_by"),
+            "completion_note",
+            "evidence",
+            "waive_reason",
             ("responsible", "owner"),
             "watchers",
             "reminder_offsets",
@@ -144,14 +179,6 @@ class ObligationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
             allowed=lambda obligation: user_can_act_on_obligation(request.user, obligation),
         )
 
-    @admin.action(description=_("Mark done"), permissions=["change"])
-    def complete_selected(self, request, queryset):
-        self._apply(request, queryset, obligation_complete)
-
-    @admin.action(description=_("Waive (no action needed)"), permissions=["change"])
-    def waive_selected(self, request, queryset):
-        self._apply(request, queryset, obligation_waive)
-
     @admin.action(description=_("Reopen"), permissions=["change"])
     def reopen_selected(self, request, queryset):
         self._apply(request, queryset, obligation_reopen)
@@ -172,6 +199,8 @@ class ObligationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
                 starts_on=data.get("starts_on"),
                 owner=data.get("owner"),
                 responsible=data["responsible"],
+                recurrence=data.get("recurrence") or "",
+                recurs_until=data.get("recurs_until"),
             )
             obj.pk = saved.pk
             obj.refresh_from_db()
@@ -179,7 +208,7 @@ class ObligationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         changed = set(form.changed_data)
         reopening = "status" in changed and data["status"] == Obligation.Status.OPEN
         if reopening:
-            self._change_status(obj, data["status"], by=request.user)
+            self._change_status(obj, data, by=request.user)
         if "due_date" in changed:
             obligation_move_due_date(obligation=obj, by=request.user, due_date=data["due_date"])
         if "owner" in changed:
@@ -190,7 +219,7 @@ class ObligationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         if "reminder_offsets" in changed:
             obligation_set_reminder_offsets(obligation=obj, by=request.user, offsets=data["reminder_offsets"])
         if "status" in changed and not reopening:
-            self._change_status(obj, data["status"], by=request.user)
+            self._change_status(obj, data, by=request.user)
         obj.refresh_from_db()
 
     @staticmethod
@@ -205,14 +234,15 @@ class ObligationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         locked.save()
 
     @staticmethod
-    def _change_status(obj: Obligation, status: str, *, by) -> None:
+    def _change_status(obj: Obligation, data: dict, *, by) -> None:
+        status = data["status"]
         current = Obligation.objects.get(pk=obj.pk)
         if current.status != Obligation.Status.OPEN:
             obligation_reopen(obligation=current, by=by)
         if status == Obligation.Status.DONE:
-            obligation_complete(obligation=current, by=by)
+            obligation_complete(obligation=current, by=by, note=data.get("completion_note", ""))
         elif status == Obligation.Status.WAIVED:
-            obligation_waive(obligation=current, by=by)
+            obligation_waive(obligation=current, by=by, reason=data.get("waive_reason", ""))
 
 
 @admin.register(WorkingDayOverride)

@@ -3,12 +3,14 @@
 from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from contracts.access import access_contract
 from obligations.actions import (
     obligation_complete,
+    obligation_create_custom,
     obligation_move_due_date,
     obligation_reassign,
     obligation_reopen,
@@ -17,10 +19,17 @@ from obligations.actions import (
 )
 
 from .access import access_obligation
+from .calendar import load_calendar
 from .filters import ObligationFilter
 from .models import Obligation
 from .selectors import obligations_visible_to
-from .serializers import ObligationSerializer, ObligationUpdateSerializer, WaiveSerializer
+from .serializers import (
+    CompleteSerializer,
+    ObligationCreateSerializer,
+    ObligationSerializer,
+    ObligationUpdateSerializer,
+    WaiveSerializer,
+)
 
 
 @extend_schema_view(partial_update=extend_schema(request=ObligationUpdateSerializer, responses=ObligationSerializer))
@@ -41,7 +50,7 @@ class ObligationViewSet(
         return obligations_visible_to(self.request.user).select_related(*self.RELATED)
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
+        return {**super().get_serializer_context(), "today": timezone.localdate(), "calendar": load_calendar()}
 
     def _target(self) -> Obligation:
         return access_obligation(self.request.user, self.kwargs["pk"], to="act", related=self.RELATED)
@@ -69,10 +78,22 @@ class ObligationViewSet(
             )
         return self._render(obligation)
 
-    @extend_schema(request=None, responses=ObligationSerializer)
+    @extend_schema(
+        request={"application/json": CompleteSerializer, "multipart/form-data": CompleteSerializer},
+        responses=ObligationSerializer,
+    )
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        return self._render(obligation_complete(obligation=self._target(), by=request.user))
+        """Mark done with a note saying what was done, and optionally an evidence document (multipart)."""
+        obligation = self._target()
+        serializer = CompleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return self._render(
+            obligation_complete(
+                obligation=obligation, by=request.user, note=data["note"], evidence=data.get("document")
+            )
+        )
 
     @extend_schema(request=WaiveSerializer, responses=ObligationSerializer)
     @action(detail=True, methods=["post"])
@@ -86,3 +107,20 @@ class ObligationViewSet(
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         return self._render(obligation_reopen(obligation=self._target(), by=request.user))
+
+
+class ContractObligationCreate(generics.GenericAPIView):
+    """Add an obligation by hand to a contract the caller may change (repeating: every occurrence at once)."""
+
+    serializer_class = ObligationCreateSerializer
+    queryset = Obligation.objects.none()  # names the model for the schema
+
+    @extend_schema(request=ObligationCreateSerializer, responses={201: ObligationSerializer})
+    def post(self, request, contract_pk: int):
+        contract = access_contract(request.user, contract_pk, to="change")
+        serializer = ObligationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        first = obligation_create_custom(contract=contract, by=request.user, **serializer.validated_data)
+        shown = obligations_visible_to(request.user).select_related(*ObligationViewSet.RELATED).get(pk=first.pk)
+        context = {"request": request, "today": timezone.localdate(), "calendar": load_calendar()}
+        return Response(ObligationSerializer(shown, context=context).data, status=status.HTTP_201_CREATED)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from rules.obligation_dates import act_by
 from rules.workdays import WorkingDayCalendar
 
 
@@ -45,3 +46,15 @@ def day_marks(start: date, end: date) -> dict[date, str]:
             marks[day] = mark
         day += timedelta(days=1)
     return marks
+
+
+def act_by_for(due_date: date, responsible: str, calendar: WorkingDayCalendar | None = None) -> date:
+    """The day to act by for an obligation due on `due_date` (rules.obligation_dates.act_by), with the admin's
+    overrides; pass a loaded `calendar` when asking many times."""
+    from .models import Obligation
+
+    return act_by(
+        due_date=due_date,
+        responsible_is_us=responsible == Obligation.Responsible.US,
+        working_days=calendar or load_calendar(),
+    )

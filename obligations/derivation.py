@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -23,11 +23,17 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import User
 from contracts.models import Contract, PriceChangeNotice
-from rules.obligation_dates import data_handover_window, price_change_window, renewal_window, trial_review_window
+from rules.obligation_dates import (
+    ACT_BY_REACH_DAYS,
+    data_handover_window,
+    price_change_window,
+    renewal_window,
+    trial_review_window,
+)
 from rules.workdays import WorkingDayCalendar
 from vendors.models import Certification
 
-from .calendar import load_calendar
+from .calendar import act_by_for, load_calendar
 from .models import TERM_KEY_PREFIX, Obligation, term_end_from_key
 from .sla import (
     SLA_KINDS,
@@ -51,6 +57,7 @@ _DERIVED_FIELDS = (
     "description",
     "due_date",
     "starts_on",
+    "act_by",
     "responsible",
     "provisional",
     "price_change_notice_id",
@@ -239,6 +246,7 @@ def _reconcile(
     *,
     today: date,
     changed_fields: set[str],
+    calendar: _LazyCalendar,
 ) -> tuple[list[Obligation], list[Obligation], list[Obligation]]:
     """Match plans to stored obligations: (to create, to update, to delete)."""
     by_key = {(o.kind, o.key): o for o in existing}
@@ -262,13 +270,13 @@ def _reconcile(
             )
         if obligation is None:
             obligation = Obligation(contract=contract, kind=plan.kind, source=Obligation.Source.DERIVED)
-            _assign(obligation, plan)
+            _assign(obligation, plan, calendar)
             creates.append(obligation)
             continue
         matched.add(obligation.pk)
         if obligation.status != Obligation.Status.OPEN:
             continue
-        changed = _assign(obligation, plan)
+        changed = _assign(obligation, plan, calendar)
         if changed:
             changed_fields.update(changed)
             updates.append(obligation)
@@ -277,7 +285,7 @@ def _reconcile(
     return creates, updates, deletes
 
 
-def _assign(obligation: Obligation, plan: PlannedObligation) -> list[str]:
+def _assign(obligation: Obligation, plan: PlannedObligation, calendar: _LazyCalendar) -> list[str]:
     """Set the planned values on `obligation`; a hand-moved due date stays. Returns the fields that changed."""
     before = [getattr(obligation, name) for name in _DERIVED_FIELDS]
     obligation.key = plan.key
@@ -286,6 +294,7 @@ def _assign(obligation: Obligation, plan: PlannedObligation) -> list[str]:
     starts_on = plan.starts_on
     obligation.starts_on = min(starts_on, obligation.due_date) if starts_on else None
     obligation.responsible = plan.responsible
+    obligation.act_by = act_by_for(obligation.due_date, obligation.responsible, calendar.get())
     obligation.provisional = plan.provisional
     obligation.price_change_notice_id = plan.price_change_notice_id
     obligation.certification = plan.certification
@@ -373,7 +382,12 @@ def derive_obligations_bulk(
         if kinds is not None:
             planned = [plan for plan in planned if plan.kind in kinds]
         c, u, d = _reconcile(
-            contract, planned, existing.get(contract.pk, []), today=today, changed_fields=changed_fields
+            contract,
+            planned,
+            existing.get(contract.pk, []),
+            today=today,
+            changed_fields=changed_fields,
+            calendar=lazy_calendar,
         )
         creates += c
         updates += u
@@ -432,17 +446,21 @@ def derive_sla_obligations_bulk(
 
 @transaction.atomic
 def obligations_recompute_for_calendar(*, days: Iterable[date], by: User | None = None) -> DerivationResult:
-    """Re-derive the contracts whose open working-day deadlines an override of these days can move.
+    """Re-derive the contracts whose open working-day deadlines an override of these days can move, and move the
+    day to act by of the open obligations whose due date it can move.
 
     A count from `starts_on` to `due_date` changes when a day inside it changes, and its provisional mark changes
-    when the first override of a year makes that year scheduled; both lie within the years the count spans.
+    when the first override of a year makes that year scheduled; both lie within the years the count spans. An
+    `act_by` lies at most a month (the longest run of days off) before its due date.
     """
     days = sorted(set(days))
     if not days:
         return DerivationResult()
     affected = Q()
+    near = Q()
     for day in days:
         affected |= Q(starts_on__lte=day, due_date__gte=date(day.year, 1, 1))
+        near |= Q(due_date__gte=day, due_date__lte=day + timedelta(days=ACT_BY_REACH_DAYS))
     contract_ids = (
         Obligation.objects.filter(
             affected,
@@ -454,4 +472,22 @@ def obligations_recompute_for_calendar(*, days: Iterable[date], by: User | None 
         .distinct()
     )
     contracts = list(Contract.objects.filter(pk__in=contract_ids).order_by("pk").select_for_update(of=("self",)))
-    return derive_obligations_bulk(contracts, by=by, reason="working-day calendar changed")
+    result = derive_obligations_bulk(contracts, by=by, reason="working-day calendar changed")
+    calendar = load_calendar()
+    moved = []
+    for obligation in Obligation.objects.filter(near, status=Obligation.Status.OPEN).select_for_update():
+        new_act_by = act_by_for(obligation.due_date, obligation.responsible, calendar)
+        if new_act_by != obligation.act_by:
+            obligation.act_by = new_act_by
+            moved.append(obligation)
+    if moved:
+        bulk_update_with_history(
+            moved,
+            Obligation,
+            ["act_by"],
+            batch_size=1000,
+            default_user=by,
+            default_change_reason="working-day calendar changed",
+        )
+        result.updated += len(moved)
+    return result

@@ -23,7 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from obligations.reminders.emails import WHAT_TO_DO, obligation_link, site_host
+from rules.workdays import WorkingDayCalendar
 
+from .calendar import load_calendar
+from .deadlines import deadline_note
 from .models import Obligation
 from .selectors import obligations_visible_to
 
@@ -63,7 +66,7 @@ def feed_obligations(user, *, today: date) -> Iterable[Obligation]:
     )
 
 
-def _event(obligation: Obligation) -> Event:
+def _event(obligation: Obligation, working_days: WorkingDayCalendar) -> Event:
     from icalendar import Event
 
     contract = obligation.contract
@@ -90,6 +93,9 @@ def _event(obligation: Obligation) -> Event:
     description = obligation.display_description
     if description:
         lines.append(description)
+    note = deadline_note(obligation, working_days)
+    if note:
+        lines.append(note)
     if obligation.provisional:
         lines.append(_("Provisional date: counted in a year whose official holiday schedule is not yet published."))
     link = obligation_link(obligation)
@@ -111,8 +117,9 @@ def build_feed(user, *, today: date) -> bytes:
         calendar.add("calscale", "GREGORIAN")
         calendar.add("x-wr-calname", _("clm obligations"))
         calendar.add("x-wr-timezone", settings.TIME_ZONE)
+        working_days = load_calendar()
         for obligation in feed_obligations(user, today=today):
-            calendar.add_component(_event(obligation))
+            calendar.add_component(_event(obligation, working_days))
         return calendar.to_ical()
 
 

@@ -52,8 +52,19 @@ class ObligationFilterForm(forms.Form):
         return today.replace(day=1)
 
 
+class CompleteForm(forms.Form):
+    note = forms.CharField(label=_("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    document = forms.FileField(
+        label=_("Evidence (optional)"),
+        required=False,
+        help_text=_(
+            "A file that proves it, e.g. the vendor's written confirmation; kept with the contract's documents."
+        ),
+    )
+
+
 class WaiveForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReassignForm(forms.Form):
@@ -79,6 +90,17 @@ class CustomObligationForm(forms.Form):
         label=_("Owner"), required=False, queryset=_assignable_users(), empty_label=_("The contract owner")
     )
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    recurrence = forms.ChoiceField(
+        label=_("Repeats"),
+        required=False,
+        choices=[("", _("Does not repeat")), *Obligation.Recurrence.choices],
+    )
+    recurs_until = LocalisedDateField(
+        label=_("Repeats until"),
+        required=False,
+        widget=DATE,
+        help_text=_("Each occurrence up to this date is added at once, as its own obligation."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

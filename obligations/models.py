@@ -52,6 +52,11 @@ class Obligation(models.Model):
         DERIVED = "derived", _("Derived from the terms")
         MANUAL = "manual", _("Added by hand")
 
+    class Recurrence(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        YEARLY = "yearly", _("Yearly")
+
     contract = models.ForeignKey(
         "contracts.Contract", on_delete=models.CASCADE, related_name="obligations", verbose_name=_("contract")
     )
@@ -66,6 +71,15 @@ class Obligation(models.Model):
     description = models.TextField(_("description"), blank=True)
     due_date = models.DateField(_("due date"))
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    act_by = models.DateField(
+        _("act by"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For what we must do, the last working day on or before the due date; the due date otherwise. "
+            "Reminders count down to it."
+        ),
+    )
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
     responsible = models.CharField(_("responsible"), max_length=8, choices=Responsible.choices, default=Responsible.US)
     owner = models.ForeignKey(
@@ -120,6 +134,32 @@ class Obligation(models.Model):
         related_name="+",
         verbose_name=_("completed by"),
     )
+    # Database defaults too, so that bulk loads written in SQL (imports, benchmarks) need not name these columns.
+    completion_note = models.TextField(
+        _("completion note"), blank=True, default="", db_default="", help_text=_("What was done, and how.")
+    )
+    evidence = models.ForeignKey(
+        "contracts.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evidence_for",
+        verbose_name=_("evidence"),
+    )
+    waive_reason = models.TextField(_("reason for waiving"), blank=True, default="", db_default="")
+    recurrence = models.CharField(
+        _("repeats"), max_length=10, choices=Recurrence.choices, blank=True, default="", db_default=""
+    )
+    recurs_until = models.DateField(_("repeats until"), null=True, blank=True)
+    series = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+        verbose_name=_("first of the series"),
+        help_text=_("A repeating obligation's occurrences all point to the first one."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -172,6 +212,11 @@ class Obligation(models.Model):
     def is_overdue_on(self, today: date) -> bool:
         """Open past its due date on `today` (rules.obligation_dates.is_overdue)."""
         return is_overdue(is_open=self.status == self.Status.OPEN, due_date=self.due_date, today=today)
+
+    @property
+    def act_by_date(self) -> date:
+        """The day to act by; the due date for a row stored before `act_by` was (or by code that does not set it)."""
+        return self.act_by or self.due_date
 
     @classmethod
     def overdue_on(cls, today: date) -> Q:

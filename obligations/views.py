@@ -35,7 +35,9 @@ from obligations.actions import (
 from obligations.calendar import day_marks
 
 from .access import access_obligation, user_can_act_on_obligation
-from .forms import CustomObligationForm, MoveDateForm, ObligationFilterForm, ReassignForm, WaiveForm
+from .calendar import load_calendar
+from .deadlines import deadline_note
+from .forms import CompleteForm, CustomObligationForm, MoveDateForm, ObligationFilterForm, ReassignForm, WaiveForm
 from .models import Obligation
 from .selectors import my_obligation_ids, obligations_visible_to
 
@@ -48,6 +50,8 @@ DETAIL_RELATED = (
     "price_change_notice",
     "completed_by",
     "certification",
+    "evidence",
+    "series",
 )
 
 
@@ -129,6 +133,8 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
         "can_act": user_can_act_on_obligation(request.user, obligation),
         "notice_issues": notice.issue_messages if notice else [],
+        "deadline_note": deadline_note(obligation, load_calendar()),
+        "complete_form": CompleteForm(),
         "waive_form": WaiveForm(),
         "reassign_form": ReassignForm(initial={"owner": obligation.owner_id}),
         "move_form": MoveDateForm(initial={"due_date": obligation.due_date}),
@@ -141,7 +147,7 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ACTIONS = {
-    "complete": (None, gettext_lazy("The obligation is done.")),
+    "complete": (CompleteForm, gettext_lazy("The obligation is done.")),
     "waive": (WaiveForm, gettext_lazy("The obligation was waived.")),
     "reopen": (None, gettext_lazy("The obligation is open again.")),
     "reassign": (ReassignForm, gettext_lazy("The obligation was reassigned.")),
@@ -156,14 +162,16 @@ def obligation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     form_class, done = ACTIONS[action]
     data = {}
     if form_class is not None:
-        form = form_class(request.POST)
+        form = form_class(request.POST, request.FILES)
         if not form.is_valid():
             flash_form_errors(request, form)
             return redirect(obligation)
         data = form.cleaned_data
     try:
         if action == "complete":
-            obligation_complete(obligation=obligation, by=request.user)
+            obligation_complete(
+                obligation=obligation, by=request.user, note=data["note"], evidence=data.get("document")
+            )
         elif action == "waive":
             obligation_waive(obligation=obligation, by=request.user, reason=data["reason"])
         elif action == "reopen":

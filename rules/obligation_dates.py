@@ -50,6 +50,51 @@ def trial_review_window(effective_date: date, trial_period_months: int) -> Windo
     return Window(due_date=add_months(effective_date, trial_period_months) - timedelta(days=1))
 
 
+ACT_BY_REACH_DAYS = 31
+"""The farthest a day to act by lies before its due date: no official schedule has a longer run of days off."""
+
+
+def act_by(*, due_date: date, responsible_is_us: bool, working_days: WorkingDayCalendar) -> date:
+    """The day to act by: for what we must do, the last working day on or before the due date (nobody is in the
+    office to send a notice on a holiday); the due date itself for what the vendor must do, whose deadline the law
+    moves the other way (`statutory_deadline`)."""
+    if not responsible_is_us:
+        return due_date
+    return working_days.working_day_on_or_before(due_date)
+
+
+def statutory_deadline(due_date: date, working_days: WorkingDayCalendar) -> date:
+    """Civil Code article 203: a period whose last day falls on a holiday ends on the first working day after it.
+    The due date itself when it is a working day."""
+    return working_days.working_day_on_or_after(due_date)
+
+
+RECURRENCE_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "yearly": 12}
+"""Months between two occurrences of a repeating obligation, per recurrence code."""
+
+MAX_OCCURRENCES = 120
+"""A repeating obligation is created ahead up to its end date, ten years of monthly occurrences at most."""
+
+
+def occurrence_dates(first_due: date, recurrence: str, until: date) -> list[date]:
+    """The due dates of a repeating obligation: the first one, then every 1, 3 or 12 months until `until` (included).
+
+    Each is counted from the first (k months after it, clamped to the month's end), so a series due on the 31st
+    comes back to the 31st after a short month. Stops after MAX_OCCURRENCES + 1 dates, so a caller can tell that
+    the end date is too far.
+    """
+    step = RECURRENCE_MONTHS[recurrence]
+    dates: list[date] = []
+    k = 0
+    while len(dates) <= MAX_OCCURRENCES:
+        due = add_months(first_due, k * step)
+        if due > until:
+            break
+        dates.append(due)
+        k += 1
+    return dates
+
+
 def is_overdue(*, is_open: bool, due_date: date, today: date) -> bool:
     """An obligation is overdue while it is still open after its due date; the due date itself is not late."""
     return is_open and due_date < today

@@ -1,10 +1,12 @@
 """When an obligation reminds someone, and whom: plain functions over dates and ints.
 
-An obligation has *reminder points*, each named by its offset in days before the due date: the kind's default
-offsets (or the obligation's own list), the start of a renewal window, and the overdue escalations -1 ... -14 (the
-n-th day after the due date). A point is due from 09:00 company time on its day, and a sweep only ever sends the
-*latest* point that is due: after downtime an obligation gets one catch-up reminder, never a burst. An escalation
-point is only current on its own day, so an obligation overdue for more than 14 days falls silent.
+An obligation has *reminder points*, each named by its offset in days: the kind's default offsets (or the
+obligation's own list) count down to the day to act by (`act_by`: for what we must do, the last working day on or
+before the due date), the start of a renewal window, and the overdue escalations counted after the due date: daily
+-1 ... -14, then weekly -21, -28, ... until the obligation is done or waived. A point is due from 09:00 company time
+on its day, and a sweep only ever sends the *latest* point that is due: after downtime an obligation gets one
+catch-up reminder, never a burst. So an obligation created long overdue (a back-dated termination) is escalated
+once at the next sweep, under its latest weekly point, and then weekly.
 """
 
 from __future__ import annotations
@@ -32,7 +34,10 @@ KINDS_REMINDED_ON_START: frozenset[str] = frozenset({"renewal_window"})
 """Kinds that also get a reminder on `starts_on` (the renewal review opens), whatever their offsets list."""
 
 ESCALATION_LIMIT = 14
-"""At most this many daily overdue escalations; offsets -1 ... -14 name them."""
+"""Daily overdue escalations: offsets -1 ... -14 name them; weekly ones follow."""
+
+WEEKLY_ESCALATION_DAYS = 7
+"""After the daily escalations, one every this many days: -21, -28, ..."""
 
 SEND_AT = clock_time(9, 0)
 """Reminders of a day go out from this time, in the company time zone."""
@@ -69,19 +74,39 @@ def reminder_offsets(kind: str, override: Iterable[object] | None = None) -> tup
 
 
 def reminder_points(
-    *, kind: str, due_date: date, starts_on: date | None, override: Iterable[object] | None = None
+    *,
+    kind: str,
+    due_date: date,
+    starts_on: date | None,
+    override: Iterable[object] | None = None,
+    act_by: date | None = None,
 ) -> tuple[int, ...]:
-    """Every offset at which this obligation reminds someone, latest-day last: before due, on start, escalations."""
+    """The points before the due date (days before `act_by`, largest first): the offsets and the window's start.
+
+    Escalations are not listed: they never end (`escalation_point`).
+    """
+    act_by = act_by or due_date
     points = set(reminder_offsets(kind, override))
-    if kind in KINDS_REMINDED_ON_START and starts_on is not None and starts_on <= due_date:
-        points.add((due_date - starts_on).days)
-    points.update(range(-1, -ESCALATION_LIMIT - 1, -1))
+    if kind in KINDS_REMINDED_ON_START and starts_on is not None and starts_on <= act_by:
+        points.add((act_by - starts_on).days)
     return tuple(sorted(points, reverse=True))
 
 
-def point_day(due_date: date, offset: int) -> date:
-    """The calendar day of a reminder point (an escalation -n falls n days after the due date)."""
-    return due_date - timedelta(days=offset)
+def escalation_point(days_overdue: int) -> int:
+    """The latest escalation reached `days_overdue` days after the due date (>= 1): -n for each of the first 14
+    days, then the latest weekly point (-21 on days 21-27, -28 on days 28-34, ...)."""
+    if days_overdue <= ESCALATION_LIMIT:
+        return -days_overdue
+    weeks = (days_overdue - ESCALATION_LIMIT) // WEEKLY_ESCALATION_DAYS
+    return -(ESCALATION_LIMIT + weeks * WEEKLY_ESCALATION_DAYS)
+
+
+def point_day(due_date: date, offset: int, act_by: date | None = None) -> date:
+    """The calendar day of a reminder point: `offset` days before `act_by`, or for an escalation -n, n days after
+    the due date."""
+    if offset < 0:
+        return due_date - timedelta(days=offset)
+    return (act_by or due_date) - timedelta(days=offset)
 
 
 def reminder_day(now: datetime, tz: ZoneInfo) -> date:
@@ -95,16 +120,22 @@ def scheduled_at(day: date, tz: ZoneInfo) -> datetime:
 
 
 def latest_due_offset(
-    *, kind: str, due_date: date, starts_on: date | None, override: Iterable[object] | None, day: date
+    *,
+    kind: str,
+    due_date: date,
+    starts_on: date | None,
+    override: Iterable[object] | None,
+    day: date,
+    act_by: date | None = None,
 ) -> int | None:
     """The one point to send on reminder day `day`: the latest point whose day has come (catch-up, never a burst).
 
-    None before the first point, and after the last escalation day.
+    None before the first point. Once past the due date, the latest escalation.
     """
-    days_left = (due_date - day).days
-    if days_left < -ESCALATION_LIMIT:
-        return None
-    points = reminder_points(kind=kind, due_date=due_date, starts_on=starts_on, override=override)
+    if day > due_date:
+        return escalation_point((day - due_date).days)
+    days_left = ((act_by or due_date) - day).days
+    points = reminder_points(kind=kind, due_date=due_date, starts_on=starts_on, override=override, act_by=act_by)
     reached = [p for p in points if p >= days_left]
     return min(reached) if reached else None
 

@@ -100,6 +100,23 @@ class WorkingDayCalendar:
                     raise ValueError(f"no working day in the {_LONGEST_RUN_OF_DAYS_OFF} days after {current}")
         return current
 
+    def working_day_on_or_before(self, d: date) -> date:
+        """`d` when it is a working day, else the last working day before it (the day to act by)."""
+        return self._step_to_working_day(d, -1)
+
+    def working_day_on_or_after(self, d: date) -> date:
+        """`d` when it is a working day, else the first working day after it (Civil Code art. 203: a period whose
+        last day is a holiday ends on the day after the holiday)."""
+        return self._step_to_working_day(d, 1)
+
+    def _step_to_working_day(self, d: date, step: int) -> date:
+        current = d
+        for _ in range(_LONGEST_RUN_OF_DAYS_OFF + 1):
+            if self.is_working_day(current):
+                return current
+            current += timedelta(days=step)
+        raise ValueError(f"no working day within {_LONGEST_RUN_OF_DAYS_OFF} days of {d}")
+
     def add_working_days_marked(self, d: date, n: int) -> tuple[date, bool]:
         """`add_working_days` plus whether the count crossed a year without an official schedule (provisional)."""
         result = self.add_working_days(d, n)

@@ -441,6 +441,10 @@ def obligation_form(obligation, **overrides):
         "description": obligation.description,
         "starts_on": "",
         "responsible": obligation.responsible,
+        "completion_note": obligation.completion_note,
+        "waive_reason": obligation.waive_reason,
+        "recurrence": obligation.recurrence,
+        "recurs_until": "",
     }
     data.update(overrides)
     return data
@@ -466,12 +470,15 @@ def test_completing_an_obligation_in_the_admin_stamps_who_and_when(admin_client,
     obligation = contract.obligations.get(kind="renewal_window")
     url = reverse("admin:obligations_obligation_change", args=[obligation.pk])
 
-    response = admin_client.post(url, obligation_form(obligation, status="done"))
+    refused = admin_client.post(url, obligation_form(obligation, status="done"))
+    response = admin_client.post(url, obligation_form(obligation, status="done", completion_note="已书面通知供应商"))
 
+    assert "completion_note" in refused.context["adminform"].form.errors
     assert response.status_code == 302
     obligation.refresh_from_db()
     assert (obligation.status, obligation.completed_by) == ("done", superuser)
     assert obligation.completed_at is not None
+    assert obligation.completion_note == "已书面通知供应商"
 
 
 def test_bad_reminder_offsets_are_a_field_error(admin_client, superuser):

@@ -178,7 +178,9 @@ class ContractViewSet(viewsets.ModelViewSet):
         data = self._action_input(SignSerializer, contract)
         return self._render(contract_sign(contract=contract, by=request.user, **data))
 
-    @_lifecycle_schema(DateActionSerializer, "Put a signed contract into force")
+    @_lifecycle_schema(
+        DateActionSerializer, "Put a signed contract into force (a future date: it stays signed until that day)"
+    )
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
         return self._dated_action(request, contract_activate)
@@ -195,7 +197,11 @@ class ContractViewSet(viewsets.ModelViewSet):
         renewed = contract_renew(contract=contract, by=request.user, **self._action_input(RenewSerializer, contract))
         return self._render(renewed)
 
-    @_lifecycle_schema(TerminateSerializer, "Terminate the contract on a date, with the reason")
+    @_lifecycle_schema(
+        TerminateSerializer,
+        "Terminate the contract on a date, with the reason (a future date schedules it; closer than the termination "
+        "notice needs for_cause, else 400 with earliest_date)",
+    )
     @action(detail=True, methods=["post"])
     def terminate(self, request, pk=None):
         contract = self._action_target()

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -172,7 +172,11 @@ def contract_sign(
 
 
 @transaction.atomic
-def contract_activate(*, contract: Contract, by: User, date: date, version: int | None = None) -> Contract:
+def contract_activate(
+    *, contract: Contract, by: User, date: date, version: int | None = None, today: date | None = None
+) -> Contract:
+    """Put a signed contract into force on `date`. A past date (or today) records what happened; a future date
+    schedules it: the contract stays signed and the daily roll activates it on that day (`contract_activate_due`)."""
     activated_on = _require_date(date)
     locked = _lock(contract, version)
     _require_status(
@@ -180,9 +184,13 @@ def contract_activate(*, contract: Contract, by: User, date: date, version: int 
     )
     if locked.signed_on and activated_on < locked.signed_on:
         raise ValidationError({"date": [_("A contract cannot start before it was signed.")]})
+    if activated_on > (today or timezone.localdate()):
+        locked.scheduled_activation_on = activated_on
+        return _commit(locked, contract, by=by, reason="schedule activation", today=today)
     locked.status = Status.ACTIVE
     locked.activated_on = activated_on
-    return _commit(locked, contract, by=by, reason="activate")
+    locked.scheduled_activation_on = None
+    return _commit(locked, contract, by=by, reason="activate", today=today)
 
 
 @transaction.atomic
@@ -328,11 +336,29 @@ def _create_successor(predecessor: Contract, *, by: User, months: int, end: date
     return successor
 
 
+def earliest_termination_date(contract: Contract, today: date) -> date:
+    """The earliest day a termination without cause may take effect: today plus the termination notice period."""
+    return today + timedelta(days=contract.termination_notice_days or 0)
+
+
 @transaction.atomic
 def contract_terminate(
-    *, contract: Contract, by: User, date: date, reason: str, version: int | None = None
+    *,
+    contract: Contract,
+    by: User,
+    date: date,
+    reason: str,
+    version: int | None = None,
+    for_cause: bool = False,
+    today: date | None = None,
 ) -> Contract:
-    """End the contract early; the vendor then owes us the data handover."""
+    """End the contract early; the vendor then owes us the data handover.
+
+    A past date (or today) records a termination that took effect. A future date schedules it: the contract keeps
+    running, shows the coming end, and the daily roll terminates it on that day. A future date closer than the
+    termination notice period is refused, unless the termination is for cause (a breach, an exercised SLA exit
+    right), which the reason must then explain.
+    """
     terminated_on = _require_date(date)
     reason = (reason or "").strip()
     if not reason:
@@ -345,10 +371,62 @@ def contract_terminate(
     )
     if locked.signed_on and terminated_on < locked.signed_on:
         raise ValidationError({"date": [_("A contract cannot be terminated before it was signed.")]})
+    today = today or timezone.localdate()
+    locked.termination_reason = reason
+    locked.termination_for_cause = bool(for_cause)
+    if terminated_on > today:
+        earliest = earliest_termination_date(locked, today)
+        if terminated_on < earliest and not for_cause:
+            raise ValidationError(
+                {
+                    "date": [
+                        ValidationError(
+                            _(
+                                "The contract asks for %(days)d days' notice of termination: the earliest date is "
+                                "%(earliest)s. An earlier date needs a cause (a breach, an exercised SLA exit "
+                                "right), stated in the reason."
+                            ),
+                            code="notice_too_short",
+                            params={"days": locked.termination_notice_days, "earliest": prose_date(earliest)},
+                        )
+                    ],
+                    "earliest_date": [earliest.isoformat()],
+                }
+            )
+        locked.scheduled_termination_on = terminated_on
+        return _commit(locked, contract, by=by, reason="schedule termination", today=today)
     locked.status = Status.TERMINATED
     locked.terminated_on = terminated_on
-    locked.termination_reason = reason
-    return _commit(locked, contract, by=by, reason="terminate")
+    locked.scheduled_termination_on = None
+    locked.scheduled_activation_on = None
+    return _commit(locked, contract, by=by, reason="terminate", today=today)
+
+
+def contract_carry_out_scheduled(
+    *, contract: Contract, today: date, calendar: WorkingDayCalendar | None = None
+) -> Contract:
+    """What the daily roll does on the day a scheduled activation or termination comes (inside its transaction, on a
+    locked row): the action as recorded then, dated the scheduled day, by nobody (the history names the roll)."""
+    reason = ""
+    activation = contract.scheduled_activation_on
+    if contract.status == Status.SIGNED and activation and activation <= today:
+        contract.status = Status.ACTIVE
+        contract.activated_on = contract.scheduled_activation_on
+        contract.scheduled_activation_on = None
+        reason = "activate"
+    if (
+        contract.status in Contract.RUNNING_STATUSES
+        and contract.scheduled_termination_on
+        and contract.scheduled_termination_on <= today
+    ):
+        contract.status = Status.TERMINATED
+        contract.terminated_on = contract.scheduled_termination_on
+        contract.scheduled_termination_on = None
+        contract.scheduled_activation_on = None
+        reason = "terminate"
+    if not reason:
+        return contract
+    return _commit(contract, contract, by=None, reason=reason, today=today, calendar=calendar)
 
 
 def contract_expire(

@@ -20,7 +20,7 @@ from rules.sla import period_end
 from rules.terms import final_end_date
 from sla.models import SlaPeriod
 
-from .actions import contract_expire
+from .actions import contract_carry_out_scheduled, contract_expire
 
 Kind = Obligation.Kind
 
@@ -30,6 +30,16 @@ class RollResult:
     rolled: int = 0
     expired: int = 0
     sla_reports: int = 0
+    activated: int = 0
+    terminated: int = 0
+
+
+def _contracts_with_a_scheduled_day(today: date) -> QuerySet[Contract]:
+    """Signed contracts whose activation day has come, and running ones whose termination day has come."""
+    return Contract.objects.filter(
+        Q(status=Contract.Status.SIGNED, scheduled_activation_on__lte=today)
+        | Q(status__in=Contract.RUNNING_STATUSES, scheduled_termination_on__lte=today)
+    )
 
 
 def _contracts_needing_a_new_term(today: date) -> QuerySet[Contract]:
@@ -79,7 +89,8 @@ def _contracts_owing_an_sla_report(today: date) -> QuerySet[Contract]:
 
 
 def roll_contracts(*, today: date, batch_size: int = 500, contract_ids: Sequence[int] | None = None) -> RollResult:
-    """The daily roll: move auto-renewing contracts into their next term and expire those that reached their end.
+    """The daily roll: carry out the activations and terminations scheduled for today, move auto-renewing contracts
+    into their next term and expire those that reached their end.
 
     Terms are computed from the original end date, so rolling changes no contract field: it derives the new
     term's renewal window (and removes the open window of the term that ended). Contracts that will not renew
@@ -89,6 +100,19 @@ def roll_contracts(*, today: date, batch_size: int = 500, contract_ids: Sequence
     result = RollResult()
     calendar = load_calendar()
     scope = Q() if contract_ids is None else Q(pk__in=list(contract_ids))
+
+    # First what was scheduled for today (or a missed day): a contract terminated today neither rolls nor expires.
+    for pk in list(_contracts_with_a_scheduled_day(today).filter(scope).order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            contract = Contract.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if contract is None:
+                continue
+            before = contract.status
+            contract = contract_carry_out_scheduled(contract=contract, today=today, calendar=calendar)
+            if contract.status == Contract.Status.TERMINATED:
+                result.terminated += 1
+            elif contract.status != before:
+                result.activated += 1
 
     last_pk = 0
     while True:

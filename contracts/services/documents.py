@@ -1,134 +1,21 @@
 """Uploading contract documents (signed scans, annexes, amendments).
 
-A document is evidence: what was signed must be what is stored. So an upload is checked before anything is kept:
-its size, an allowed extension, and content that really is what the extension says (an executable renamed `.pdf`
-or a photo saved as `.pdf` is refused). The SHA-256 is computed while reading, in chunks, and stored with the row
-so a copy can later be proved identical. Callers decide who may upload (contracts.selectors); this module decides
-what may be uploaded.
+A document is evidence: what was signed must be what is stored. So an upload is checked before anything is kept
+(core.uploads.check_upload: size, allowed extension, content matching the extension, SHA-256 read in chunks). Callers
+decide who may upload (contracts.selectors); core.uploads decides what may be uploaded.
 """
 
-import codecs
-import hashlib
-import os
-import unicodedata
-import zipfile
-from collections.abc import Iterable
-
-import filetype
-from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import FileResponse, Http404
-from django.template.defaultfilters import filesizeformat
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contracts.models import Contract, Document
-from core.formatting import join_list
+from core.uploads import ALLOWED_TYPES, check_upload, sanitize_filename, store_upload
 
-SNIFF_BYTES = 8192
-OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_SIGNATURE = b"PK\x03\x04"
-
-# Extension -> the content type we store (never the browser's claim).
-ALLOWED_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "doc": "application/msword",
-    "xls": "application/vnd.ms-excel",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "txt": "text/plain",
-    "zip": "application/zip",
-}
-# For binary formats: what `filetype` must recognise in the first bytes.
-SNIFFED_AS = {"pdf": "pdf", "png": "png", "jpg": "jpg", "jpeg": "jpg"}
-# Office Open XML files are ZIP archives; this part must be inside.
-OOXML_MAIN_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
-
-MAX_NAME_LENGTH = 150
-
-
-def _file_error(message: str, code: str, **params: object) -> ValidationError:
-    return ValidationError({"file": ValidationError(message, code=code, params=params or None)})
-
-
-def sanitize_filename(name: str | None, extension: str) -> str:
-    """A safe file name that keeps the user's words (Chinese included): no path, no control or shell characters."""
-    base = os.path.basename((name or "").replace("\\", "/"))
-    base = "".join(ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C")
-    stem = os.path.splitext(base)[0].strip(" .")
-    try:
-        stem = get_valid_filename(stem) if stem else ""
-    except SuspiciousFileOperation:  # nothing usable left, e.g. "..": fall back to a neutral name
-        stem = ""
-    stem = stem.lstrip(".-")[: MAX_NAME_LENGTH - len(extension) - 1] or "document"
-    return f"{stem}.{extension}"
-
-
-def _extension(name: str | None) -> str:
-    return os.path.splitext(name or "")[1].lower().lstrip(".")
-
-
-def _read_all(uploaded_file: UploadedFile) -> Iterable[bytes]:
-    uploaded_file.seek(0)
-    yield from uploaded_file.chunks()
-
-
-def _check_content(uploaded_file: UploadedFile, extension: str, head: bytes) -> None:
-    """Refuse content that does not match the extension."""
-    mismatch = _file_error(
-        _("The content of this file is not a .%(extension)s file. Upload the original document."),
-        "content_mismatch",
-        extension=extension,
-    )
-    if extension in SNIFFED_AS:
-        kind = filetype.guess(head)
-        if kind is None or kind.extension != SNIFFED_AS[extension]:
-            raise mismatch
-    elif extension in ("doc", "xls"):
-        if not head.startswith(OLE2_SIGNATURE):
-            raise mismatch
-    elif extension in ("docx", "xlsx", "zip"):
-        if not head.startswith(ZIP_SIGNATURE):
-            raise mismatch
-        uploaded_file.seek(0)
-        try:
-            with zipfile.ZipFile(uploaded_file) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError):
-            raise mismatch from None
-        if extension in OOXML_MAIN_PART and (
-            "[Content_Types].xml" not in names or OOXML_MAIN_PART[extension] not in names
-        ):
-            raise mismatch
-    elif extension == "txt":
-        if filetype.guess(head) is not None:
-            raise mismatch
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            for chunk in _read_all(uploaded_file):
-                if b"\x00" in chunk:
-                    raise mismatch
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            raise _file_error(
-                _("A text file must be encoded as UTF-8. Save it as UTF-8 and upload it again."), "not_utf8"
-            ) from None
-
-
-def _sha256(uploaded_file: UploadedFile) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    for chunk in _read_all(uploaded_file):
-        digest.update(chunk)
-        size += len(chunk)
-    return digest.hexdigest(), size
+__all__ = ["ALLOWED_TYPES", "document_file_response", "document_upload", "sanitize_filename"]
 
 
 @transaction.atomic
@@ -136,55 +23,18 @@ def document_upload(*, contract: Contract, by: User, uploaded_file: UploadedFile
     """Check and store one uploaded file for a contract; return the new Document with its SHA-256."""
     if kind not in Document.Kind.values:
         raise ValidationError({"kind": ValidationError(_("Choose a valid document kind."), code="invalid_kind")})
-    if uploaded_file is None:
-        raise _file_error(_("Choose a file to upload."), "required")
-    limit = settings.DOCUMENT_MAX_BYTES
-    if uploaded_file.size is not None and uploaded_file.size > limit:
-        raise _file_error(
-            _("This file is %(size)s; files up to %(limit)s are accepted."),
-            "too_large",
-            size=filesizeformat(uploaded_file.size),
-            limit=filesizeformat(limit),
-        )
-    extension = _extension(uploaded_file.name)
-    if extension not in ALLOWED_TYPES:
-        raise _file_error(
-            _("Files of this type cannot be uploaded. Allowed types: %(allowed)s."),
-            "extension_not_allowed",
-            allowed=join_list(sorted(ALLOWED_TYPES)),
-        )
-    uploaded_file.seek(0)
-    head = uploaded_file.read(SNIFF_BYTES)
-    if not head:
-        raise _file_error(_("The file is empty."), "empty")
-    _check_content(uploaded_file, extension, head)
-
-    sha256, size = _sha256(uploaded_file)
-    if size > limit:
-        raise _file_error(
-            _("This file is %(size)s; files up to %(limit)s are accepted."),
-            "too_large",
-            size=filesizeformat(size),
-            limit=filesizeformat(limit),
-        )
-    name = sanitize_filename(uploaded_file.name, extension)
+    checked = check_upload(uploaded_file)
     document = Document(
         contract=contract,
         kind=kind,
-        original_name=name,
-        content_type=ALLOWED_TYPES[extension],
-        size=size,
-        sha256=sha256,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
         uploaded_by=by,
     )
     document._history_user = by
-    uploaded_file.seek(0)
-    document.file.save(name, uploaded_file, save=False)
-    try:
-        document.save()
-    except Exception:
-        document.file.delete(save=False)
-        raise
+    store_upload(document, "file", checked)
     return document
 
 

@@ -58,7 +58,7 @@ from contracts.selectors import (
 from contracts.services import terms
 from core.exceptions import ActionNotAllowed, ClausesNotAgreed, FindingsOpen, StaleVersionError
 from core.flash import flash_form_errors
-from core.formatting import join_clauses
+from core.formatting import join_clauses, prose_date
 from core.forms import apply_errors, duplicate_links, formset_rows
 from obligations.selectors import obligations_visible_to
 from review.forms import AcceptForm
@@ -295,7 +295,14 @@ def _run_action(action: str, contract: Contract, by, data: dict) -> Contract:
             successor=data.get("successor", False),
             version=version,
         )
-    return contract_terminate(contract=contract, by=by, date=data["date"], reason=data["reason"], version=version)
+    return contract_terminate(
+        contract=contract,
+        by=by,
+        date=data["date"],
+        reason=data["reason"],
+        for_cause=data.get("for_cause", False),
+        version=version,
+    )
 
 
 @login_required
@@ -326,8 +333,22 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except PermissionDenied as exc:
         messages.error(request, error_message(exc))
         return redirect(contract)
-    messages.success(request, ACTION_DONE[action])
+    messages.success(request, _action_done_message(action, result))
     return redirect(result if isinstance(result, Contract) else contract)
+
+
+def _action_done_message(action: str, result: object) -> str:
+    """What the action did; a future date scheduled it rather than doing it now."""
+    if isinstance(result, Contract):
+        if action == "terminate" and result.scheduled_termination_on:
+            return _("The termination is scheduled: the contract runs until %(date)s.") % {
+                "date": prose_date(result.scheduled_termination_on)
+            }
+        if action == "activate" and result.scheduled_activation_on:
+            return _("The contract stays signed and comes into force on %(date)s.") % {
+                "date": prose_date(result.scheduled_activation_on)
+            }
+    return str(ACTION_DONE[action])
 
 
 @login_required

@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import ActionNotAllowed
+from obligations.calendar import load_calendar
 from obligations.models import Obligation, Reminder
 from rules.reminders import MAX_ATTEMPTS, retry_delay
+from rules.workdays import WorkingDayCalendar
 
 from .emails import build_digest_message, build_reminder_message
 from .planning import plan_reminders
@@ -155,7 +157,14 @@ def _record_sent(ids: Sequence[int], claim: _Claim, message_id: str, now: dateti
     claim.ids -= set(ids)
 
 
-def _send_group(group: list[Reminder], *, claim: _Claim, clock: Clock, mailer: BaseEmailBackend) -> int:
+def _send_group(
+    group: list[Reminder],
+    *,
+    claim: _Claim,
+    clock: Clock,
+    mailer: BaseEmailBackend,
+    calendar: WorkingDayCalendar | None = None,
+) -> int:
     """Send one e-mail for rows this worker still holds and record the outcome. Returns how many were sent."""
     _renew_if_old(claim, clock)
     group = [row for row in group if row.pk in claim.ids]
@@ -163,9 +172,9 @@ def _send_group(group: list[Reminder], *, claim: _Claim, clock: Clock, mailer: B
         return 0
     try:
         if len(group) > 1 or group[0].recipient.email_mode == group[0].recipient.EmailMode.DIGEST:
-            message = build_digest_message(group[0].recipient, group)
+            message = build_digest_message(group[0].recipient, group, calendar=calendar)
         else:
-            message = build_reminder_message(group[0])
+            message = build_reminder_message(group[0], calendar=calendar)
         if mailer.send_messages([message]) != 1:
             raise RuntimeError("the e-mail backend accepted no message")
     except Exception as error:  # Whatever went wrong, the reminder must not count as sent.
@@ -220,6 +229,7 @@ def _deliver_batch(claim: _Claim, clock: Clock, result: SweepResult, deadline: f
         )
         .order_by("recipient_id", "pk")
     )
+    calendar = load_calendar()  # once per batch: the e-mails say when a due date on a day off must be acted on
     mailer = get_connection()
     try:
         mailer.open()
@@ -232,7 +242,7 @@ def _deliver_batch(claim: _Claim, clock: Clock, result: SweepResult, deadline: f
             if _out_of_time(deadline):
                 _release(claim)
                 return False
-            sent = _send_group(group, claim=claim, clock=clock, mailer=mailer)
+            sent = _send_group(group, claim=claim, clock=clock, mailer=mailer, calendar=calendar)
             result.sent += sent
             result.failed += len(group) - sent
             result.emails += 1 if sent else 0

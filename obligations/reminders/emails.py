@@ -13,8 +13,11 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from obligations.calendar import load_calendar
+from obligations.deadlines import deadline_note
 from obligations.models import Obligation, Reminder
 from obligations.sla import exit_right_misses
+from rules.workdays import WorkingDayCalendar
 
 Kind = Obligation.Kind
 
@@ -58,8 +61,8 @@ def obligation_link(obligation: Obligation) -> str:
     return settings.SITE_URL + obligation.get_absolute_url()
 
 
-def _item(reminder: Reminder) -> dict:
-    """What one reminder says, in the active language."""
+def _item(reminder: Reminder, calendar: WorkingDayCalendar) -> dict:
+    """What one reminder says, in the active language. Days left count to the day to act by."""
     obligation = reminder.obligation
     contract = obligation.contract
     notice = obligation.price_change_notice
@@ -71,6 +74,8 @@ def _item(reminder: Reminder) -> dict:
         "vendor": contract.vendor.name,
         "due_date": formats.date_format(obligation.due_date, "DATE_FORMAT"),
         "provisional": obligation.provisional,
+        "deadline_note": deadline_note(obligation, calendar),
+        "act_by_differs": obligation.act_by_date != obligation.due_date,
         "days_left": max(reminder.offset, 0),
         "overdue_days": max(-reminder.offset, 0),
         "what_to_do": WHAT_TO_DO.get(obligation.kind, WHAT_TO_DO[Kind.CUSTOM]),
@@ -109,18 +114,21 @@ def _message(
     return message
 
 
-def build_reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
+def build_reminder_message(reminder: Reminder, *, calendar: WorkingDayCalendar | None = None) -> EmailMultiAlternatives:
     recipient = reminder.recipient
     with translation.override(recipient.language):
-        item = _item(reminder)
+        item = _item(reminder, calendar or load_calendar())
         context = {"recipient": recipient, "item": item, "site_url": settings.SITE_URL}
         return _message(recipient, [reminder], _subject(item), "reminder", context)
 
 
-def build_digest_message(recipient, reminders: Sequence[Reminder]) -> EmailMultiAlternatives:
+def build_digest_message(
+    recipient, reminders: Sequence[Reminder], *, calendar: WorkingDayCalendar | None = None
+) -> EmailMultiAlternatives:
     """One e-mail listing every item of a digest reader's batch, overdue ones first."""
     with translation.override(recipient.language):
-        items = sorted((_item(r) for r in reminders), key=lambda i: (-i["overdue_days"], i["days_left"]))
+        calendar = calendar or load_calendar()
+        items = sorted((_item(r, calendar) for r in reminders), key=lambda i: (-i["overdue_days"], i["days_left"]))
         count = len(items)
         subject = ngettext(
             "clm daily digest: %(count)d obligation needs attention",

@@ -11,16 +11,19 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, DateField, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Role
 from contracts.selectors import contracts_visible_to
 from obligations.models import Obligation, Reminder
+from rules.obligation_dates import ACT_BY_REACH_DAYS
 from rules.reminders import (
     DEFAULT_OFFSETS,
     ESCALATION_LIMIT,
     KINDS_REMINDED_ON_START,
+    WEEKLY_ESCALATION_DAYS,
     is_escalation,
     latest_due_offset,
     point_day,
@@ -53,8 +56,15 @@ class DaysBetween(Func):
 
 
 def _latest_offset_expression(day: date) -> Case:
-    """`latest_due_offset` for the kinds' default offsets, as one SQL CASE (constants computed here, in Python)."""
-    whens = [When(due_date__lt=day - timedelta(days=ESCALATION_LIMIT), then=Value(None))]
+    """`latest_due_offset` for the kinds' default offsets, as one SQL CASE (constants computed here, in Python).
+
+    Needs the annotation `act_day` (act_by, or the due date for a row without one).
+    """
+    days_overdue = DaysBetween(Value(day, output_field=DateField()), F("due_date"))
+    weekly = Value(-ESCALATION_LIMIT) - (
+        (days_overdue - Value(ESCALATION_LIMIT)) / Value(WEEKLY_ESCALATION_DAYS)
+    ) * Value(WEEKLY_ESCALATION_DAYS)
+    whens = [When(due_date__lt=day - timedelta(days=ESCALATION_LIMIT), then=weekly)]
     whens += [
         When(due_date=day + timedelta(days=offset), then=Value(offset))
         for offset in range(-1, -ESCALATION_LIMIT - 1, -1)
@@ -62,9 +72,13 @@ def _latest_offset_expression(day: date) -> Case:
     for kind, offsets in DEFAULT_OFFSETS.items():
         # Smallest offset first: the first one whose day has come is the latest point reached.
         whens += [
-            When(kind=kind, due_date__lte=day + timedelta(days=offset), then=Value(offset))
-            for offset in sorted(offsets)
+            When(kind=kind, act_day__lte=day + timedelta(days=offset), then=Value(offset)) for offset in sorted(offsets)
         ]
+    # A kind with no list of its own is reminded as a hand-made one (rules.reminders.reminder_offsets).
+    whens += [
+        When(~Q(kind__in=DEFAULT_OFFSETS), act_day__lte=day + timedelta(days=offset), then=Value(offset))
+        for offset in sorted(DEFAULT_OFFSETS["custom"])
+    ]
     return Case(*whens, default=Value(None), output_field=IntegerField())
 
 
@@ -75,33 +89,33 @@ class DuePoint:
     owner_id: int | None
     due_date: date
     offset: int
+    act_by: date | None = None
 
 
 def due_points(day: date) -> list[DuePoint]:
     """Open obligations whose latest due point on `day` has no reminder row yet, in a fixed number of queries.
 
     Obligations with the kinds' default offsets are decided entirely in SQL. The few with a hand-set offsets list
-    are decided by `latest_due_offset` in Python (two more queries).
+    are decided by `latest_due_offset` in Python (two more queries). Every overdue obligation is looked at, however
+    long overdue (weekly escalations never end), but only sent to when its latest point has no row yet.
     """
     horizon = max(max(offsets) for offsets in DEFAULT_OFFSETS.values())
     open_near = Obligation.objects.filter(
-        status=Obligation.Status.OPEN, due_date__gte=day - timedelta(days=ESCALATION_LIMIT)
-    )
-    fields = ("pk", "contract_id", "owner_id", "contract__owner_id", "due_date")
+        status=Obligation.Status.OPEN, due_date__lte=day + timedelta(days=horizon + ACT_BY_REACH_DAYS)
+    ).annotate(act_day=Coalesce("act_by", "due_date"))
+    fields = ("pk", "contract_id", "owner_id", "contract__owner_id", "due_date", "act_day")
     planned = Reminder.objects.filter(obligation=OuterRef("pk"), offset=OuterRef("point"))
     by_default = (
         open_near.filter(reminder_offsets__isnull=True)
-        .filter(
-            Q(due_date__lte=day + timedelta(days=horizon)) | Q(kind__in=KINDS_REMINDED_ON_START, starts_on__lte=day)
-        )
+        .filter(Q(act_day__lte=day + timedelta(days=horizon)) | Q(kind__in=KINDS_REMINDED_ON_START, starts_on__lte=day))
         .annotate(
             default_point=_latest_offset_expression(day),
-            start_point=DaysBetween(F("due_date"), F("starts_on")),
+            start_point=DaysBetween(F("act_day"), F("starts_on")),
         )
         .annotate(
             point=Case(
                 When(
-                    Q(kind__in=KINDS_REMINDED_ON_START, starts_on__lte=day, due_date__gte=day)
+                    Q(kind__in=KINDS_REMINDED_ON_START, starts_on__lte=day, due_date__gte=day, start_point__gte=0)
                     & (Q(default_point__isnull=True) | Q(start_point__lt=F("default_point"))),
                     then=F("start_point"),
                 ),
@@ -119,24 +133,25 @@ def due_points(day: date) -> list[DuePoint]:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
         points = [
-            DuePoint(pk, contract_id, owner_id or contract_owner_id, due_date, point)
-            for pk, contract_id, owner_id, contract_owner_id, due_date, point in by_default
+            DuePoint(pk, contract_id, owner_id or contract_owner_id, due_date, point, act_day)
+            for pk, contract_id, owner_id, contract_owner_id, due_date, act_day, point in by_default
         ]
 
     hand_set: dict[tuple[int, int], DuePoint] = {}
     rows = open_near.filter(reminder_offsets__isnull=False).values_list(
         *fields, "kind", "starts_on", "reminder_offsets"
     )
-    for pk, contract_id, owner_id, contract_owner_id, due_date, kind, starts_on, override in rows:
+    for pk, contract_id, owner_id, contract_owner_id, due_date, act_day, kind, starts_on, override in rows:
         offset = latest_due_offset(
             kind=kind,
             due_date=due_date,
             starts_on=starts_on,
             override=override if isinstance(override, list) else (),
             day=day,
+            act_by=act_day,
         )
         if offset is not None:
-            hand_set[(pk, offset)] = DuePoint(pk, contract_id, owner_id or contract_owner_id, due_date, offset)
+            hand_set[(pk, offset)] = DuePoint(pk, contract_id, owner_id or contract_owner_id, due_date, offset, act_day)
     if hand_set:
         recorded = Reminder.objects.filter(obligation_id__in={pk for pk, _ in hand_set}).values_list(
             "obligation_id", "offset"
@@ -223,7 +238,7 @@ def plan_reminders(*, now: datetime) -> int:
             obligation_id=point.obligation_id,
             recipient_id=user_id,
             offset=point.offset,
-            scheduled_for=scheduled_at(point_day(point.due_date, point.offset), tz),
+            scheduled_for=scheduled_at(point_day(point.due_date, point.offset, point.act_by), tz),
             next_attempt_at=tomorrow if user_id in had_digest_today else None,
         )
         for point in points

@@ -216,7 +216,9 @@ def test_a_forged_document_answers_400_with_a_file_error(world):
 
 
 def test_completing_an_obligation_marks_it_done(world):
-    response = world.client("owner").post(f"/api/v1/obligations/{world.obligation.pk}/complete/")
+    response = world.client("owner").post(
+        f"/api/v1/obligations/{world.obligation.pk}/complete/", {"note": "已书面通知供应商"}, format="json"
+    )
     assert response.status_code == 200
     assert response.data["status"] == "done"
     assert Obligation.objects.get(pk=world.obligation.pk).status == Obligation.Status.DONE

@@ -102,9 +102,10 @@ def test_two_renewals_sent_at_once_with_the_version_read_extend_the_term_once(ma
     [
         (S.DRAFT, "start-negotiation", {}, S.NEGOTIATING, "start negotiation"),
         (S.NEGOTIATING, "sign", {"date": "2030-01-01"}, S.SIGNED, "sign"),
-        (S.SIGNED, "activate", {"date": "2030-01-01"}, S.ACTIVE, "activate"),
+        # Past dates: a future activation or termination would be scheduled, not applied (PRODUCT.md section 18)
+        (S.SIGNED, "activate", {"date": "2026-01-01"}, S.ACTIVE, "activate"),
         (S.ACTIVE, "non-renewal-notice", {"date": "2030-06-01"}, S.ACTIVE, "non-renewal notice"),
-        (S.ACTIVE, "terminate", {"date": "2030-06-01", "reason": "服务不达标"}, S.TERMINATED, "terminate"),
+        (S.ACTIVE, "terminate", {"date": "2026-06-01", "reason": "服务不达标"}, S.TERMINATED, "terminate"),
     ],
 )
 def test_every_lifecycle_action_sent_twice_at_once_applies_once(

@@ -216,7 +216,26 @@ CASES = [
         CHANGERS,
         body=lambda w: {"due_date": "2026-12-20"},
     ),
-    Case("obligation-complete", "post", lambda w: f"/api/v1/obligations/{w.obligation.pk}/complete/", CHANGERS),
+    Case(
+        "contract-obligation-create",
+        "post",
+        lambda w: c(w) + "obligations/",
+        CHANGERS,
+        201,
+        body=lambda w: {
+            "title": "月度服务报告审核",
+            "due_date": "2026-01-31",
+            "recurrence": "monthly",
+            "recurs_until": "2026-03-31",
+        },
+    ),
+    Case(
+        "obligation-complete",
+        "post",
+        lambda w: f"/api/v1/obligations/{w.obligation.pk}/complete/",
+        CHANGERS,
+        body=lambda w: {"note": "已书面通知供应商"},
+    ),
     Case(
         "obligation-waive",
         "post",

@@ -19,6 +19,7 @@ from contracts.lifecycle.actions import (
 )
 from contracts.models import Clause, Contract
 from core.exceptions import ActionNotAllowed, StaleVersionError
+from obligations.actions import obligation_complete
 from obligations.derivation import derive_obligations
 from obligations.models import Obligation
 from tests.factories import ClauseFactory, ContractFactory, FeeItemFactory, SLATargetFactory, UserFactory
@@ -115,7 +116,7 @@ def test_activation_records_its_date_and_cannot_precede_the_signature():
     contract = contract_in(S.SIGNED, signed_on=date(2034, 12, 1))
     with pytest.raises(ValidationError):
         contract_activate(contract=contract, by=None, date=date(2034, 11, 1))
-    active = contract_activate(contract=contract, by=None, date=date(2035, 1, 1))
+    active = contract_activate(contract=contract, by=None, date=date(2035, 1, 1), today=date(2035, 1, 1))
     assert (active.status, active.activated_on) == (S.ACTIVE, date(2035, 1, 1))
 
 
@@ -284,19 +285,22 @@ def test_admin_action_applies_a_lifecycle_action_and_reports_refusals(admin_clie
     assert len(messages) == 2
 
 
-def test_admin_action_completes_selected_obligations(admin_client_for):
+def test_admin_action_reopens_selected_obligations(admin_client_for):
     contract = contract_in(S.ACTIVE)
     derive_obligations(contract)
     window = contract.obligations.get()
+    obligation_complete(obligation=window, by=contract.owner, note="已发出不续约通知")
 
     admin_client_for.post(
         reverse("admin:obligations_obligation_changelist"),
-        {"action": "complete_selected", "_selected_action": [window.pk]},
+        {"action": "reopen_selected", "_selected_action": [window.pk]},
     )
 
     window.refresh_from_db()
-    assert window.status == Obligation.Status.DONE
-    assert window.completed_by.username == "admin-actions"
+    assert window.status == Obligation.Status.OPEN
+    assert window.history.first().history_user.username == "admin-actions"
+    # The note of the completion stays for reference
+    assert window.completion_note == "已发出不续约通知"
 
 
 @pytest.mark.parametrize(

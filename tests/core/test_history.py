@@ -90,7 +90,7 @@ def test_obligation_changes_are_in_its_history(contract, buyer):
         contract=contract, by=buyer, title="季度服务评审", due_date=date(2026, 12, 15)
     )
     obligation_move_due_date(obligation=obligation, by=buyer, due_date=date(2026, 12, 22))
-    obligation_complete(obligation=obligation, by=buyer)
+    obligation_complete(obligation=obligation, by=buyer, note="已处理")
 
     records = list(Obligation.history.filter(id=obligation.pk).order_by("history_date"))
     assert [r.history_user for r in records] == [buyer, buyer, buyer]

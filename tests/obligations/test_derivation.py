@@ -133,7 +133,7 @@ def test_a_renewed_certificate_moves_its_open_deadline_or_adds_one_beside_the_co
     [moved] = obligations_of(contract, Kind.CERTIFICATE_EXPIRY)
     assert (moved.pk, moved.due_date) == (first.pk, date(2036, 6, 30))
 
-    obligation_complete(obligation=moved, by=contract.owner)
+    obligation_complete(obligation=moved, by=contract.owner, note="已处理")
     certificate.expires_on = date(2039, 6, 30)
     certificate.save()
     derive_obligations(contract, today=date(2035, 1, 1))
@@ -193,7 +193,7 @@ def test_re_deriving_keeps_a_completed_obligation_and_derives_the_new_one_beside
     contract = far_contract()
     derive_obligations(contract)
     [window] = obligations_of(contract, Kind.RENEWAL_WINDOW)
-    obligation_complete(obligation=window, by=contract.owner)
+    obligation_complete(obligation=window, by=contract.owner, note="已处理")
 
     amend_now(contract, end_date=date(2036, 12, 31))
 
@@ -220,7 +220,7 @@ def test_re_deriving_deletes_open_obligations_that_no_longer_apply_but_keeps_don
     certificate = CertificationFactory(vendor=contract.vendor, expires_on=date(2036, 1, 1))
     derive_obligations(contract, today=date(2035, 1, 1))
     trial = obligations_of(contract, Kind.TRIAL_REVIEW)[0]
-    obligation_complete(obligation=trial, by=contract.owner)
+    obligation_complete(obligation=trial, by=contract.owner, note="已处理")
 
     certificate.expires_on = None
     certificate.save()
@@ -323,22 +323,24 @@ def open_obligation():
 
 def test_completing_records_who_and_when_and_cannot_be_done_twice(open_obligation):
     user = open_obligation.contract.owner
-    done = obligation_complete(obligation=open_obligation, by=user)
+    done = obligation_complete(obligation=open_obligation, by=user, note="已处理")
     assert (done.status, done.completed_by) == (Obligation.Status.DONE, user)
     assert done.completed_at is not None
     assert done.history.first().history_user == user
     with pytest.raises(ActionNotAllowed):
-        obligation_complete(obligation=open_obligation, by=user)
+        obligation_complete(obligation=open_obligation, by=user, note="已处理")
 
 
 def test_waiving_keeps_the_reason_in_the_history_and_reopening_brings_it_back(open_obligation):
     user = open_obligation.contract.owner
     obligation_waive(obligation=open_obligation, by=user, reason="vendor replaced")
     assert open_obligation.status == Obligation.Status.WAIVED
-    assert open_obligation.history.first().history_change_reason == "waive: vendor replaced"
+    record = open_obligation.history.first()
+    assert (record.history_change_reason, record.waive_reason) == ("waive", "vendor replaced")
 
     reopened = obligation_reopen(obligation=open_obligation, by=user)
     assert (reopened.status, reopened.completed_at, reopened.completed_by) == (Obligation.Status.OPEN, None, None)
+    assert reopened.waive_reason == "vendor replaced"
     with pytest.raises(ActionNotAllowed):
         obligation_reopen(obligation=open_obligation, by=user)
 

@@ -39,7 +39,7 @@ def windows(contract):
 def test_a_contract_renewed_three_times_by_itself_always_has_the_current_terms_window():
     contract = auto_renewing()
     derive_obligations(contract, today=date(2024, 10, 1))
-    obligation_complete(obligation=contract.obligations.get(), by=contract.owner)
+    obligation_complete(obligation=contract.obligations.get(), by=contract.owner, note="已处理")
 
     for year in (2025, 2026, 2027):
         result = roll_contracts(today=date(year, 1, 1))
@@ -130,7 +130,7 @@ def test_the_daily_task_rolls_as_of_the_local_date():
         status=Contract.Status.ACTIVE, effective_date=yesterday - timedelta(days=365), end_date=yesterday
     )
 
-    assert roll_contracts_daily.apply().get() == {"rolled": 0, "expired": 1}
+    assert roll_contracts_daily.apply().get() == {"rolled": 0, "expired": 1, "activated": 0, "terminated": 0}
 
     contract.refresh_from_db()
     assert (contract.status, contract.expired_on) == (Contract.Status.EXPIRED, yesterday)

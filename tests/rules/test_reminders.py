@@ -10,7 +10,10 @@ from hypothesis import strategies as st
 from obligations.models import Obligation
 from rules.reminders import (
     ESCALATION_LIMIT,
+    WEEKLY_ESCALATION_DAYS,
+    escalation_point,
     latest_due_offset,
+    point_day,
     reminder_day,
     reminder_offsets,
     reminder_points,
@@ -22,8 +25,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 Kind = Obligation.Kind
 
 
-def latest(kind=Kind.CUSTOM, *, due, day, starts_on=None, override=None):
-    return latest_due_offset(kind=kind, due_date=due, starts_on=starts_on, override=override, day=day)
+def latest(kind=Kind.CUSTOM, *, due, day, starts_on=None, override=None, act_by=None):
+    return latest_due_offset(kind=kind, due_date=due, starts_on=starts_on, override=override, day=day, act_by=act_by)
 
 
 def test_reminders_of_a_day_are_due_from_nine_in_the_company_time_zone():
@@ -64,11 +67,34 @@ def test_after_downtime_only_the_latest_missed_offset_is_due():
     assert latest(Kind.RENEWAL_WINDOW, due=date(2026, 12, 1), day=date(2026, 11, 29)) == 3
 
 
-def test_overdue_escalates_daily_and_stops_after_fourteen_days():
+def test_overdue_escalates_daily_for_fourteen_days_then_weekly():
     due = date(2026, 12, 1)
-    escalations = [latest(due=due, day=due + timedelta(days=n)) for n in range(1, 20)]
+    escalations = [latest(due=due, day=due + timedelta(days=n)) for n in range(1, 36)]
     assert escalations[:ESCALATION_LIMIT] == [-n for n in range(1, ESCALATION_LIMIT + 1)]
-    assert escalations[ESCALATION_LIMIT:] == [None] * (19 - ESCALATION_LIMIT)
+    # Days 15-20 are still the 14th point (already sent), day 21 is the first weekly one, and so on every 7 days
+    assert escalations[14:20] == [-14] * 6
+    assert escalations[20:27] == [-21] * 7
+    assert escalations[27:34] == [-28] * 7
+    assert escalations[34] == -35
+    assert point_day(due, -21) == date(2026, 12, 22)
+
+
+def test_a_long_overdue_obligation_has_a_current_escalation_whenever_it_is_first_seen():
+    # A data handover due 2026-06-01 first swept on 2026-12-11 (193 days late): the latest weekly point, day 189
+    assert latest(Kind.DATA_HANDOVER, due=date(2026, 6, 1), day=date(2026, 12, 11)) == -189
+
+
+def test_reminders_count_down_to_the_day_to_act_by():
+    # Due Thursday 2026-10-01 (National Day), act by Wednesday 2026-09-30: the custom kind reminds 7, 1 and 0 days
+    # before the day to act by
+    due, act_by = date(2026, 10, 1), date(2026, 9, 30)
+    assert latest(due=due, act_by=act_by, day=date(2026, 9, 23)) == 7
+    assert latest(due=due, act_by=act_by, day=date(2026, 9, 29)) == 1
+    assert latest(due=due, act_by=act_by, day=date(2026, 9, 30)) == 0
+    assert point_day(due, 0, act_by) == date(2026, 9, 30)
+    # The due date itself is not late yet; the day after is the first escalation
+    assert latest(due=due, act_by=act_by, day=date(2026, 10, 1)) == 0
+    assert latest(due=due, act_by=act_by, day=date(2026, 10, 2)) == -1
 
 
 def test_escalations_go_to_owner_and_managers_other_reminders_to_owner_and_watchers():
@@ -91,10 +117,15 @@ def test_the_latest_due_point_is_never_in_the_future_and_nothing_later_has_come(
     starts_on = None if lead is None else due - timedelta(days=lead)
     day = due - timedelta(days=shift)
     offset = latest(kind, due=due, starts_on=starts_on, day=day)
+    if shift < 0:
+        # Overdue: the latest escalation, at most a week old, and never silence
+        assert offset == escalation_point(-shift)
+        assert day - timedelta(days=WEEKLY_ESCALATION_DAYS) < point_day(due, offset) <= day
+        return
     points = reminder_points(kind=kind, due_date=due, starts_on=starts_on)
     reached = [p for p in points if due - timedelta(days=p) <= day]
     if offset is None:
-        assert not reached or shift < -ESCALATION_LIMIT
+        assert not reached
     else:
         assert offset in points
         assert due - timedelta(days=offset) <= day

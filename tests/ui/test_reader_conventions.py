@@ -72,7 +72,7 @@ def test_an_obligation_names_who_closed_it_in_chinese_order(client, li, people, 
     manager.first_name, manager.last_name = "伟", "王"
     manager.save()
     obligation = ObligationFactory(contract=contract, title="检查交接", due_date=date(2026, 12, 1))
-    obligation_complete(obligation=obligation, by=manager)
+    obligation_complete(obligation=obligation, by=manager, note="已处理")
     client.force_login(li)
 
     html = page(client, reverse("obligations:detail", args=[obligation.pk]))

@@ -105,7 +105,7 @@ def test_owner_completes_reopens_and_moves_an_obligation(client, people, contrac
     obligation = ObligationFactory(contract=contract, due_date=date(2026, 12, 15))
     client.force_login(people["owner"])
 
-    client.post(reverse("obligations:action", args=[obligation.pk, "complete"]))
+    client.post(reverse("obligations:action", args=[obligation.pk, "complete"]), {"note": "已书面通知供应商"})
     obligation.refresh_from_db()
     assert obligation.status == "done"
 
@@ -119,7 +119,7 @@ def test_auditor_cannot_complete_an_obligation(client, people, contract):
     obligation = ObligationFactory(contract=contract)
     client.force_login(people["auditor"])
 
-    response = client.post(reverse("obligations:action", args=[obligation.pk, "complete"]))
+    response = client.post(reverse("obligations:action", args=[obligation.pk, "complete"]), {"note": "已处理"})
 
     assert response.status_code == 403
     obligation.refresh_from_db()
@@ -358,7 +358,7 @@ def test_a_view_only_assignee_sees_their_obligation_but_cannot_act_on_it(client,
     assert reverse("obligations:action", args=[obligation.pk, "complete"]) not in page.content.decode()
 
     for action, data in [
-        ("complete", None),
+        ("complete", {"note": "已处理"}),
         ("waive", {"reason": "不需要"}),
         ("move", {"due_date": "2026-12-30"}),
         ("reassign", {"owner": people["owner"].pk}),
@@ -374,7 +374,7 @@ def test_an_auditor_assigned_an_obligation_cannot_move_or_complete_it(client, pe
     client.force_login(people["auditor"])
 
     assert _act(client, obligation, "move", {"due_date": "2026-12-30"}).status_code == 403
-    assert _act(client, obligation, "complete").status_code == 403
+    assert _act(client, obligation, "complete", {"note": "已处理"}).status_code == 403
     obligation.refresh_from_db()
     assert (obligation.status, obligation.due_date) == ("open", date(2026, 12, 15))
 

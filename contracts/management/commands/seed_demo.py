@@ -33,6 +33,7 @@ from contracts.services.clauses import clause_add_revision, clause_update
 from contracts.services.sharing import contract_share
 from contracts.services.terms import contract_create
 from obligations.actions import obligation_create_custom
+from obligations.models import Obligation
 from rules.credit_code import credit_code_check_char
 from rules.sla import period_of
 from rules.terms import add_months
@@ -341,7 +342,7 @@ class Command(BaseCommand):
             contract=contract, by=by, date=signed_on, accept_findings=bool(accept_findings), reason=accept_findings
         )
         if active_on is not None:
-            contract_activate(contract=contract, by=by, date=active_on)
+            contract_activate(contract=contract, by=by, date=active_on, today=self.today)
 
     def _sla_months(self) -> None:
         """The last six months of results of two running contracts, recorded once (a contract that already has
@@ -484,6 +485,8 @@ class Command(BaseCommand):
                 due_date=today - timedelta(days=3),
                 starts_on=today - timedelta(days=14),
                 owner=u["buyer1"],
+                recurrence=Obligation.Recurrence.QUARTERLY,
+                recurs_until=add_months(today, 12),
             )
 
         # 3. Online chat outsourcing for the shopping festivals: signed, starts soon, with a two-month trial.
@@ -511,7 +514,8 @@ class Command(BaseCommand):
             ),
         )
         if contract:
-            self._sign_and_activate(contract, u["buyer2"], signed_on=today - timedelta(days=9), active_on=None)
+            # Signed, and put into force on its effective date: it stays signed until the daily roll activates it.
+            self._sign_and_activate(contract, u["buyer2"], signed_on=today - timedelta(days=9), active_on=effective)
 
         # 4. Customer-satisfaction survey service, still being negotiated: one clause countered by the vendor.
         contract = self._new(

@@ -110,3 +110,13 @@ def test_the_feed_stays_bounded_to_a_year_back_and_three_years_ahead(client, two
 @pytest.mark.parametrize("token", ["%00", "abc%00def"])
 def test_a_token_with_a_nul_byte_is_a_plain_404(client, token):
     assert client.get(f"/feeds/obligations/{token}.ics").status_code == 404
+
+
+def test_the_feed_says_when_to_act_for_a_due_date_on_a_holiday(client, two_contracts):
+    ann, mine, _theirs = two_contracts
+    mine.due_date, mine.act_by = date(2026, 10, 1), date(2026, 9, 30)
+    mine.save()
+
+    event = events(fetch(client, ann))[f"obligation-{mine.pk}@clm.example.com"]
+
+    assert "Due October 1, 2026, a public holiday: act by September 30, 2026." in str(event["DESCRIPTION"])

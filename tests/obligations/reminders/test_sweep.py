@@ -13,6 +13,7 @@ from accounts.models import Role
 from clm.celery import app as celery_app
 from core.exceptions import ActionNotAllowed
 from obligations.actions import obligation_complete
+from obligations.calendar import act_by_for
 from obligations.models import Obligation, Reminder
 from obligations.reminders import delivery
 from obligations.reminders.delivery import reminder_retry, run_sweep
@@ -64,6 +65,28 @@ def test_a_reminder_arrives_with_subject_both_parts_and_the_link(smtp, make_obli
     reminder = Reminder.objects.get()
     assert (reminder.status, reminder.offset, reminder.recipient) == (Reminder.Status.SENT, 7, owner)
     assert reminder.message_id == message["Message-ID"]
+
+
+def test_reminders_count_down_to_the_day_to_act_by_and_say_so(smtp, make_obligation):
+    # Given an English-speaking owner and an obligation of ours due on National Day, Thursday 2026-10-01
+    owner = UserFactory(username="ann", role=Role.PROCUREMENT_STAFF, language="en")
+    obligation = make_obligation(
+        owner=owner, title="Send the non-renewal notice", due_date=date(2026, 10, 1), act_by=date(2026, 9, 30)
+    )
+
+    # When the sweep runs on 2026-09-23 (7 days before the day to act by) and on 2026-09-30
+    run_sweep(now=at(date(2026, 9, 23)))
+    run_sweep(now=at(date(2026, 9, 30)))
+    # and on the due date itself, which is not late yet
+    run_sweep(now=at(date(2026, 10, 1)))
+
+    # Then the 7-day reminder and the last-day reminder arrived, saying when to act
+    first, last = smtp.messages
+    assert "7 days left" in plain(first)
+    assert "Due October 1, 2026, a public holiday: act by September 30, 2026." in plain(first)
+    assert "Today is the last working day to act." in plain(last)
+    assert "act by September 30, 2026" in html(last)
+    assert sorted(obligation.reminders.values_list("offset", flat=True)) == [0, 7]
 
 
 def test_each_recipient_reads_the_reminder_in_their_own_language(smtp, make_obligation):
@@ -147,21 +170,59 @@ def test_nothing_of_a_day_is_sent_before_nine(smtp, make_obligation):
     assert run_sweep(now=at(date(2026, 12, 8), 9, 0)).sent == 1
 
 
-def test_overdue_escalates_daily_to_owner_and_managers_at_most_fourteen_times(smtp, make_obligation, manager):
+def test_overdue_escalates_daily_fourteen_times_then_weekly_to_owner_and_managers(smtp, make_obligation, manager):
     # Given an obligation due 2026-12-01 that nobody completes
     owner = UserFactory(username="ann", role=Role.PROCUREMENT_STAFF)
     make_obligation(owner=owner, due_date=date(2026, 12, 1))
 
-    # When the sweep runs every day for three weeks after the due date
-    for n in range(1, 22):
+    # When the sweep runs every day for five weeks after the due date
+    for n in range(1, 36):
         run_sweep(now=at(date(2026, 12, 1) + timedelta(days=n)))
 
-    # Then owner and manager each got exactly 14 escalations, one per day
-    assert len(smtp.by_recipient("ann@example.com")) == 14
-    assert len(smtp.by_recipient("boss@example.com")) == 14
+    # Then owner and manager each got one escalation a day for 14 days, then one a week (days 21, 28 and 35)
+    assert len(smtp.by_recipient("ann@example.com")) == 17
+    assert len(smtp.by_recipient("boss@example.com")) == 17
     assert all("Overdue" in m["Subject"] for m in smtp.by_recipient("boss@example.com"))
-    offsets = Reminder.objects.filter(recipient=manager).values_list("offset", flat=True)
-    assert sorted(offsets) == list(range(-14, 0))
+    reminders = Reminder.objects.filter(recipient=manager)
+    assert sorted(reminders.values_list("offset", flat=True)) == [-35, -28, -21, *range(-14, 0)]
+    weekly_days = sorted(r.scheduled_for.astimezone(SHANGHAI).date() for r in reminders if r.offset < -14)
+    assert weekly_days == [date(2026, 12, 22), date(2026, 12, 29), date(2027, 1, 5)]
+
+
+def test_weekly_escalation_after_missed_sweeps_is_one_catch_up_for_the_latest_week(smtp, make_obligation, manager):
+    # Given an obligation due 2026-12-01, escalated daily until the 14th day, then no sweep for three weeks
+    owner = UserFactory(username="ann", role=Role.PROCUREMENT_STAFF)
+    make_obligation(owner=owner, due_date=date(2026, 12, 1))
+    for n in range(1, 15):
+        run_sweep(now=at(date(2026, 12, 1) + timedelta(days=n)))
+
+    # When the sweep runs again on day 37 (weekly points on days 21, 28 and 35 were missed)
+    run_sweep(now=at(date(2027, 1, 7)))
+
+    # Then one escalation goes out, for the latest weekly point (day 35), not one per missed week
+    assert len(smtp.by_recipient("ann@example.com")) == 15
+    assert sorted(Reminder.objects.filter(recipient=owner).values_list("offset", flat=True))[:2] == [-35, -14]
+
+
+def test_an_obligation_created_long_overdue_is_escalated_once_at_the_next_sweep(smtp, make_obligation, manager):
+    # Given a data handover that was already due 40 days ago when it was recorded (a back-dated termination)
+    owner = UserFactory(username="ann", role=Role.PROCUREMENT_STAFF)
+    today = date(2026, 12, 11)
+    make_obligation(owner=owner, due_date=today - timedelta(days=40), kind=Kind.DATA_HANDOVER)
+
+    # When the next sweep runs, and again later the same day and the next day
+    run_sweep(now=at(today))
+    run_sweep(now=at(today, 15))
+    run_sweep(now=at(today + timedelta(days=1)))
+
+    # Then owner and manager got exactly one escalation each (the point of day 35), not silence and not a burst
+    assert len(smtp.by_recipient("ann@example.com")) == 1
+    assert len(smtp.by_recipient("boss@example.com")) == 1
+    assert set(Reminder.objects.values_list("offset", flat=True)) == {-35}
+
+    # And the next weekly escalation comes on day 42
+    run_sweep(now=at(today + timedelta(days=2)))
+    assert len(smtp.by_recipient("ann@example.com")) == 2
 
 
 def test_escalation_stops_once_the_obligation_is_done(smtp, make_obligation, manager):
@@ -171,7 +232,7 @@ def test_escalation_stops_once_the_obligation_is_done(smtp, make_obligation, man
     run_sweep(now=at(date(2026, 12, 3)))
     assert len(smtp.by_recipient("ann@example.com")) == 2
 
-    obligation_complete(obligation=obligation, by=owner)
+    obligation_complete(obligation=obligation, by=owner, note="已处理")
     for n in range(4, 10):
         run_sweep(now=at(date(2026, 12, n)))
 
@@ -232,17 +293,26 @@ def test_an_obligations_own_offsets_replace_the_kinds_defaults(smtp, make_obliga
     assert sorted(obligation.reminders.values_list("offset", flat=True)) == [2, 10]
 
 
-def test_the_database_planner_agrees_with_the_pure_rule(make_obligation):
-    # Given obligations of every kind spread from 20 days overdue to 70 days ahead
-    day = date(2026, 12, 8)
+@pytest.mark.parametrize("day", [date(2026, 12, 8), date(2026, 9, 23)])
+def test_the_database_planner_agrees_with_the_pure_rule(make_obligation, day):
+    # Given obligations of every kind spread from 40 days overdue to 70 days ahead, with the day to act by of what
+    # we must do (2026-09-23 puts National Day and its make-up days inside the range)
     owner = UserFactory(role=Role.PROCUREMENT_STAFF)
     contract = ContractFactory(owner=owner)
     made = []
     for kind in Kind.values:
-        for shift in range(-20, 71, 3):
+        for shift in range(-40, 71, 3):
             due = day + timedelta(days=shift)
             starts_on = due - timedelta(days=45) if kind == Kind.RENEWAL_WINDOW else None
-            made.append(ObligationFactory(contract=contract, kind=kind, due_date=due, starts_on=starts_on))
+            made.append(
+                ObligationFactory(
+                    contract=contract,
+                    kind=kind,
+                    due_date=due,
+                    starts_on=starts_on,
+                    act_by=act_by_for(due, Obligation.Responsible.US),
+                )
+            )
 
     # When the database computes the due points
     planned = {p.obligation_id: p.offset for p in due_points(day)}
@@ -252,10 +322,13 @@ def test_the_database_planner_agrees_with_the_pure_rule(make_obligation):
         o.pk: offset
         for o in made
         if (
-            offset := latest_due_offset(kind=o.kind, due_date=o.due_date, starts_on=o.starts_on, override=None, day=day)
+            offset := latest_due_offset(
+                kind=o.kind, due_date=o.due_date, starts_on=o.starts_on, override=None, day=day, act_by=o.act_by
+            )
         )
         is not None
     }
+    assert any(o.act_by != o.due_date for o in made)
     assert planned == expected
 
 
