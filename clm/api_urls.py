@@ -11,6 +11,8 @@ from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
 from obligations.api import ObligationViewSet
 from pdf.api import ContractPdfView
+from reports.api import SavedViewViewSet
+from reports.api import api_urlpatterns as report_api
 from sla.scorecard_urls import api_urlpatterns as sla_scorecard_api
 from vendors.api import VendorViewSet
 
@@ -20,6 +22,7 @@ router = SimpleRouter()
 router.register("vendors", VendorViewSet, basename="vendor")
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("obligations", ObligationViewSet, basename="obligation")
+router.register("saved-views", SavedViewViewSet, basename="saved-view")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
@@ -47,6 +50,7 @@ urlpatterns = [
     path("exports/<int:pk>/", ExportJobDetailView.as_view(), name="export-detail"),
     path("exports/<int:pk>/download/", ExportJobDownloadView.as_view(), name="export-download"),
     *sla_scorecard_api,
+    *report_api,
     path("", include(router.urls)),
     # Last: a path no route above matches, ids that are not numbers included. Only paths ending in a slash, so a
     # path without its slash still gets Django's redirect to the one with it.

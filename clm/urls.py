@@ -22,6 +22,7 @@ urlpatterns = [
     path("contracts/", include("pdf.urls")),
     path("obligations/", include("obligations.urls")),
     path("vendors/", include("vendors.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("sla.scorecard_urls")),
     path("", dashboard, name="dashboard"),
 ]

@@ -23,6 +23,7 @@ from contracts.models import (
     PriceChangeNotice,
 )
 from obligations.models import Obligation
+from reports.models import SavedView
 from sla.models import SlaPeriod
 from tests.factories import make_credit_code
 from tests.fixtures.api import ROLES, World
@@ -47,12 +48,15 @@ class Case:
     multipart: bool = False
     scoped: bool = True  # the URL names one contract (or something of it): hidden from those who cannot see it
     contract_status: str = Contract.Status.DRAFT
+    private: bool = False  # the URL names something of one user's own (a saved view): 404 for everyone else
 
     def expected(self, role: str) -> int:
         if role == "anonymous":
             return 401
         if role in self.allowed:
             return self.success
+        if self.private:
+            return 404
         if self.scoped and role not in VIEWERS:
             return 404
         return 403
@@ -65,6 +69,12 @@ def c(w):
 def sla_month(w):
     """A recorded month of the world's contract (its report is a PDF only those who see the contract may get)."""
     return SlaPeriod.objects.get_or_create(contract=w.contract, period="2026-01")[0]
+
+
+def saved_view(w):
+    """The owner's saved register view."""
+    view = SavedView.objects.get_or_create(user=w.users["owner"], name="进行中的外包合同", query="status=active")[0]
+    return f"/api/v1/saved-views/{view.pk}/"
 
 
 @pytest.fixture(autouse=True)
@@ -195,6 +205,30 @@ CASES = [
         scoped=False,
     ),
     Case("sla-period-pdf", "get", lambda w: f"/api/v1/sla-periods/{sla_month(w).pk}/pdf/", VIEWERS),
+    *[
+        Case(f"report-{kind}", "get", lambda w, kind=kind: f"/api/v1/reports/{kind}/", AUTHENTICATED, scoped=False)
+        for kind in ("renewals", "spend", "obligations", "sla", "findings")
+    ],
+    Case("saved-view-list", "get", lambda w: "/api/v1/saved-views/", AUTHENTICATED, scoped=False),
+    Case(
+        "saved-view-create",
+        "post",
+        lambda w: "/api/v1/saved-views/",
+        AUTHENTICATED,
+        201,
+        body=lambda w: {"name": "我的视图", "query": "status=active"},
+        scoped=False,
+    ),
+    Case("saved-view-detail", "get", saved_view, frozenset({"owner"}), private=True),
+    Case(
+        "saved-view-rename",
+        "patch",
+        saved_view,
+        frozenset({"owner"}),
+        body=lambda w: {"name": "改过的名字"},
+        private=True,
+    ),
+    Case("saved-view-delete", "delete", saved_view, frozenset({"owner"}), 204, private=True),
     Case("token-revoke", "post", lambda w: "/api/v1/auth/token/revoke/", AUTHENTICATED, 204, scoped=False),
     Case(
         "vendor-delete",
@@ -220,6 +254,7 @@ def snapshot() -> dict:
         "group_grants": sorted(ContractGroupObjectPermission.objects.values_list("group_id", "permission_id")),
         "vendors": list(Vendor.objects.order_by("pk").values()),
         "tokens": list(Token.objects.order_by("pk").values()),
+        "saved_views": list(SavedView.objects.order_by("pk").values("pk", "user_id", "name", "query")),
     }
 
 
@@ -235,6 +270,7 @@ def test_each_role_gets_the_expected_answer_and_a_denied_write_changes_nothing(w
     # Given the world of one shared contract in the state the action needs, and a snapshot of everything
     Contract.objects.filter(pk=world.contract.pk).update(status=case.contract_status)
     client = world.client(role)
+    case.url(world)  # what the URL names exists before the snapshot (a saved view is made on first use)
     before = snapshot()
 
     # When the role calls the endpoint
