@@ -51,6 +51,7 @@ def chart_data(reports: list[Report]) -> dict:
             if not table.chart_series or not table.rows:
                 continue
             labels = {column.key: str(column.label) for column in table.columns}
+            kinds = {column.key: column.kind for column in table.columns}
             multi_currency = len({row.get("currency") for row in table.rows}) > 1
             charts[f"{rep.kind}-{table.key}"] = {
                 "categories": [
@@ -62,6 +63,7 @@ def chart_data(reports: list[Report]) -> dict:
                     for key in table.chart_series
                 ],
                 "stacked": table.chart_stacked,
+                "whole_numbers": all(kinds[key] == "int" for key in table.chart_series),
             }
     return charts
 

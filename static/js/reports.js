@@ -10,7 +10,7 @@
     var chart = window.echarts.init(element, null, { renderer: "svg", locale: locale });
     var horizontal = spec.categories.length > 12;
     var category = { type: "category", data: spec.categories, axisLabel: { hideOverlap: true } };
-    var value = { type: "value" };
+    var value = { type: "value", minInterval: spec.whole_numbers ? 1 : 0 };
     element.style.height = horizontal ? Math.max(240, spec.categories.length * 22 + 60) + "px" : "";
     chart.setOption({
       aria: { enabled: true },
