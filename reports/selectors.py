@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Model, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AnyUser
 from contracts.models import Contract, FeeItem
 from contracts.search import RegisterQuery, register_matches_for_counting
+from contracts.selectors import user_sees_all_contracts
 from core.formatting import person_label
 from obligations.models import Obligation
 from sla.models import SlaMeasurement, SlaPeriod
@@ -31,6 +32,8 @@ from .findings import findings_by_rule
 
 MONTHS = 12
 ZERO = Decimal("0.00")
+
+_Row = TypeVar("_Row", bound=Model)
 
 KINDS = ("renewals", "spend", "obligations", "sla", "findings")
 
@@ -87,10 +90,18 @@ def _month(value: date) -> str:
     return value.strftime("%Y-%m")
 
 
-def _scope(user: AnyUser, query: RegisterQuery, *, today: date) -> tuple[QuerySet[Contract], QuerySet]:
-    """The matching contracts, and their ids as a subquery for the rows that hang off them."""
+def _scope(user: AnyUser, query: RegisterQuery, *, today: date) -> tuple[QuerySet[Contract], QuerySet | None]:
+    """The matching contracts, and their ids as a subquery for the rows that hang off them; None when that is every
+    contract (a user who sees them all, no filter), so that those rows are read without a join."""
     contracts = register_matches_for_counting(user, query, today=today)
+    if user_sees_all_contracts(user) and query == RegisterQuery(sort=query.sort):
+        return contracts, None
     return contracts, contracts.values("pk")
+
+
+def _of(rows: QuerySet[_Row], ids: QuerySet | None, path: str = "contract") -> QuerySet[_Row]:
+    """`rows` whose contract (reached through `path`) is one of `ids` (None: any)."""
+    return rows if ids is None else rows.filter(**{f"{path}__in": ids})
 
 
 def _per_currency_months(
@@ -131,8 +142,8 @@ def renewal_pipeline(user: AnyUser, query: RegisterQuery, *, today: date) -> Rep
     start, end = months[0], add_months(months[-1], 1)
     contracts, ids = _scope(user, query, today=today)
     decisions = (
-        Obligation.objects.filter(
-            contract__in=ids,
+        _of(Obligation.objects.all(), ids)
+        .filter(
             kind=Obligation.Kind.RENEWAL_WINDOW,
             status=Obligation.Status.OPEN,
             due_date__gte=start,
@@ -189,30 +200,44 @@ def _money(value: Decimal | None) -> Decimal:
     return (value or ZERO).quantize(Decimal("0.01"))
 
 
-def _spend_by(contracts: QuerySet[Contract], ids: QuerySet, field_name: str) -> list[dict]:
-    """Contracts, their value and their monthly fees per `field_name` and currency, biggest value first."""
+def _spend_by(contracts: QuerySet[Contract], ids: QuerySet | None) -> tuple[list[dict], list[dict]]:
+    """Contracts, their value and their monthly fees per vendor and currency and per category and currency, biggest
+    value first: counted once per (vendor, category, currency) in SQL, those few sums then added up per key."""
     values = (
-        contracts.values(field_name, "currency").annotate(contracts=Count("pk"), value=Sum("contract_value")).order_by()
+        contracts.values("vendor__name", "category", "currency")
+        .annotate(contracts=Count("pk"), value=Sum("contract_value"))
+        .order_by()
     )
     fees = (
-        FeeItem.objects.filter(contract__in=ids)
-        .values(f"contract__{field_name}", "contract__currency")
+        _of(FeeItem.objects.all(), ids)
+        .values("contract__vendor__name", "contract__category", "contract__currency")
         .annotate(fees=Sum(_fees_amount()))
         .order_by()
     )
-    fee_of = {(row[f"contract__{field_name}"], row["contract__currency"]): row["fees"] for row in _rows(fees)}
-    rows = [
-        {
-            "key": row[field_name],
-            "currency": row["currency"],
-            "contracts": row["contracts"],
-            "value": _money(row["value"]),
-            "monthly_fees": _money(fee_of.get((row[field_name], row["currency"]))),
-        }
-        for row in _rows(values)
-    ]
-    rows.sort(key=lambda row: (-row["value"], -row["monthly_fees"], str(row["key"])))
-    return rows
+    fee_of = {
+        (row["contract__vendor__name"], row["contract__category"], row["contract__currency"]): row["fees"]
+        for row in _rows(fees)
+    }
+    totals: tuple[dict, dict] = ({}, {})
+    for row in _rows(values):
+        fee = fee_of.get((row["vendor__name"], row["category"], row["currency"])) or ZERO
+        for total, key in zip(totals, (row["vendor__name"], row["category"]), strict=True):
+            cell = total.setdefault(
+                (key, row["currency"]),
+                {"key": key, "currency": row["currency"], "contracts": 0, "value": ZERO, "monthly_fees": ZERO},
+            )
+            cell["contracts"] += row["contracts"]
+            cell["value"] += row["value"] or ZERO
+            cell["monthly_fees"] += fee
+    ordered = []
+    for total in totals:
+        rows = [
+            {**cell, "value": _money(cell["value"]), "monthly_fees": _money(cell["monthly_fees"])}
+            for cell in total.values()
+        ]
+        rows.sort(key=lambda row: (-row["value"], -row["monthly_fees"], str(row["key"]), row["currency"]))
+        ordered.append(rows)
+    return ordered[0], ordered[1]
 
 
 def _without_key(row: dict) -> dict:
@@ -224,8 +249,7 @@ def spend(user: AnyUser, query: RegisterQuery, *, today: date) -> Report:
     matching contracts; and by month over the last 12 months: the value of contracts taking effect that month and
     the monthly fees of the contracts in force in it."""
     contracts, ids = _scope(user, query, today=today)
-    by_vendor = _spend_by(contracts, ids, "vendor__name")
-    by_category = _spend_by(contracts, ids, "category")
+    by_vendor, by_category = _spend_by(contracts, ids)
     categories = dict(Contract.Category.choices)
     money_columns = [
         Column("currency", _("Currency"), "text"),
@@ -282,7 +306,7 @@ def spend(user: AnyUser, query: RegisterQuery, *, today: date) -> Report:
             & ~Q(contract__expired_on__lt=first)
         )
         per_month[f"m{i}"] = Sum(_fees_amount(), filter=running)
-    fees = FeeItem.objects.filter(in_force, contract__in=ids).values("contract__currency").annotate(**per_month)
+    fees = _of(FeeItem.objects.all(), ids).filter(in_force).values("contract__currency").annotate(**per_month)
     fee_rows = [
         {"month": month, "currency": row["contract__currency"], "monthly_fees": _money(row[f"m{i}"])}
         for row in _rows(fees.order_by())
@@ -331,28 +355,34 @@ def obligations(user: AnyUser, query: RegisterQuery, *, today: date) -> Report:
     months = month_starts(add_months(today, -6))
     start, end = months[0], add_months(months[-1], 1)
     _contracts, ids = _scope(user, query, today=today)
-    due = Obligation.objects.filter(contract__in=ids, due_date__gte=start, due_date__lt=end).annotate(
-        completed_on=TruncDate("completed_at")
+    due = (
+        _of(Obligation.objects.all(), ids)
+        .filter(due_date__gte=start, due_date__lt=end)
+        .annotate(completed_on=TruncDate("completed_at"), month=TruncMonth("due_date"))
     )
-    counts = _obligation_counts(today)
-    by_month = {
-        row["month"]: row
-        for row in _rows(due.annotate(month=TruncMonth("due_date")).values("month").annotate(**counts).order_by())
-    }
     keys = ("open", "overdue", "on_time", "late")
-    month_rows = [
-        {"month": _month(month), **{key: (by_month.get(month) or {}).get(key, 0) for key in keys}} for month in months
-    ]
-    owners = (
-        due.values("owner_id", "owner__username", "owner__first_name", "owner__last_name")
-        .annotate(**counts)
-        .order_by("owner__username")
+    # Counted once per (month, owner) in SQL; those few rows are then added up per month and per owner.
+    groups = (
+        due.values("month", "owner_id", "owner__username", "owner__first_name", "owner__last_name")
+        .annotate(**_obligation_counts(today))
+        .order_by()
     )
-    owner_rows = []
-    for row in _rows(owners):
-        if not any(row[key] for key in keys):
-            continue
-        owner_rows.append({"owner": _owner_label(row), **{key: row[key] for key in keys}})
+    by_month: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(keys, 0))
+    by_owner: dict[int | None, dict[str, Any]] = {}
+    for row in _rows(groups):
+        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
+        owner = by_owner.setdefault(row["owner_id"], {"row": row, **dict.fromkeys(keys, 0)})
+        for key in keys:
+            by_month[month][key] += row[key]
+            owner[key] += row[key]
+    month_rows = [{"month": _month(month), **by_month[month]} for month in months]
+    owner_rows = [
+        {"owner": _owner_label(owner["row"]), **{key: owner[key] for key in keys}}
+        for owner in sorted(
+            by_owner.values(), key=lambda o: (o["row"]["owner_id"] is None, o["row"]["owner__username"] or "")
+        )
+        if any(owner[key] for key in keys)
+    ]
     count_columns = [
         Column("open", _("Open")),
         Column("overdue", _("Overdue")),
@@ -414,13 +444,15 @@ def sla_compliance(user: AnyUser, query: RegisterQuery, *, today: date) -> Repor
     first = _month(add_months(today, -(MONTHS - 1)))
     _contracts, ids = _scope(user, query, today=today)
     measured = (
-        SlaMeasurement.objects.filter(sla_period__contract__in=ids, sla_period__period__gte=first)
+        _of(SlaMeasurement.objects.all(), ids, "sla_period__contract")
+        .filter(sla_period__period__gte=first)
         .values("sla_period__contract__vendor_id", "sla_period__contract__vendor__name")
         .annotate(measured=Count("pk"), met=Count("pk", filter=Q(met=True)))
         .order_by()
     )
     credits = (
-        SlaPeriod.objects.filter(contract__in=ids, period__gte=first)
+        _of(SlaPeriod.objects.all(), ids)
+        .filter(period__gte=first)
         .values("contract__vendor_id", "contract__currency")
         .annotate(credits=Sum("credit_amount"), months=Count("period", distinct=True))
         .order_by()
@@ -472,8 +504,8 @@ def _pct(part: int, whole: int) -> Decimal | None:
 
 
 def review_findings(user: AnyUser, query: RegisterQuery, *, today: date) -> Report:
-    _contracts, ids = _scope(user, query, today=today)
-    rows, available = findings_by_rule(ids)
+    contracts, _ids = _scope(user, query, today=today)
+    rows, available = findings_by_rule(contracts.values("pk"))
     table = Table(
         "rules",
         _("Review findings by rule"),
