@@ -14,6 +14,8 @@ from imports.api import ImportJobConfirmView, ImportJobCreateView, ImportJobDeta
 from imports.extraction_api import ExtractionCreateContractView, ExtractionCreateView, ExtractionDetailView
 from obligations.api import ContractObligationCreate, ObligationViewSet
 from pdf.api import AmendmentPdfView, ContractPdfView
+from reports.api import SavedViewViewSet
+from reports.api import api_urlpatterns as report_api
 from review.api import ContractReviewAcceptView, ContractReviewView
 from sla.api import ContractSlaImport, ContractSlaPeriodList, SlaPeriodDetail
 from sla.scorecard_urls import api_urlpatterns as sla_scorecard_api
@@ -25,6 +27,7 @@ router = SimpleRouter()
 router.register("vendors", VendorViewSet, basename="vendor")
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("obligations", ObligationViewSet, basename="obligation")
+router.register("saved-views", SavedViewViewSet, basename="saved-view")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
@@ -95,6 +98,7 @@ urlpatterns = [
         name="extraction-create-contract",
     ),
     *sla_scorecard_api,
+    *report_api,
     path("", include(router.urls)),
     # Last: a path no route above matches, ids that are not numbers included. Only paths ending in a slash, so a
     # path without its slash still gets Django's redirect to the one with it.

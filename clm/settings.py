@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "sla",
     "review",
     "imports",
+    "reports",
     "pdf",
     "exports",
 ]

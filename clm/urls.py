@@ -26,6 +26,7 @@ urlpatterns = [
     path("contracts/", include("review.urls")),
     path("obligations/", include("obligations.urls")),
     path("vendors/", include("vendors.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("sla.scorecard_urls")),
     path("", include("sla.urls")),
     path("", dashboard, name="dashboard"),

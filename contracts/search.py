@@ -167,6 +167,17 @@ def contract_register(user: AnyUser, query: RegisterQuery, *, today: date) -> Qu
     return _sorted(_filtered(qs, query, today=today), query)
 
 
+def register_matches_for_counting(user: AnyUser, query: RegisterQuery, *, today: date) -> QuerySet[Contract]:
+    """The contracts `user` may see that match `query`'s search and filters, unsorted: what reports count and sum.
+
+    Shaped for aggregates over every match (contracts_visible_to_for_counting), not for a page; the sort is ignored.
+    """
+    qs = contracts_visible_to_for_counting(user)
+    if search_needle(query.q):
+        qs = _matching(qs, query)
+    return _filtered(qs, query, today=today).order_by()
+
+
 def _matching(qs: QuerySet[Contract], query: RegisterQuery) -> QuerySet[Contract]:
     needle = search_needle(query.q)
     return qs.filter(pk__in=ContractSearchText.objects.filter(text__contains=needle).values("contract_id"))

@@ -136,6 +136,14 @@
   onReady(function () {
     enhancePickers(document);
   });
+  // Saving a register view saves the search shown now: the filters change the address (hx-push-url) without
+  // reloading the page, so the query is read from the address when the form is sent.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.classList && form.classList.contains("save-view") && form.elements.query) {
+      form.elements.query.value = window.location.search.replace(/^\?/, "");
+    }
+  });
   document.addEventListener("htmx:load", function (event) {
     enhancePickers(event.detail && event.detail.elt);
   });

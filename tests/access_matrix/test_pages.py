@@ -47,6 +47,7 @@ from imports.extraction_forms import ExtractionContractForm
 from imports.extraction_views import review_initial
 from imports.models import Extraction, ImportJob
 from obligations.models import Obligation
+from reports.models import SavedView
 from review.models import Finding
 from sla.models import SlaMeasurement, SlaPeriod
 from tests.factories import ObligationFactory, UserFactory, VendorFactory, make_credit_code
@@ -178,6 +179,14 @@ def _no_pdf_rendering(monkeypatch):
 
 def _record_sla_month(w: World) -> None:
     SlaPeriod.objects.get_or_create(contract=w.contract, period="2035-01")
+
+
+def _saved_view(w: World) -> None:
+    SavedView.objects.get_or_create(user=w.users["owner"], name="进行中的外包合同", query="status=active")
+
+
+def saved_view_url(w: World, name: str = "reports:saved_view") -> str:
+    return reverse(name, args=[SavedView.objects.get(user=w.users["owner"], name="进行中的外包合同").pk])
 
 
 def edit_body(w: World, contract: Contract | None = None, **overrides) -> dict:
@@ -869,6 +878,43 @@ CASES = [
         vendor_body,
         "login",
     ),
+    # Reports: every signed-in user, over what they may see. Saved views: only the user who saved one learns it exists.
+    Case("reports:index", "get", lambda w: reverse("reports:index"), AUTHENTICATED, scope="login"),
+    Case(
+        "reports:csv", "get", lambda w: reverse("reports:csv", args=["spend", "vendors"]), AUTHENTICATED, scope="login"
+    ),
+    Case("reports:saved_views", "get", lambda w: reverse("reports:saved_views"), AUTHENTICATED, scope="login"),
+    Case(
+        "reports:saved_views",
+        "post",
+        lambda w: reverse("reports:saved_views"),
+        AUTHENTICATED,
+        (302,),
+        lambda w: {"name": "我的视图", "query": "status=active&page=3"},
+        "login",
+    ),
+    Case(
+        "reports:saved_view", "get", saved_view_url, frozenset({"owner"}), (302,), scope="requester", setup=_saved_view
+    ),
+    Case(
+        "reports:saved_view",
+        "post",
+        saved_view_url,
+        frozenset({"owner"}),
+        (302,),
+        lambda w: {"name": "改过的名字"},
+        "requester",
+        setup=_saved_view,
+    ),
+    Case(
+        "reports:saved_view_delete",
+        "post",
+        lambda w: saved_view_url(w, "reports:saved_view_delete"),
+        frozenset({"owner"}),
+        (302,),
+        scope="requester",
+        setup=_saved_view,
+    ),
 ]
 
 
@@ -924,6 +970,7 @@ def snapshot() -> dict:
         "sla_measurements": list(SlaMeasurement.objects.order_by("pk").values()),
         "extractions": list(Extraction.objects.order_by("pk").values_list("pk", "contract_id")),
         "findings": list(Finding.objects.order_by("pk").values()),
+        "saved_views": list(SavedView.objects.order_by("pk").values("pk", "user_id", "name", "query")),
         "users": list(
             get_user_model().objects.order_by("pk").values("pk", "language", "email_mode", "calendar_token", "password")
         ),

@@ -25,6 +25,7 @@ from contracts.models import (
 )
 from imports.models import Extraction, ImportJob
 from obligations.models import Obligation
+from reports.models import SavedView
 from review.models import Finding
 from sla.models import SlaMeasurement, SlaPeriod
 from tests.factories import make_credit_code
@@ -52,7 +53,7 @@ class Case:
     scoped: bool = True  # the URL names one contract (or something of it): hidden from those who cannot see it
     private: bool = False  # the URL names something only its maker sees (an uploaded file read): 404 for the others
     contract_status: str = Contract.Status.DRAFT
-    private: bool = False  # the URL names something of one user (an import): hidden from everybody else
+    private: bool = False  # the URL names something of one user's own (an import, a saved view): 404 for others
 
     def expected(self, role: str) -> int:
         if role == "anonymous":
@@ -87,6 +88,12 @@ def import_job(w) -> ImportJob:
 def import_csv(w) -> dict:
     data = f"合同编号,合同名称,统一社会信用代码\nHT-PERM-1,导入的合同,{w.contract.vendor.credit_code}\n".encode()
     return {"file": SimpleUploadedFile("contracts.csv", data), "dry_run": "true"}
+
+
+def saved_view(w):
+    """The owner's saved register view."""
+    view = SavedView.objects.get_or_create(user=w.users["owner"], name="进行中的外包合同", query="status=active")[0]
+    return f"/api/v1/saved-views/{view.pk}/"
 
 
 @pytest.fixture(autouse=True)
@@ -355,6 +362,30 @@ CASES = [
         contract_status=Contract.Status.ACTIVE,
     ),
     Case("amendment-pdf", "get", lambda w: f"/api/v1/amendments/{w.amendment.pk}/pdf/", VIEWERS),
+    *[
+        Case(f"report-{kind}", "get", lambda w, kind=kind: f"/api/v1/reports/{kind}/", AUTHENTICATED, scoped=False)
+        for kind in ("renewals", "spend", "obligations", "sla", "findings")
+    ],
+    Case("saved-view-list", "get", lambda w: "/api/v1/saved-views/", AUTHENTICATED, scoped=False),
+    Case(
+        "saved-view-create",
+        "post",
+        lambda w: "/api/v1/saved-views/",
+        AUTHENTICATED,
+        201,
+        body=lambda w: {"name": "我的视图", "query": "status=active"},
+        scoped=False,
+    ),
+    Case("saved-view-detail", "get", saved_view, frozenset({"owner"}), private=True),
+    Case(
+        "saved-view-rename",
+        "patch",
+        saved_view,
+        frozenset({"owner"}),
+        body=lambda w: {"name": "改过的名字"},
+        private=True,
+    ),
+    Case("saved-view-delete", "delete", saved_view, frozenset({"owner"}), 204, private=True),
     Case("token-revoke", "post", lambda w: "/api/v1/auth/token/revoke/", AUTHENTICATED, 204, scoped=False),
     Case(
         "vendor-delete",
@@ -398,6 +429,7 @@ def snapshot() -> dict:
         "sla_measurements": list(SlaMeasurement.objects.order_by("pk").values()),
         "extractions": list(Extraction.objects.order_by("pk").values_list("pk", "contract_id")),
         "findings": list(Finding.objects.order_by("pk").values()),
+        "saved_views": list(SavedView.objects.order_by("pk").values("pk", "user_id", "name", "query")),
     }
 
 
@@ -420,6 +452,7 @@ def test_each_role_gets_the_expected_answer_and_a_denied_write_changes_nothing(w
     Contract.objects.filter(pk=world.contract.pk).update(status=case.contract_status)
     case.url(world)  # what the URL names (an import) exists before the snapshot
     client = world.client(role)
+    case.url(world)  # what the URL names exists before the snapshot (a saved view is made on first use)
     before = snapshot()
 
     # When the role calls the endpoint

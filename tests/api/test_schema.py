@@ -79,6 +79,14 @@ EXCLUDED_CHECKS = {
     "PATCH /api/v1/obligations/{id}/": _NAMES_THAT_DO_NOT_EXIST,  # owner user name
     "POST /api/v1/exports/": _NAMES_THAT_DO_NOT_EXIST,  # contract ids
     "GET /api/v1/contracts/": _NAMES_THAT_DO_NOT_EXIST,  # the vendor filter takes only a vendor that exists
+    # The vendor filter takes only a vendor that exists.
+    **{
+        f"GET /api/v1/reports/{kind}/": _NAMES_THAT_DO_NOT_EXIST
+        for kind in ("renewals", "spend", "obligations", "sla", "findings")
+    },
+    # A saved view's name is unique per user and not blank once trimmed: a generated name may be refused with 400.
+    "POST /api/v1/saved-views/": _NAMES_THAT_DO_NOT_EXIST,
+    "PATCH /api/v1/saved-views/{id}/": _NAMES_THAT_DO_NOT_EXIST,
     # A wrong user name or password is a 400 by design: the schema cannot say which credentials exist.
     "POST /api/v1/auth/token/": _NAMES_THAT_DO_NOT_EXIST,
     **dict.fromkeys(_STATE_DEPENDENT, (positive_data_acceptance,)),
