@@ -144,3 +144,20 @@ def test_readers_are_refused_and_strangers_do_not_see_it(client, draft, people):
     assert client.get(url).status_code == 403
     client.force_login(people["stranger"])
     assert client.get(url).status_code == 404
+
+
+def test_a_failed_amendment_shows_why_on_its_page_and_the_contract_page(client, draft, contract, people):
+    # Given an amendment that could not be applied on its day
+    draft.status = Amendment.Status.FAILED
+    draft.failure_reason = "结束日期早于开始日期。"
+    draft.save()
+    client.force_login(people["owner"])
+
+    # When its owner reads the amendment and the contract's amendments
+    page = client.get(reverse("amendments:detail", args=[draft.pk])).content.decode()
+    tab = client.get(reverse("contracts:detail", args=[contract.pk]), {"tab": "amendments"}).content.decode()
+
+    # Then both say why, and the amendment cannot be edited
+    assert "结束日期早于开始日期。" in page
+    assert "结束日期早于开始日期。" in tab
+    assert reverse("amendments:edit", args=[draft.pk]) not in page
