@@ -16,6 +16,12 @@ class AmendmentForm(forms.Form):
     )
 
 
+class EditAmendmentForm(AmendmentForm):
+    """A draft's title and day, with the version it was read at: a save over someone else's is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class AmendedTermsForm(forms.ModelForm):
     """The contract's terms as they stand; what the user changes becomes the amendment's changes."""
 
@@ -74,6 +80,7 @@ __all__ = [
     "AmendmentForm",
     "ClauseChangeFormSet",
     "DecisionForm",
+    "EditAmendmentForm",
     "FeeItemFormSet",
     "NewClauseForm",
     "SLATargetFormSet",

@@ -18,7 +18,8 @@ class Amendment(models.Model):
     "2027-12-31"}) and, when the rows change, "sla_targets" and "fee_items" as the complete new lists. `clauses` holds
     the changed or added clauses ([{"id": 7, "title", "text"}] or [{"category": "sla", "title", "text"}]).
     `old_values` is what those fields, rows and clauses said just before the amendment was applied, so the amendment's
-    PDF and the history can show old -> new for as long as the record is kept. Rejected and withdrawn amendments stay.
+    PDF and the history can show old -> new for as long as the record is kept. Rejected and withdrawn amendments stay,
+    and so does one that failed on its day (`failure_reason` says why).
     """
 
     class Status(models.TextChoices):
@@ -27,6 +28,8 @@ class Amendment(models.Model):
         IN_FORCE = "in_force", _("In force")
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        # Approved, but on its day its changes no longer fitted the contract: not retried, the reason is kept.
+        FAILED = "failed", _("Could not be applied")
 
     OPEN_STATUSES = frozenset({Status.DRAFT, Status.APPROVED})
 
@@ -42,6 +45,7 @@ class Amendment(models.Model):
     old_values = models.JSONField(_("values before"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     decision_reason = models.TextField(_("reason"), blank=True)
+    failure_reason = models.TextField(_("why it could not be applied"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

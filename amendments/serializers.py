@@ -99,6 +99,7 @@ class AmendmentSerializer(serializers.ModelSerializer):
             "old_values",
             "status",
             "decision_reason",
+            "failure_reason",
             "created_by",
             "approved_by",
             "approved_at",

@@ -369,6 +369,18 @@ def _mark_in_force(amendment: Amendment, *, by: User | None) -> None:
     amendment._change_reason = "apply"
 
 
+def _mark_failed(amendment: Amendment, exc: ValidationError, *, by: User | None) -> None:
+    """An approved amendment whose changes no longer fit its contract on its day: marked failed with the reason, so
+    the amendment and contract pages show it (instead of a retry every day that nobody sees)."""
+    logger.warning("amendment %s no longer fits its contract, marked failed: %s", amendment.number, exc)
+    amendment.status = Amendment.Status.FAILED
+    amendment.failure_reason = " ".join(exc.messages)
+    amendment.version += 1
+    amendment._history_user = by or amendment.approved_by or amendment.created_by
+    amendment._change_reason = "fail"
+    amendment.save(update_fields=["status", "failure_reason", "version", "updated_at"])
+
+
 def _prepare_terms(amendment: Amendment, contract: Contract, *, by: User | None) -> list[str]:
     """Set an amendment of terms only on its contract and mark it in force, without writing; the columns to write."""
     old = _old_values(contract, amendment, {})
@@ -433,8 +445,8 @@ def apply_amendments(
     written together: one bulk update of the contracts and one of the amendments, each with its history rows, so the
     queries per amendment stay constant and few. Those that change rows or clauses, or whose contract has another
     amendment in the batch, are written one by one in a savepoint each. One that no longer fits its contract (say an
-    end date now before a changed start) stays approved and is logged. Then the search text and the obligations of
-    all the amended contracts are brought up to date at once.
+    end date now before a changed start) is marked failed with the reason, and is not tried again. Then the search
+    text and the obligations of all the amended contracts are brought up to date at once.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("apply_amendments() must run inside the transaction that locked the amendments")
@@ -453,6 +465,7 @@ def apply_amendments(
         else {}
     )
     applied: list[Amendment] = []
+    failed: list[tuple[Amendment, ValidationError]] = []
     per_contract = Counter(a.contract_id for a in amendments)
     bulk_contracts: list[Contract] = []
     bulk_amendments: list[Amendment] = []
@@ -464,7 +477,7 @@ def apply_amendments(
             try:
                 columns.update(_prepare_terms(amendment, contract, by=by))
             except ValidationError as exc:
-                logger.warning("amendment %s no longer fits its contract, left approved: %s", amendment.number, exc)
+                failed.append((amendment, exc))
                 continue
             bulk_contracts.append(contract)
             bulk_amendments.append(amendment)
@@ -473,11 +486,13 @@ def apply_amendments(
             with transaction.atomic():
                 _apply_one(amendment, contract, clauses, by=by)
         except ValidationError as exc:
-            logger.warning("amendment %s no longer fits its contract, left approved: %s", amendment.number, exc)
             contract.refresh_from_db()
             amendment.refresh_from_db()
+            failed.append((amendment, exc))
             continue
         applied.append(amendment)
+    for amendment, exc in failed:
+        _mark_failed(amendment, exc, by=by)
     if bulk_contracts:
         _bulk_write(bulk_contracts, Contract, sorted(columns))
         _bulk_write(bulk_amendments, Amendment, list(_APPLIED_COLUMNS))

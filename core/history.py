@@ -66,6 +66,7 @@ REASONS = {
     "working-day calendar changed": _("Working-day calendar changed"),
     "approve": _("Approved"),
     "apply": _("Came into force"),
+    "fail": _("Could not be applied"),
     "rejected": _("Rejected"),
     "withdrawn": _("Withdrawn"),
     "amendment": _("Amendment applied"),

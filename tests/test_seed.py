@@ -7,6 +7,7 @@ from django.db import transaction
 from django.test import RequestFactory
 
 from accounts.models import Role, User
+from amendments.models import Amendment
 from contracts.models import Clause, ClauseRevision, Contract, PriceChangeNotice
 from obligations.models import Obligation
 from rules.credit_code import credit_code_problem
@@ -27,6 +28,7 @@ MODELS = (
     Obligation,
     SlaPeriod,
     SlaMeasurement,
+    Amendment,
 )
 
 
@@ -159,3 +161,19 @@ def test_the_demo_shows_a_clean_contract_one_with_open_high_findings_and_one_sig
     assert signed.accepted_reason
     # And no signed contract of the demo says in a clause something other than its terms
     assert not Finding.objects.filter(rule="clause_contradicts_terms", contract__signed_on__isnull=False).exists()
+
+
+def test_the_demo_has_an_amendment_in_force_and_a_draft_waiting_for_approval(seeded):
+    # Given the seeded demo
+    in_force = Amendment.objects.get(status=Amendment.Status.IN_FORCE)
+    draft = Amendment.objects.get(status=Amendment.Status.DRAFT)
+
+    # Then one amendment, approved by the manager, took effect in the past and its contract reads the new notice
+    assert in_force.approved_by.username == "manager"
+    assert in_force.effective_on < in_force.applied_at.date()
+    assert in_force.old_values["terms"] == {"termination_notice_days": 60}
+    assert in_force.contract.termination_notice_days == 30
+    # And another is a draft for a later day, changing the seats of a running contract
+    assert draft.contract.status == Contract.Status.ACTIVE
+    assert draft.effective_on > in_force.applied_at.date()
+    assert [row["quantity"] for row in draft.changes["fee_items"]] == ["60", "200000"]

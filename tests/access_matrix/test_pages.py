@@ -696,6 +696,16 @@ CASES = [
         setup=_set_status(Contract.Status.ACTIVE),
     ),
     Case("amendments:detail", "get", lambda w: a(w, "detail"), VIEWERS),
+    Case("amendments:edit", "get", lambda w: a(w, "edit"), CHANGERS, setup=_set_status(Contract.Status.ACTIVE)),
+    Case(
+        "amendments:edit",
+        "post",
+        lambda w: a(w, "edit"),
+        CHANGERS,
+        (302,),
+        lambda w: {**amendment_body(w), "version": w.amendment.version},
+        setup=_set_status(Contract.Status.ACTIVE),
+    ),
     Case(
         "amendments:action",
         "post",

@@ -278,12 +278,16 @@ def test_an_amendment_that_no_longer_fits_its_contract_on_its_day_stays_approved
     # When the roll reaches the first one's day
     applied = amendments_apply_due(today=date(2026, 9, 1))
 
-    # Then it is left approved (logged), and the contract keeps the terms in force
+    # Then it is marked failed with the reason, and the contract keeps the terms in force
     assert applied == 0
     early_end.refresh_from_db()
     contract.refresh_from_db()
-    assert early_end.status == Amendment.Status.APPROVED
+    assert early_end.status == Amendment.Status.FAILED
+    assert early_end.failure_reason
     assert (contract.effective_date, contract.end_date) == (date(2026, 10, 1), date(2028, 9, 30))
+    # And the next day's roll does not try it again
+    assert amendments_apply_due(today=date(2026, 9, 2)) == 0
+    assert early_end.history.first().history_change_reason == "fail"
 
 
 def test_many_amendments_due_on_one_day_are_applied_together_with_their_history(people):

@@ -5,7 +5,8 @@ derived obligations. Dates are placed relative to today, so there is always a re
 data handover due, a trial to review, an expiring certificate and an overdue item.
 
 Idempotent: users are keyed on their user name, vendors on their credit code, contracts on their number. Anything
-that already exists is left exactly as it is, so a second run changes nothing.
+that already exists is left exactly as it is, so a second run changes nothing. Then the amendments app's
+`seed_demo_amendments` adds an amendment in force and a draft one (called by name: contracts does not import it).
 """
 
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -239,6 +241,8 @@ class Command(BaseCommand):
             self.vendors = {demo.key: self._vendor(demo) for demo in VENDORS}
             self._contracts()
             self._sla_months()
+            # The amendments app adds its demo amendments; by name, as contracts does not import amendments.
+            call_command("seed_demo_amendments", stdout=self.stdout)
         if self.created:
             self.stdout.write(self.style.SUCCESS(f"Demo data created: {', '.join(self.created)}."))
         else:
@@ -437,7 +441,7 @@ class Command(BaseCommand):
             category=Category.CS_OUTSOURCING,
             effective_date=effective,
             initial_term_months=12,
-            termination_notice_days=30,
+            termination_notice_days=60,  # shortened to 30 days by the amendment seed_demo_amendments adds
             trial_period_months=1,
             price_increase_cap_pct=Decimal("3"),
             fee_model=Contract.FeeModel.PER_SEAT,
