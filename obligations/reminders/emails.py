@@ -50,7 +50,12 @@ def obligation_link(obligation: Obligation) -> str:
 
 def _item(reminder: Reminder) -> dict:
     """What one reminder says, in the active language."""
-    obligation = reminder.obligation
+    return reminder_item(reminder.obligation, reminder.offset)
+
+
+def reminder_item(obligation: Obligation, offset: int) -> dict:
+    """What the reminder of `obligation` at `offset` says, in the active language: the e-mails and the chat robot
+    messages (notifications.chat) are built from this one dict, so they always say the same."""
     contract = obligation.contract
     notice = obligation.price_change_notice
     return {
@@ -61,8 +66,8 @@ def _item(reminder: Reminder) -> dict:
         "vendor": contract.vendor.name,
         "due_date": formats.date_format(obligation.due_date, "DATE_FORMAT"),
         "provisional": obligation.provisional,
-        "days_left": max(reminder.offset, 0),
-        "overdue_days": max(-reminder.offset, 0),
+        "days_left": max(offset, 0),
+        "overdue_days": max(-offset, 0),
         "what_to_do": WHAT_TO_DO.get(obligation.kind, WHAT_TO_DO[Kind.CUSTOM]),
         # The kind's instruction above says what to do; only a hand-made obligation's own text adds to it.
         "description": obligation.own_description,
@@ -71,7 +76,7 @@ def _item(reminder: Reminder) -> dict:
     }
 
 
-def _subject(item: dict) -> str:
+def reminder_subject(item: dict) -> str:
     if item["overdue_days"]:
         return _("Overdue: %(title)s, due %(due_date)s (%(contract_number)s, %(vendor)s)") % item
     return _("Due %(due_date)s: %(title)s (%(contract_number)s, %(vendor)s)") % item
@@ -103,7 +108,7 @@ def build_reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
     with translation.override(recipient.language):
         item = _item(reminder)
         context = {"recipient": recipient, "item": item, "site_url": settings.SITE_URL}
-        return _message(recipient, [reminder], _subject(item), "reminder", context)
+        return _message(recipient, [reminder], reminder_subject(item), "reminder", context)
 
 
 def build_digest_message(recipient, reminders: Sequence[Reminder]) -> EmailMultiAlternatives:
