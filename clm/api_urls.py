@@ -9,6 +9,7 @@ from contracts.api import clauses, documents, sharing
 from contracts.api.contract import ContractViewSet, PriceChangeNoticeList
 from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
+from notifications.api import ContractChatChannelView, MeView
 from obligations.api import ObligationViewSet
 from pdf.api import ContractPdfView
 from sla.scorecard_urls import api_urlpatterns as sla_scorecard_api
@@ -35,6 +36,8 @@ urlpatterns = [
         documents.ContractDocumentList.as_view(),
         name="contract-documents",
     ),
+    path("me/", MeView.as_view(), name="me"),
+    path("contracts/<int:contract_pk>/chat-channel/", ContractChatChannelView.as_view(), name="contract-chat-channel"),
     path("contracts/<int:contract_pk>/share/", sharing.ContractShareView.as_view(), name="contract-share"),
     path("clauses/<int:pk>/", clauses.ClauseDetail.as_view(), name="clause-detail"),
     path("clauses/<int:clause_pk>/revisions/", clauses.ClauseRevisionList.as_view(), name="clause-revisions"),

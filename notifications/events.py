@@ -1,8 +1,6 @@
-"""The events webhooks carry, with the object's API representation (the same serializer as the REST API).
-
-The domain services call `contract_event` / `sla_exit_right_event` (queued on commit); the obligation events are
-found by the webhook task once a day's due dates come (`emit_obligation_events`), once per obligation and day.
-"""
+"""What webhooks carry: the object's API representation (the REST API's own serializers), and the events found by
+date rather than by an action (`obligation.due`, `obligation.overdue`, `sla.exit_right`). Used by the delivery task
+only: the services emit events by reference (notifications.services), so they never import a serializer."""
 
 from __future__ import annotations
 
@@ -10,7 +8,6 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
@@ -28,43 +25,39 @@ def _json_ready(data: Any) -> Any:
     return json.loads(JSONRenderer().render(data))
 
 
-def _contract_data(pk: int) -> Any:
-    contract = Contract.objects.select_related("vendor", "owner").get(pk=pk)
-    return _json_ready(ContractSerializer(contract).data)
-
-
-def contract_event(event: Event | str, contract: Contract) -> None:
-    """`contract.created`, `contract.signed` or `contract.terminated`, sent once the transaction commits."""
-    pk = contract.pk
-    transaction.on_commit(lambda: webhook_emit(event, str(pk), lambda: _contract_data(pk)))
-
-
-def sla_exit_right_event(contract: Contract, period: str) -> None:
-    """`sla.exit_right`: the SLA results grant the exit right as of `period` (once per contract and month)."""
-    pk = contract.pk
-    transaction.on_commit(
-        lambda: webhook_emit(
-            Event.SLA_EXIT_RIGHT, f"{pk}:{period}", lambda: {"contract": _contract_data(pk), "period": period}
-        )
-    )
+def representation(object_type: str, object_id: int | None) -> Any:
+    """The object as the API shows it now (None when it was deleted since)."""
+    if object_type == "contract":
+        contract = Contract.objects.select_related("vendor", "owner").filter(pk=object_id).first()
+        return _json_ready(ContractSerializer(contract).data) if contract else None
+    if object_type == "obligation":
+        obligation = Obligation.objects.select_related("contract__vendor").filter(pk=object_id).first()
+        if obligation is None:
+            return None
+        return _json_ready(ObligationSerializer(obligation, context={"today": timezone.localdate()}).data)
+    return None
 
 
 def emit_obligation_events(day: date | None = None) -> int:
-    """`obligation.due` for open obligations due on `day`, `obligation.overdue` for those due the day before."""
+    """`obligation.due` for open obligations due on `day`, `obligation.overdue` for those due the day before, and
+    `sla.exit_right` for an open exit-right obligation (the SLA results granted the right to leave); each once."""
     wanted = {e for endpoint in WebhookEndpoint.objects.filter(active=True) for e in endpoint.events}
-    if not wanted & {Event.OBLIGATION_DUE.value, Event.OBLIGATION_OVERDUE.value}:
-        return 0
     day = day or timezone.localdate()
+    found = {
+        Event.OBLIGATION_DUE: Obligation.objects.filter(status=Obligation.Status.OPEN, due_date=day),
+        Event.OBLIGATION_OVERDUE: Obligation.objects.filter(
+            status=Obligation.Status.OPEN, due_date=day - timedelta(days=1)
+        ),
+        Event.SLA_EXIT_RIGHT: Obligation.objects.filter(
+            status=Obligation.Status.OPEN, kind=Obligation.Kind.SLA_EXIT_RIGHT, due_date__gte=day
+        ),
+    }
     count = 0
-    for event, due in ((Event.OBLIGATION_DUE, day), (Event.OBLIGATION_OVERDUE, day - timedelta(days=1))):
+    for event, obligations in found.items():
         if event.value not in wanted:
             continue
-        obligations = Obligation.objects.filter(status=Obligation.Status.OPEN, due_date=due).select_related(
-            "contract__vendor"
-        )
-        for obligation in obligations:
-            data = ObligationSerializer(obligation, context={"today": day}).data
+        for pk, due in obligations.values_list("pk", "due_date"):
             count += webhook_emit(
-                event, f"{obligation.pk}:{due.isoformat()}", lambda data=data: _json_ready(data), notify=False
+                event, f"{pk}:{due.isoformat()}", object_type="obligation", object_id=pk, notify=False
             )
     return count

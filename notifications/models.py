@@ -144,7 +144,11 @@ class WebhookDelivery(models.Model):
     event = models.CharField(_("event"), max_length=40)
     delivery_id = models.UUIDField(_("delivery id"), default=uuid.uuid4, unique=True, editable=False)
     dedupe_key = models.CharField(_("event key"), max_length=120)
-    body = models.TextField(_("body"))
+    object_type = models.CharField(_("object type"), max_length=20, blank=True)
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    body = models.TextField(
+        _("body"), blank=True, help_text=_("Built at the first attempt from the object's API representation.")
+    )
     status = models.CharField(_("status"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from outbound.guard import Refusal, URLRefused, check_url
 from outbound.webhooks import Event
 
-from .models import ChatChannel, DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from .models import ChatChannel, WebhookDelivery, WebhookEndpoint
 
 REFUSALS = {
     Refusal.SYNTAX: _("This is not a URL that can be called."),
@@ -113,36 +113,31 @@ def webhook_endpoint_save(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     return endpoint
 
 
-def webhook_emit(event: Event | str, key: str, data: Callable[[], Any], *, notify: bool = True) -> int:
+def webhook_emit(
+    event: Event | str, key: str, *, object_type: str = "", object_id: int | None = None, notify: bool = True
+) -> int:
     """Queue `event` for every active endpoint subscribed to it, once per (endpoint, `key`); returns how many.
 
-    Called from the services through `transaction.on_commit` (notifications.events), so an event is only ever sent
-    for what was committed. `data` builds the object's API representation, only when someone listens. `notify`
-    queues the delivery task at once (the task itself, emitting the day's events, delivers right after).
+    The body (with the object's API representation) is built by the delivery task at the first attempt and kept, so
+    every retry sends the same bytes and the same delivery id. `notify` queues that task once the transaction
+    commits (the task itself, emitting the day's obligation events, delivers right after instead).
     """
-    from outbound import webhooks
-
     event = Event(event)
     endpoints = [e for e in WebhookEndpoint.objects.filter(active=True) if event.value in e.events]
-    if not endpoints:
-        return 0
-    payload = data()
-    rows = []
-    for endpoint in endpoints:
-        request = webhooks.build(event, payload, secret=endpoint.secret)
-        rows.append(
-            WebhookDelivery(
-                endpoint=endpoint,
-                event=event.value,
-                delivery_id=request.delivery_id,
-                dedupe_key=f"{event.value}:{key}"[:120],
-                body=request.body.decode("utf-8"),
-                status=DeliveryStatus.PENDING,
-            )
+    rows = [
+        WebhookDelivery(
+            endpoint=endpoint,
+            event=event.value,
+            dedupe_key=f"{event.value}:{key}"[:120],
+            object_type=object_type,
+            object_id=object_id,
         )
-    WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-    if notify:
-        transaction.on_commit(_deliver_soon)
+        for endpoint in endpoints
+    ]
+    if rows:
+        WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+        if notify:
+            transaction.on_commit(_deliver_soon)
     return len(rows)
 
 
@@ -150,6 +145,13 @@ def _deliver_soon() -> None:
     from notifications.tasks import deliver_webhooks_task
 
     deliver_webhooks_task.delay()
+
+
+def contract_event_on_commit(event: Event | str, contract: Any) -> None:
+    """`contract.created`, `contract.signed` or `contract.terminated`, once the contract's transaction commits:
+    an event is never sent for something that was rolled back. Called by the contract services."""
+    pk = contract.pk
+    transaction.on_commit(lambda: webhook_emit(event, str(pk), object_type="contract", object_id=pk))
 
 
 def webhook_test_event(*, endpoints: Iterable[WebhookEndpoint]) -> int:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from outbound import webhooks
 from outbound.http import Outcome
 
+from .events import representation
 from .models import DeliveryStatus, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -44,9 +45,25 @@ def _claim(now: datetime, tried: set[int]) -> tuple[datetime, list[int]]:
     return token, ids
 
 
+def _body(delivery: WebhookDelivery) -> bytes:
+    """The delivery's body: built once, at the first attempt, then the same bytes on every retry."""
+    if not delivery.body:
+        data = representation(delivery.object_type, delivery.object_id)
+        built = webhooks.build(
+            delivery.event,
+            data,
+            secret=delivery.endpoint.secret,
+            delivery_id=delivery.delivery_id,
+            occurred_at=delivery.created_at,
+        )
+        delivery.body = built.body.decode("utf-8")
+        WebhookDelivery.objects.filter(pk=delivery.pk, body="").update(body=delivery.body)
+    return delivery.body.encode("utf-8")
+
+
 def _send(delivery: WebhookDelivery) -> Outcome:
     endpoint = delivery.endpoint
-    body = delivery.body.encode("utf-8")
+    body = _body(delivery)
     request = webhooks.WebhookRequest(
         event=webhooks.Event(delivery.event),
         delivery_id=delivery.delivery_id,

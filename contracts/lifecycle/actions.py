@@ -41,6 +41,9 @@ from core.dates import (
 )
 from core.exceptions import ActionNotAllowed, ClausesNotAgreed, StaleVersionError
 from core.formatting import join_list, prose_date
+
+# Webhooks hear of a signed or terminated contract once it is committed (see pyproject: the one allowed call).
+from notifications.services import contract_event_on_commit
 from obligations.actions import renewal_window_settle
 from rules.dates import date_in_range, term_months_in_range
 from rules.pricing import price_change_issues
@@ -157,7 +160,9 @@ def contract_sign(*, contract: Contract, by: User, date: date, version: int | No
         raise ActionNotAllowed(_("Enter the effective date and the term before signing."))
     locked.status = Status.SIGNED
     locked.signed_on = signed_on
-    return _commit(locked, contract, by=by, reason="sign")
+    signed = _commit(locked, contract, by=by, reason="sign")
+    contract_event_on_commit("contract.signed", signed)
+    return signed
 
 
 @transaction.atomic
@@ -334,7 +339,9 @@ def contract_terminate(
     locked.status = Status.TERMINATED
     locked.terminated_on = terminated_on
     locked.termination_reason = reason
-    return _commit(locked, contract, by=by, reason="terminate")
+    terminated = _commit(locked, contract, by=by, reason="terminate")
+    contract_event_on_commit("contract.terminated", terminated)
+    return terminated
 
 
 def contract_expire(

@@ -22,6 +22,7 @@ from contracts.models import (
     Document,
     PriceChangeNotice,
 )
+from notifications.models import ChatChannel
 from obligations.models import Obligation
 from sla.models import SlaPeriod
 from tests.factories import make_credit_code
@@ -114,6 +115,23 @@ CASES = [
         201,
         body=lambda w: {"text": "接通率不低于90%。", "side": "vendor", "comment": "供应商反提案"},
     ),
+    Case("me-get", "get", lambda w: "/api/v1/me/", AUTHENTICATED, scoped=False),
+    Case(
+        "me-patch", "patch", lambda w: "/api/v1/me/", AUTHENTICATED, body=lambda w: {"chat_channels": []}, scoped=False
+    ),
+    Case("chat-channel-get", "get", lambda w: c(w) + "chat-channel/", VIEWERS),
+    Case(
+        "chat-channel-put",
+        "put",
+        lambda w: c(w) + "chat-channel/",
+        CHANGERS,
+        body=lambda w: {
+            "kind": "wecom",
+            "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+            "language": "en",
+        },
+    ),
+    Case("chat-channel-delete", "delete", lambda w: c(w) + "chat-channel/", CHANGERS, 204),
     Case("share-get", "get", lambda w: c(w) + "share/", VIEWERS),
     Case(
         "share-post",
@@ -220,6 +238,7 @@ def snapshot() -> dict:
         "group_grants": sorted(ContractGroupObjectPermission.objects.values_list("group_id", "permission_id")),
         "vendors": list(Vendor.objects.order_by("pk").values()),
         "tokens": list(Token.objects.order_by("pk").values()),
+        "chat_channels": list(ChatChannel.objects.order_by("pk").values()),
     }
 
 
