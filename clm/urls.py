@@ -21,6 +21,7 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("contracts/", include("pdf.urls")),
     path("obligations/", include("obligations.urls")),
+    path("notifications/", include("notifications.urls")),
     path("vendors/", include("vendors.urls")),
     path("", include("sla.scorecard_urls")),
     path("", dashboard, name="dashboard"),

@@ -34,7 +34,7 @@ class ChatChannelSerializer(serializers.Serializer):
 class MeSerializer(serializers.Serializer):
     username = serializers.CharField(read_only=True)
     language = serializers.CharField(read_only=True)
-    chat_channels = ChatChannelSerializer(many=True, max_length=MAX_CHANNELS_PER_USER)
+    chat_channels = ChatChannelSerializer(many=True, max_length=MAX_CHANNELS_PER_USER, required=False)
 
 
 class TeamChannelSerializer(ChatChannelSerializer):

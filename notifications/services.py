@@ -74,6 +74,23 @@ def chat_channels_replace(*, user: Any, channels: Sequence[dict]) -> list[ChatCh
     return kept
 
 
+def chat_channel_add(*, user: Any, kind: str, url: str, secret: str = "") -> ChatChannel:
+    """Add one robot to a person's own chat channels (the settings page)."""
+    channel = _channel(kind, url, secret)
+    with transaction.atomic():
+        if ChatChannel.objects.select_for_update().filter(user=user).count() >= MAX_CHANNELS_PER_USER:
+            raise ValidationError(_("At most %(count)d chat channels.") % {"count": MAX_CHANNELS_PER_USER})
+        channel.user = user
+        channel.created_by = user
+        channel.save()
+    return channel
+
+
+def chat_channel_remove(*, user: Any, pk: int) -> None:
+    """Remove one of a person's own chat channels (someone else's is not theirs to remove: nothing happens)."""
+    ChatChannel.objects.filter(user=user, pk=pk).delete()
+
+
 def contract_channel_set(
     *, contract: Any, by: Any, kind: str, url: str, secret: str = "", language: str = ""
 ) -> ChatChannel:

@@ -40,6 +40,7 @@ from contracts.services.clauses import clause_create
 from contracts.services.documents import document_upload
 from contracts.services.sharing import contract_share
 from contracts.services.terms import contract_create
+from notifications.models import ChatChannel
 from obligations.models import Obligation
 from sla.models import SlaPeriod
 from tests.factories import ObligationFactory, UserFactory, VendorFactory, make_credit_code
@@ -68,6 +69,7 @@ class World:
     auditor_contract: Contract | None = None
     job: ExportJob | None = None
     media: str = ""
+    chat_channel: ChatChannel | None = None
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +125,9 @@ def _build(media) -> World:
     Contract.objects.filter(pk=w.auditor_contract.pk).update(owner=w.users["auditor"])
     w.auditor_contract.refresh_from_db()
     w.job = ExportJob.objects.create(requested_by=owner, language="zh-hans", contract_ids=[w.contract.pk])
+    w.chat_channel = ChatChannel.objects.create(
+        user=owner, kind="wecom", url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=own"
+    )
     return w
 
 
@@ -445,6 +450,60 @@ CASES = [
         lambda w: {"received_on": "2035-02-01", "effective_on": "2035-06-01", "increase_pct": "5"},
         setup=_set_status(Contract.Status.ACTIVE),
     ),
+    # Chat robots: a person's own (any signed-in user, only their own), a contract's team robot (viewers read it,
+    # changers set or remove it).
+    Case(
+        "notifications:my_chat_channels",
+        "get",
+        lambda w: reverse("notifications:my_chat_channels"),
+        AUTHENTICATED,
+        scope="login",
+    ),
+    Case(
+        "notifications:my_chat_channels",
+        "post",
+        lambda w: reverse("notifications:my_chat_channels"),
+        AUTHENTICATED,
+        (302,),
+        lambda w: {"kind": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "secret": ""},
+        "login",
+    ),
+    Case(
+        "notifications:my_chat_channel_delete",
+        "post",
+        lambda w: reverse("notifications:my_chat_channel_delete", args=[w.chat_channel.pk]),
+        AUTHENTICATED,
+        (302,),
+        lambda w: {},
+        "login",
+    ),
+    Case(
+        "notifications:contract_chat_channel",
+        "get",
+        lambda w: reverse("notifications:contract_chat_channel", args=[w.contract.pk]),
+        VIEWERS,
+    ),
+    Case(
+        "notifications:contract_chat_channel",
+        "post",
+        lambda w: reverse("notifications:contract_chat_channel", args=[w.contract.pk]),
+        CHANGERS,
+        (302,),
+        lambda w: {
+            "kind": "dingtalk",
+            "url": "https://oapi.dingtalk.com/robot/send?access_token=t",
+            "secret": "s",
+            "language": "en",
+        },
+    ),
+    Case(
+        "notifications:contract_chat_channel_delete",
+        "post",
+        lambda w: reverse("notifications:contract_chat_channel_delete", args=[w.contract.pk]),
+        CHANGERS,
+        (302,),
+        lambda w: {},
+    ),
     Case("contracts:share", "get", lambda w: c(w, "share"), SHARERS),
     Case(
         "contracts:share",
@@ -651,6 +710,7 @@ def snapshot() -> dict:
         "contacts": VendorContact.objects.count(),
         "certifications": Certification.objects.count(),
         "jobs": list(ExportJob.objects.order_by("pk").values_list("pk", "status")),
+        "chat_channels": list(ChatChannel.objects.order_by("pk").values()),
         "users": list(
             get_user_model().objects.order_by("pk").values("pk", "language", "email_mode", "calendar_token", "password")
         ),

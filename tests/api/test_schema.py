@@ -85,6 +85,10 @@ EXCLUDED_CHECKS = {
     "POST /api/v1/vendors/": (positive_data_acceptance,),
     "PUT /api/v1/vendors/{id}/": (positive_data_acceptance,),
     "PATCH /api/v1/vendors/{id}/": (positive_data_acceptance,),
+    # A robot URL must be https on a public internet address (the SSRF guard, outbound.guard), which no JSON Schema
+    # can state: generated strings are refused with 400, rightly.
+    "PATCH /api/v1/me/": (positive_data_acceptance,),
+    "PUT /api/v1/contracts/{contract_pk}/chat-channel/": (positive_data_acceptance,),
 }
 
 
