@@ -43,8 +43,8 @@ logger = logging.getLogger(__name__)
 
 SENDING_LEASE = timedelta(minutes=10)
 CLAIM_BATCH = 200
-CONCURRENCY = 16
-"""Robot requests in flight at once: enough that 1,000 robots answering in 200 ms take seconds, few enough that one
+CONCURRENCY = 32
+"""Robot requests in flight at once: enough that 1,000 robots answering in 200 ms take about 7 s, few enough that one
 worker never opens hundreds of sockets."""
 
 
@@ -158,20 +158,27 @@ def _send(job: tuple[str, str, str, robots.Reminder]) -> Outcome:
         return Outcome.failure("error", f"{type(error).__name__}: {error}")
 
 
-def _record(row: ChatDelivery, token: datetime, outcome: Outcome) -> bool:
-    mine = ChatDelivery.objects.filter(pk=row.pk, status=DeliveryStatus.SENDING, claimed_at=token)
-    if outcome.ok:
-        mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), response_code=outcome.status, last_error="")
-        return True
+def _record_sent(ids: list[int], token: datetime, statuses: dict[int, int | None]) -> None:
+    """Mark the batch's successes sent in one UPDATE per HTTP status (compare-and-set on the claim token)."""
+    by_status: dict[int | None, list[int]] = {}
+    for pk in ids:
+        by_status.setdefault(statuses[pk], []).append(pk)
+    for status, pks in by_status.items():
+        ChatDelivery.objects.filter(pk__in=pks, status=DeliveryStatus.SENDING, claimed_at=token).update(
+            status=DeliveryStatus.SENT, sent_at=timezone.now(), response_code=status, last_error=""
+        )
+
+
+def _record_failure(row: ChatDelivery, token: datetime, outcome: Outcome) -> None:
+    """Back to pending with backoff (failed after MAX_ATTEMPTS); never sent."""
     exhausted = row.attempts >= MAX_ATTEMPTS
-    mine.update(
+    ChatDelivery.objects.filter(pk=row.pk, status=DeliveryStatus.SENDING, claimed_at=token).update(
         status=DeliveryStatus.FAILED if exhausted else DeliveryStatus.PENDING,
         next_attempt_at=None if exhausted else timezone.now() + retry_delay(row.attempts),
         response_code=outcome.status,
         last_error=f"{outcome.code}: {outcome.error}"[:2000],
     )
     logger.warning("Chat delivery %s failed: %s %s", row.pk, outcome.code, outcome.error)
-    return False
 
 
 def deliver_chat(
@@ -197,11 +204,15 @@ def deliver_chat(
                 channel = row.channel
                 reminder = build_reminder(row.obligation, row.offset, _language(channel))
                 jobs.append((channel.kind, channel.url, channel.secret, reminder))
+            sent: dict[int, int | None] = {}
             for row, outcome in zip(rows, pool.map(_send, jobs), strict=True):
-                if _record(row, token, outcome):
-                    result.sent += 1
+                if outcome.ok:
+                    sent[row.pk] = outcome.status
                 else:
+                    _record_failure(row, token, outcome)
                     result.failed += 1
+            _record_sent(list(sent), token, sent)
+            result.sent += len(sent)
             if only is not None:
                 break
     return result
