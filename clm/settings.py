@@ -288,6 +288,7 @@ SPECTACULAR_SETTINGS = {
         "ObligationKindEnum": "obligations.models.Obligation.Kind",
         "VendorStatusEnum": "vendors.models.Vendor.Status",
         "CertificationKindEnum": "vendors.models.Certification.Kind",
+        "ChatChannelKindEnum": "notifications.models.ChatChannel.Kind",
         "ShareLevelEnum": ["view", "change", "none"],
         "GrantLevelEnum": ["view", "change"],
         "SharePermissionEnum": "contracts.serializers.SHARE_PERMISSIONS",
