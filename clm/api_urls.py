@@ -12,6 +12,7 @@ from core.api import NoSuchEndpoint
 from exports.api import ExportJobCreateView, ExportJobDetailView, ExportJobDownloadView
 from imports.api import ImportJobConfirmView, ImportJobCreateView, ImportJobDetailView, ImportTemplateView
 from imports.extraction_api import ExtractionCreateContractView, ExtractionCreateView, ExtractionDetailView
+from notifications.api import ContractChatChannelView, MeView
 from obligations.api import ContractObligationCreate, ObligationViewSet
 from pdf.api import AmendmentPdfView, ContractPdfView
 from reports.api import SavedViewViewSet
@@ -59,6 +60,8 @@ urlpatterns = [
         ContractObligationCreate.as_view(),
         name="contract-obligations",
     ),
+    path("me/", MeView.as_view(), name="me"),
+    path("contracts/<int:contract_pk>/chat-channel/", ContractChatChannelView.as_view(), name="contract-chat-channel"),
     path("contracts/<int:contract_pk>/share/", sharing.ContractShareView.as_view(), name="contract-share"),
     path("contracts/<int:contract_pk>/history/", history.ContractHistoryList.as_view(), name="contract-history"),
     path("vendors/<int:vendor_pk>/history/", VendorHistoryList.as_view(), name="vendor-history"),

@@ -25,6 +25,10 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Chat robots and webhooks: only https URLs on public addresses, unless this is 1 (tests: http and loopback).
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+# One chat or webhook request: seconds to connect and per read; the whole exchange at most twice that.
+OUTBOUND_TIMEOUT = env.float("OUTBOUND_TIMEOUT", default=5.0)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
@@ -54,6 +58,7 @@ INSTALLED_APPS = [
     "review",
     "imports",
     "reports",
+    "notifications",
     "pdf",
     "exports",
 ]
@@ -243,8 +248,20 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=45),
         "options": {"expires": 3000},
     },
+    # Reminders to chat robots, in their own task so a slow robot never delays the e-mails; idempotent.
+    "notifications-chat-sweep": {
+        "task": "notifications.sweep_chat",
+        "schedule": env.float("REMINDER_SWEEP_SECONDS", default=300.0),
+        "options": {"expires": 240},
+    },
+    # Webhook deliveries due (new, or waiting for a retry) and the day's obligation events; idempotent.
+    "notifications-webhooks": {
+        "task": "notifications.deliver_webhooks",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
 }
-CELERY_IMPORTS = ("exports.tasks",)
+CELERY_IMPORTS = ("exports.tasks", "notifications.tasks")
 
 REST_FRAMEWORK = {
     # Token first: an anonymous API call then gets 401 with `WWW-Authenticate: Token`, not a bare 403.
@@ -287,6 +304,7 @@ SPECTACULAR_SETTINGS = {
         "ObligationKindEnum": "obligations.models.Obligation.Kind",
         "VendorStatusEnum": "vendors.models.Vendor.Status",
         "CertificationKindEnum": "vendors.models.Certification.Kind",
+        "ChatChannelKindEnum": "notifications.models.ChatChannel.Kind",
         "ShareLevelEnum": ["view", "change", "none"],
         "GrantLevelEnum": ["view", "change"],
         "SharePermissionEnum": "contracts.serializers.SHARE_PERMISSIONS",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("contracts/", include("amendments.urls")),
     path("contracts/", include("review.urls")),
     path("obligations/", include("obligations.urls")),
+    path("notifications/", include("notifications.urls")),
     path("vendors/", include("vendors.urls")),
     path("reports/", include("reports.urls")),
     path("", include("sla.scorecard_urls")),

@@ -41,6 +41,9 @@ from core.dates import (
 )
 from core.exceptions import ActionNotAllowed, ClausesNotAgreed, StaleVersionError
 from core.formatting import join_list, prose_date
+
+# Webhooks hear of a signed or terminated contract once it is committed (see pyproject: the one allowed call).
+from notifications.services import contract_event_on_commit
 from obligations.actions import renewal_window_settle
 from review.services import signing_gate
 from rules.dates import date_in_range, term_months_in_range
@@ -168,7 +171,9 @@ def contract_sign(
     signing_gate(contract=locked, by=by, accept_findings=accept_findings, reason=reason)
     locked.status = Status.SIGNED
     locked.signed_on = signed_on
-    return _commit(locked, contract, by=by, reason="sign")
+    signed = _commit(locked, contract, by=by, reason="sign")
+    contract_event_on_commit("contract.signed", signed)
+    return signed
 
 
 @transaction.atomic
@@ -399,7 +404,9 @@ def contract_terminate(
     locked.terminated_on = terminated_on
     locked.scheduled_termination_on = None
     locked.scheduled_activation_on = None
-    return _commit(locked, contract, by=by, reason="terminate", today=today)
+    terminated = _commit(locked, contract, by=by, reason="terminate", today=today)
+    contract_event_on_commit("contract.terminated", terminated)
+    return terminated
 
 
 def contract_carry_out_scheduled(
@@ -426,7 +433,10 @@ def contract_carry_out_scheduled(
         reason = "terminate"
     if not reason:
         return contract
-    return _commit(contract, contract, by=None, reason=reason, today=today, calendar=calendar)
+    done = _commit(contract, contract, by=None, reason=reason, today=today, calendar=calendar)
+    if reason == "terminate":
+        contract_event_on_commit("contract.terminated", done)
+    return done
 
 
 def contract_expire(

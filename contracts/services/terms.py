@@ -20,6 +20,9 @@ from contracts.search import search_text_refresh
 from contracts.selectors import user_can_share_contract, user_can_view_contract
 from core.dates import date_range_errors, ends_too_late_message
 from core.exceptions import ActionNotAllowed, StaleVersionError, duplicate_error
+
+# Webhooks hear of a new contract once it is committed (the one place contracts calls notifications, see pyproject).
+from notifications.services import contract_event_on_commit
 from rules.dates import date_in_range, term_months_in_range
 from rules.terms import default_end_date
 
@@ -369,6 +372,7 @@ def contract_create(
         add_library_clause(contract=contract, by=by, template=template, language=language, order=i + 1)
     if follow_up:
         contracts_follow_up([contract], by=by, reason=reason or "create")
+    contract_event_on_commit("contract.created", contract)
     return contract
 
 

@@ -62,8 +62,15 @@ def obligation_link(obligation: Obligation) -> str:
 
 
 def _item(reminder: Reminder, calendar: WorkingDayCalendar) -> dict:
-    """What one reminder says, in the active language. Days left count to the day to act by."""
-    obligation = reminder.obligation
+    """What one reminder says, in the active language."""
+    return reminder_item(reminder.obligation, reminder.offset, calendar)
+
+
+def reminder_item(obligation: Obligation, offset: int, calendar: WorkingDayCalendar | None = None) -> dict:
+    """What the reminder of `obligation` at `offset` says, in the active language: the e-mails and the chat robot
+    messages (notifications.chat) are built from this one dict, so they always say the same. Days left count to the
+    day to act by."""
+    calendar = calendar or load_calendar()
     contract = obligation.contract
     notice = obligation.price_change_notice
     return {
@@ -76,8 +83,8 @@ def _item(reminder: Reminder, calendar: WorkingDayCalendar) -> dict:
         "provisional": obligation.provisional,
         "deadline_note": deadline_note(obligation, calendar),
         "act_by_differs": obligation.act_by_date != obligation.due_date,
-        "days_left": max(reminder.offset, 0),
-        "overdue_days": max(-reminder.offset, 0),
+        "days_left": max(offset, 0),
+        "overdue_days": max(-offset, 0),
         "what_to_do": WHAT_TO_DO.get(obligation.kind, WHAT_TO_DO[Kind.CUSTOM]),
         # The kind's instruction above says what to do; only a hand-made obligation's own text adds to it.
         "description": obligation.own_description,
@@ -87,7 +94,7 @@ def _item(reminder: Reminder, calendar: WorkingDayCalendar) -> dict:
     }
 
 
-def _subject(item: dict) -> str:
+def reminder_subject(item: dict) -> str:
     if item["overdue_days"]:
         return _("Overdue: %(title)s, due %(due_date)s (%(contract_number)s, %(vendor)s)") % item
     return _("Due %(due_date)s: %(title)s (%(contract_number)s, %(vendor)s)") % item
@@ -119,7 +126,7 @@ def build_reminder_message(reminder: Reminder, *, calendar: WorkingDayCalendar |
     with translation.override(recipient.language):
         item = _item(reminder, calendar or load_calendar())
         context = {"recipient": recipient, "item": item, "site_url": settings.SITE_URL}
-        return _message(recipient, [reminder], _subject(item), "reminder", context)
+        return _message(recipient, [reminder], reminder_subject(item), "reminder", context)
 
 
 def build_digest_message(

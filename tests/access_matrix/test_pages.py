@@ -46,6 +46,7 @@ from contracts.services.terms import contract_create
 from imports.extraction_forms import ExtractionContractForm
 from imports.extraction_views import review_initial
 from imports.models import Extraction, ImportJob
+from notifications.models import ChatChannel
 from obligations.models import Obligation
 from reports.models import SavedView
 from review.models import Finding
@@ -83,6 +84,7 @@ class World:
     media: str = ""
     sla_target: SLATarget | None = None
     sla_period: SlaPeriod | None = None
+    chat_channel: ChatChannel | None = None
 
 
 @pytest.fixture(scope="module")
@@ -161,6 +163,9 @@ def _build(media) -> World:
     w.sla_period = SlaPeriod.objects.create(contract=w.contract, period="2035-01")
     SlaMeasurement.objects.create(sla_period=w.sla_period, target=w.sla_target, value=91, met=True)
     w.extraction = make_extraction(owner, w.contract.vendor.credit_code)
+    w.chat_channel = ChatChannel.objects.create(
+        user=owner, kind="wecom", url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=own"
+    )
     return w
 
 
@@ -624,6 +629,60 @@ CASES = [
         lambda w: {"received_on": "2035-02-01", "effective_on": "2035-06-01", "increase_pct": "5"},
         setup=_set_status(Contract.Status.ACTIVE),
     ),
+    # Chat robots: a person's own (any signed-in user, only their own), a contract's team robot (viewers read it,
+    # changers set or remove it).
+    Case(
+        "notifications:my_chat_channels",
+        "get",
+        lambda w: reverse("notifications:my_chat_channels"),
+        AUTHENTICATED,
+        scope="login",
+    ),
+    Case(
+        "notifications:my_chat_channels",
+        "post",
+        lambda w: reverse("notifications:my_chat_channels"),
+        AUTHENTICATED,
+        (302,),
+        lambda w: {"kind": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "secret": ""},
+        "login",
+    ),
+    Case(
+        "notifications:my_chat_channel_delete",
+        "post",
+        lambda w: reverse("notifications:my_chat_channel_delete", args=[w.chat_channel.pk]),
+        AUTHENTICATED,
+        (302,),
+        lambda w: {},
+        "login",
+    ),
+    Case(
+        "notifications:contract_chat_channel",
+        "get",
+        lambda w: reverse("notifications:contract_chat_channel", args=[w.contract.pk]),
+        VIEWERS,
+    ),
+    Case(
+        "notifications:contract_chat_channel",
+        "post",
+        lambda w: reverse("notifications:contract_chat_channel", args=[w.contract.pk]),
+        CHANGERS,
+        (302,),
+        lambda w: {
+            "kind": "dingtalk",
+            "url": "https://oapi.dingtalk.com/robot/send?access_token=t",
+            "secret": "s",
+            "language": "en",
+        },
+    ),
+    Case(
+        "notifications:contract_chat_channel_delete",
+        "post",
+        lambda w: reverse("notifications:contract_chat_channel_delete", args=[w.contract.pk]),
+        CHANGERS,
+        (302,),
+        lambda w: {},
+    ),
     Case("contracts:share", "get", lambda w: c(w, "share"), SHARERS),
     Case(
         "contracts:share",
@@ -981,6 +1040,7 @@ def snapshot() -> dict:
         "extractions": list(Extraction.objects.order_by("pk").values_list("pk", "contract_id")),
         "findings": list(Finding.objects.order_by("pk").values()),
         "saved_views": list(SavedView.objects.order_by("pk").values("pk", "user_id", "name", "query")),
+        "chat_channels": list(ChatChannel.objects.order_by("pk").values()),
         "users": list(
             get_user_model().objects.order_by("pk").values("pk", "language", "email_mode", "calendar_token", "password")
         ),

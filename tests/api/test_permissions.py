@@ -24,6 +24,7 @@ from contracts.models import (
     PriceChangeNotice,
 )
 from imports.models import Extraction, ImportJob
+from notifications.models import ChatChannel
 from obligations.models import Obligation
 from reports.models import SavedView
 from review.models import Finding
@@ -151,6 +152,23 @@ CASES = [
         ACCEPTERS,
         body=lambda w: {"rule": "price_cap_missing", "reason": "框架协议已锁定价格"},
     ),
+    Case("me-get", "get", lambda w: "/api/v1/me/", AUTHENTICATED, scoped=False),
+    Case(
+        "me-patch", "patch", lambda w: "/api/v1/me/", AUTHENTICATED, body=lambda w: {"chat_channels": []}, scoped=False
+    ),
+    Case("chat-channel-get", "get", lambda w: c(w) + "chat-channel/", VIEWERS),
+    Case(
+        "chat-channel-put",
+        "put",
+        lambda w: c(w) + "chat-channel/",
+        CHANGERS,
+        body=lambda w: {
+            "kind": "wecom",
+            "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+            "language": "en",
+        },
+    ),
+    Case("chat-channel-delete", "delete", lambda w: c(w) + "chat-channel/", CHANGERS, 204),
     Case("share-get", "get", lambda w: c(w) + "share/", VIEWERS),
     Case(
         "share-post",
@@ -430,6 +448,7 @@ def snapshot() -> dict:
         "extractions": list(Extraction.objects.order_by("pk").values_list("pk", "contract_id")),
         "findings": list(Finding.objects.order_by("pk").values()),
         "saved_views": list(SavedView.objects.order_by("pk").values("pk", "user_id", "name", "query")),
+        "chat_channels": list(ChatChannel.objects.order_by("pk").values()),
     }
 
 
