@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -78,6 +79,7 @@ def test_notes_and_the_owner_stay_editable_and_unchanged_terms_may_be_resent(con
 
 def test_the_edit_page_of_a_signed_contract_offers_notes_and_owner_and_shows_the_refusal(client, contract, people):
     client.force_login(people["owner"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # a signed-in user's own language outranks Accept-Language
     page = client.get(reverse("contracts:edit", args=[contract.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     assert set(page.context["form"].fields) == {"owner", "notes", "version"}

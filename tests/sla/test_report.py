@@ -54,11 +54,11 @@ def test_the_chinese_report_shows_a_capped_credit_in_yuan_with_an_embedded_cjk_f
     rows = lines(pdf, tmp_path)
 
     assert "2026年3月" in rows[0]
-    assert squeeze("平均应答时长 ≤ 20秒 25秒 Missed 2%") in rows
-    assert squeeze("Fee billed ¥50,000.00 Targets met 0 / 1") in rows
-    assert squeeze("Credits of the missed targets 2%") in rows
-    assert squeeze("Cap per month 1%") in rows
-    assert squeeze("Credit due to us ¥500.00") in rows
+    assert squeeze("平均应答时长 ≤ 20秒 25秒 未达标 2%") in rows
+    assert squeeze("账单费用 ¥50,000.00 达标指标数 0 / 1") in rows
+    assert squeeze("未达标指标的抵扣 2%") in rows
+    assert squeeze("每月上限 1%") in rows
+    assert squeeze("我方应得抵扣 ¥500.00") in rows
     fonts = poppler("pdffonts", pdf, tmp_path).splitlines()[2:]
     assert [font for font in fonts if CJK_FONT.search(font) and font.split()[-5] == "yes"], fonts
 

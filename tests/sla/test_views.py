@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import Role
@@ -29,6 +30,7 @@ def record(w, period, availability):
 
 
 def tab(client, w):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # a signed-in user's own language outranks Accept-Language
     return client.get(reverse("contracts:detail", args=[w.contract.pk]), {"tab": "sla"}, HTTP_ACCEPT_LANGUAGE="en")
 
 
@@ -64,6 +66,7 @@ def test_an_auditor_reads_the_grid_but_gets_no_way_to_change_it(client, sla_worl
 def test_the_month_form_refuses_a_month_that_has_not_begun_and_writes_nothing(client, sla_world):
     w = sla_world
     client.force_login(w.owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(
         reverse("sla:period_new", args=[w.contract.pk]),
         {"period": "2099-01", f"target_{w.availability.pk}": "99.5"},
@@ -122,6 +125,7 @@ def test_a_comparator_that_does_not_fit_the_kind_is_a_field_error_on_the_page(cl
     w = _in_negotiation(sla_world)
     client.force_login(w.owner)
     data = _edit_data(w, {0: {"comparator": "<="}, 1: {"target": "120"}})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(reverse("contracts:edit", args=[w.contract.pk]), data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     sla = response.context["sla_formset"]
