@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -130,7 +131,8 @@ def test_the_api_signs_and_accepts_in_one_step_for_a_manager_only(people, contra
 
 def test_the_review_tab_shows_each_finding_and_the_accept_form_to_a_manager_only(client, people, contract):
     client.force_login(people["manager"])
-    page = client.get(reverse("contracts:detail", args=[contract.pk]), {"tab": "review"}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # pages follow the user's saved language, not Accept-Language
+    page = client.get(reverse("contracts:detail", args=[contract.pk]), {"tab": "review"})
     html = page.content.decode()
 
     assert "No cap on price increases" in html
@@ -196,7 +198,8 @@ def test_an_unknown_template_adds_nothing(client, people, contract):
 def test_the_sign_dialog_refuses_a_buyer_and_lets_a_manager_accept_and_sign(client, people, contract):
     url = reverse("contracts:action", args=[contract.pk, "sign"])
     client.force_login(people["buyer"])
-    page = client.get(reverse("contracts:detail", args=[contract.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # pages follow the user's saved language, not Accept-Language
+    page = client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
     assert "cannot be signed until it is fixed or accepted" in page
     assert 'name="accept_findings"' not in page
 
@@ -269,8 +272,9 @@ def test_the_api_contract_list_filters_review_high(people, contract):
 
 def test_the_dashboard_counts_contracts_with_open_high_findings(client, people, contract):
     client.force_login(people["manager"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # pages follow the user's saved language, not Accept-Language
 
-    response = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(reverse("dashboard"))
 
     assert response.context["review_high"] == 1
     assert "Contracts with open high findings" in response.content.decode()
