@@ -13,6 +13,7 @@ from rest_framework.renderers import JSONRenderer
 
 from contracts.models import Contract
 from contracts.serializers import ContractSerializer
+from obligations.calendar import load_calendar
 from obligations.models import Obligation
 from obligations.serializers import ObligationSerializer
 from outbound.webhooks import Event
@@ -34,7 +35,9 @@ def representation(object_type: str, object_id: int | None) -> Any:
         obligation = Obligation.objects.select_related("contract__vendor").filter(pk=object_id).first()
         if obligation is None:
             return None
-        return _json_ready(ObligationSerializer(obligation, context={"today": timezone.localdate()}).data)
+        return _json_ready(
+            ObligationSerializer(obligation, context={"today": timezone.localdate(), "calendar": load_calendar()}).data
+        )
     return None
 
 
