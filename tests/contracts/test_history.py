@@ -206,7 +206,7 @@ def test_an_obligation_done_shows_its_status_and_who_did_it(contract, buyer):
     obligation = Obligation.objects.create(
         contract=contract, kind="custom", title="季度评审", due_date=date(2026, 3, 31), owner=buyer
     )
-    obligation_complete(obligation=obligation, by=buyer)
+    obligation_complete(obligation=obligation, by=buyer, note="已完成评审")
 
     entry = latest(contract, "obligation", "zh-hans")
     assert (entry.object_label, entry.reason_label) == ("季度评审", "已标记为完成")

@@ -193,7 +193,8 @@ def test_termination_is_only_for_a_signed_or_active_contract(status):
 
 
 def test_terminating_records_date_and_reason_and_replaces_the_renewal_window_by_a_data_handover():
-    contract = contract_in(S.ACTIVE, effective_date=date(2025, 1, 1), end_date=date(2026, 12, 31))
+    # Without a service level, so the only obligations are the term's own (no monthly SLA report).
+    contract = contract_in(S.ACTIVE, effective_date=date(2025, 1, 1), end_date=date(2026, 12, 31), service_level=False)
     derive_obligations(contract, today=date(2025, 9, 1))
 
     with pytest.raises(ValidationError):

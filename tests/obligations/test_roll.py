@@ -27,6 +27,8 @@ def auto_renewing(**fields):
         "effective_date": date(2024, 1, 1),
         "end_date": date(2024, 12, 31),
         "auto_renew": True,
+        # No service level: these tests are about terms and their windows, not the monthly SLA report the roll derives.
+        "service_level": False,
     }
     defaults.update(fields)
     return ContractFactory(**defaults)
@@ -81,6 +83,7 @@ def test_a_contract_without_renewal_expires_on_its_end_date_with_a_data_handover
         effective_date=date(2024, 10, 1),
         end_date=date(2025, 9, 30),
         data_handover_business_days=7,
+        service_level=False,
     )
     derive_obligations(contract, today=date(2025, 9, 1))
 
@@ -111,8 +114,11 @@ def test_an_auto_renewing_contract_with_a_notice_expires_at_the_end_of_the_term_
 
 
 def test_contracts_in_their_term_or_not_yet_signed_are_left_alone():
-    in_term = ContractFactory(status=Contract.Status.ACTIVE, end_date=date(2026, 12, 31))
-    draft = ContractFactory(status=Contract.Status.DRAFT, effective_date=date(2025, 1, 1), end_date=date(2025, 12, 31))
+    # Without a service level (a contract with one owes its monthly SLA report, which the roll derives).
+    in_term = ContractFactory(status=Contract.Status.ACTIVE, end_date=date(2026, 12, 31), service_level=False)
+    draft = ContractFactory(
+        status=Contract.Status.DRAFT, effective_date=date(2025, 1, 1), end_date=date(2025, 12, 31), service_level=False
+    )
 
     result = roll_contracts(today=date(2026, 6, 1))
 

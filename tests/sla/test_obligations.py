@@ -94,7 +94,7 @@ def test_re_entering_a_month_as_met_removes_the_open_exit_right_but_a_done_one_s
     # Given the run again, and the buyer having decided on it (done)
     record(w, "2026-02", "99.0")
     [right] = exit_rights(w)
-    obligation_complete(obligation=right, by=w.owner)
+    obligation_complete(obligation=right, by=w.owner, note="决定继续合作")
     # When February is corrected again
     record(w, "2026-02", "99.92")
     # Then the decision taken stays
