@@ -33,6 +33,8 @@ def sla_world(db) -> SlaWorld:
         sla_credit_cap_pct=Decimal("15"),
         sla_exit_consecutive_misses=3,
         sla_exit_decision_days=30,
+        # The three targets below are the contract's only ones (no default target from the factory).
+        service_level=False,
     )
     availability = SLATargetFactory(
         contract=contract,

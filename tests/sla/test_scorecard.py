@@ -98,7 +98,9 @@ def test_a_vendor_without_visible_contracts_has_an_empty_scorecard(world):
 def _grow(world, extra_contracts: int) -> None:
     """More contracts of the buyer, each with three targets and 14 months of results."""
     for n in range(extra_contracts):
-        contract = ContractFactory(vendor=world.vendor, owner=world.buyer, number=f"CLM-2026-9{n:03d}")
+        contract = ContractFactory(
+            vendor=world.vendor, owner=world.buyer, number=f"CLM-2026-9{n:03d}", service_level=False
+        )
         targets = [
             SLATargetFactory(
                 contract=contract, metric=f"指标{k}", kind="answer_rate", target=D("90"), credit_pct=D("1")
