@@ -1,10 +1,11 @@
 """Contracts over the API: creating, editing with a version, the lifecycle actions, and the errors a client sees."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
-from contracts.models import Clause, Contract
+from contracts.models import Clause, Contract, SLATarget
 from obligations.models import Obligation
 from tests.fixtures.api import World
 
@@ -112,9 +113,15 @@ def test_a_shared_editor_cannot_hand_the_contract_to_someone_else(world):
 
 def test_the_whole_lifecycle_runs_through_the_api(world):
     client = world.client("owner")
+    # Terms the contract review finds nothing high in (a 10% price cap, the SLA target the clause states), so only the
+    # open clause stands in the way of signing
     Contract.objects.filter(pk=world.contract.pk).update(
-        effective_date=date(2025, 1, 1), end_date=date(2025, 12, 31), price_change_notice_days=90
+        effective_date=date(2025, 1, 1),
+        end_date=date(2025, 12, 31),
+        price_change_notice_days=90,
+        price_increase_cap_pct=Decimal("10"),
     )
+    SLATarget.objects.filter(pk=world.sla_target.pk).update(target=Decimal("95"))
 
     # Signing with an open clause is refused with the reason
     assert client.post(url(world, "start-negotiation/")).data["status"] == "negotiating"
