@@ -8,7 +8,8 @@ ended, each in its own column. CSV dates are ISO so spreadsheets sort them; the 
 The XLSX is also a file the spreadsheet import (imports/) reads back: each column says which import field it fills
 (`field`): the auto-renew clause as agreed, the owner by username, the vendor by its credit code as well as its name.
 Columns worked out from others (the end shown, the current term's end, the day it ended, whether it still renews, the
-owner's name) have no field: the import recognises their headers (EXPORT_HEADERS) and ignores them.
+owner's name) have no field: the import recognises their headers (EXPORT_HEADERS) and ignores them. The XLSX has two
+more sheets, the contracts' SLA targets and fee rows keyed by contract number, under the headers the import reads.
 """
 
 import csv
@@ -18,13 +19,14 @@ from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.formatting import amount, person_name
 
-from .models import Contract
+from .models import Contract, FeeItem, SLATarget
 
 CHUNK = 2000
 DATE_FORMAT = "yyyy-mm-dd"
@@ -168,9 +170,43 @@ def register_xlsx(contracts: QuerySet[Contract], *, today: date) -> bytes:
         )
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    # The SLA targets and fee rows of the same contracts, keyed by contract number, as the import's template has them.
+    for title, model, fields in _child_sheets():
+        child = workbook.create_sheet(title)
+        child.freeze_panes = "A2"
+        header = [_("Contract number")] + [capfirst(str(model._meta.get_field(name).verbose_name)) for name in fields]
+        child.append([WriteOnlyCell(child, value=text) for text in header])
+        items = model.objects.filter(contract__in=contracts.order_by().values("pk")).select_related("contract")
+        for item in items.order_by("contract__number", "order", "id").iterator(chunk_size=CHUNK):
+            child.append([item.contract.number] + [_child_value(WriteOnlyCell, child, item, name) for name in fields])
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _child_sheets() -> list[tuple[str, type[Model], tuple[str, ...]]]:
+    return [
+        (
+            _("SLA targets"),
+            SLATarget,
+            ("metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical"),
+        ),
+        (_("Fee rows"), FeeItem, ("kind", "unit_price", "unit", "quantity", "note")),
+    ]
+
+
+def _child_value(cell_class, sheet, item: Model, name: str) -> object:
+    """A choice by its label, a yes/no as the register writes it, a number as a number cell."""
+    value = getattr(item, name)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if hasattr(item, f"get_{name}_display"):
+        return getattr(item, f"get_{name}_display")()
+    if isinstance(value, Decimal):
+        cell = cell_class(sheet, value=value)
+        cell.number_format = "#,##0.###"
+        return cell
+    return value
 
 
 def _xlsx_cell(cell_class, sheet, column: Column, value: object) -> object:

@@ -1,8 +1,7 @@
 """The register's XLSX download imports back: a team moving clm to a new database (or restoring a register kept in a
 spreadsheet) gets the same contracts, and importing the same file again changes nothing.
 
-The register export carries the contracts only, not their SLA targets or fee rows (those are in the import's template
-sheets), so the round trip is about the contract rows.
+The XLSX carries the contracts' SLA targets and fee rows on two more sheets; the CSV (one sheet) the contracts only.
 """
 
 from datetime import date
@@ -12,10 +11,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from contracts.models import Contract
+from contracts.models import Contract, FeeItem, SLATarget
 from imports.models import ImportJob
 from imports.services import import_job_confirm, import_job_create
-from tests.factories import ContractFactory, UserFactory, VendorFactory, make_credit_code
+from tests.factories import ContractFactory, FeeItemFactory, UserFactory, VendorFactory, make_credit_code
 from tests.imports.conftest import upload
 from vendors.models import Vendor
 
@@ -75,7 +74,7 @@ def register(db):
         contract_value=Decimal("1234567.89"),
         signed_on=date(year, 1, 15),
     )
-    ContractFactory(
+    active = ContractFactory(
         number="RT-2026-003",
         title="在线客服外包",
         vendor=first,
@@ -91,11 +90,35 @@ def register(db):
         signed_on=date(year - 1, 2, 20),
         activated_on=date(year - 1, 3, 1),
     )
+    SLATarget.objects.create(
+        contract=active,
+        metric="平均处理时长",
+        kind=SLATarget.Kind.OTHER,
+        comparator=SLATarget.Comparator.LTE,
+        target=Decimal("180.5"),
+        unit="秒",
+        period="月",
+        credit_pct=Decimal("2.50"),
+        critical=True,
+        order=1,
+    )
+    FeeItemFactory(contract=active, kind="坐席服务费", unit_price=Decimal("8000.00"), unit="席/月", quantity=12)
+    FeeItemFactory(contract=active, kind="培训费", unit_price=Decimal("1500.50"), quantity=Decimal("2.5"), order=1)
     return manager
 
 
 def contracts() -> list[tuple]:
     return list(Contract.objects.order_by("number").values_list(*FIELDS))
+
+
+def sla_and_fee_rows() -> tuple[list[tuple], list[tuple]]:
+    sla = SLATarget.objects.order_by("contract__number", "order", "id").values_list(
+        "contract__number", "metric", "kind", "comparator", "target", "unit", "period", "credit_pct", "critical"
+    )
+    fees = FeeItem.objects.order_by("contract__number", "order", "id").values_list(
+        "contract__number", "kind", "unit_price", "unit", "quantity", "note"
+    )
+    return list(sla), list(fees)
 
 
 @pytest.fixture
@@ -119,7 +142,7 @@ def test_the_register_xlsx_imports_back_as_the_same_contracts(client, register, 
     manager = register
     manager.language = language
     manager.save(update_fields=["language"])
-    before = contracts()
+    before, rows_before = contracts(), sla_and_fee_rows()
     client.force_login(manager)
     response = client.get(reverse("contracts:export", args=["xlsx"]), {"sort": "number"})
     assert response.status_code == 200
@@ -134,16 +157,19 @@ def test_the_register_xlsx_imports_back_as_the_same_contracts(client, register, 
     assert Contract.objects.count() == 0
     done = run(manager, response.content, confirm=True)
 
-    # Then the same contracts are back, in their status, with their vendors, dates, terms, value and owner
+    # Then the same contracts are back, in their status, with their vendors, dates, terms, value and owner, and
+    # their SLA targets and fee rows
     assert done.status == ImportJob.Status.DONE
     assert done.written == {"created": 3, "updated": 0}
     assert contracts() == before
+    assert sla_and_fee_rows() == rows_before
 
     # And the same file again changes nothing
     again = run(manager, response.content, confirm=True)
     assert list(again.rows.values_list("action", flat=True)) == ["unchanged"] * 3
     assert again.written == {"created": 0, "updated": 0}
     assert contracts() == before
+    assert sla_and_fee_rows() == rows_before
 
 
 def test_the_register_csv_imports_back_as_the_same_contracts(client, register, run):
