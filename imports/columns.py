@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contracts.models import Contract, FeeItem, SLATarget
+from contracts.register_export import EXPORT_HEADERS
 from core.formatting import join_list
 from core.text import normalise_code, normalise_date_input, normalise_number, normalise_text
 from vendors.models import Vendor
@@ -223,9 +224,17 @@ SHEETS: dict[str, tuple[tuple[Column, ...], type[models.Model]]] = {
 }
 
 
+# A header that names an informational column of the register's export (the end shown, the owner's name ...): read
+# and ignored, so the register's download imports as it is.
+IGNORED = ""
+
+
 @lru_cache(maxsize=8)
 def header_names(kind: str) -> dict[str, str]:
-    """Every header that names a column of this kind of sheet -> the column's code name."""
+    """Every header that names a column of this kind of sheet -> the column's code name (IGNORED: read, not used).
+
+    The contracts sheet also knows the headers of the register's export (EXPORT_HEADERS) where they do not clash with
+    a name the import already gives a column."""
     columns, model = SHEETS[kind]
     names: dict[str, str] = {}
     for column in columns:
@@ -235,18 +244,44 @@ def header_names(kind: str) -> dict[str, str]:
         for language in ("en", "zh-hans"):
             with translation.override(language):
                 names.setdefault(_header_key(column_label(column, model)), column.name)
+    if kind == "contracts":
+        for language in ("en", "zh-hans"):
+            names.update({k: v for k, v in export_header_names(language).items() if k not in names})
+    return names
+
+
+@lru_cache(maxsize=4)
+def export_header_names(language: str) -> dict[str, str]:
+    """The headers of the register's export in `language` -> the column each fills (IGNORED: informational)."""
+    with translation.override(language):
+        return {_header_key(str(header)): field or IGNORED for header, field in EXPORT_HEADERS}
+
+
+def _names_for(kind: str, keys: set[str]) -> dict[str, str]:
+    """The names to read this header row with: a row that has every header of the register's export (in one
+    language) is read as that export, so its informational columns (到期日, the end shown) are not taken for the
+    import's own names for those words (到期日 is also a common name of the end date)."""
+    names = header_names(kind)
+    if kind == "contracts":
+        for language in ("en", "zh-hans"):
+            export = export_header_names(language)
+            if keys >= set(export):
+                return {**names, **export}
     return names
 
 
 def match_header(kind: str, header: Iterable[str]) -> tuple[dict[int, str], list[str]]:
     """The column code name of each header cell (by position), and the headers that name no column."""
-    names = header_names(kind)
+    header = list(header)
+    names = _names_for(kind, {_header_key(text) for text in header if text})
     found: dict[int, str] = {}
     unknown: list[str] = []
     for position, text in enumerate(header):
         if not text:
             continue
         name = names.get(_header_key(text))
+        if name == IGNORED:
+            continue
         if name is None or name in found.values():
             unknown.append(text)
         else:

@@ -122,7 +122,7 @@ def test_csv_export_has_the_real_end_and_a_column_for_each_end_date(client, peop
         "CLM-2026-0302": (f"{year - 1}-06-30", f"{year - 1}-12-31", "", f"{year - 1}-06-30"),
         "CLM-2026-0303": (f"{year - 2}-12-31", f"{year - 3}-12-31", "", f"{year - 2}-12-31"),
     }
-    renews = {number: row["Renews automatically"] for number, row in by_number.items()}
+    renews = {number: row["Still renews"] for number, row in by_number.items()}
     assert renews == {"CLM-2026-0301": "Yes", "CLM-2026-0302": "No", "CLM-2026-0303": "No"}
 
 
@@ -155,7 +155,7 @@ def test_xlsx_export_has_date_and_number_cells_a_frozen_filtered_header_and_widt
     assert rolling["Ended on"].value is None
     terminated = dict(zip(headers, sheet[3], strict=True))
     assert terminated["Ended on"].value.date() == date(year - 1, 6, 30)
-    assert terminated["Renews automatically"].value == "No"
+    assert terminated["Still renews"].value == "No"
 
 
 def test_xlsx_export_headers_and_sheet_name_follow_the_users_language(client, people, ends, settings):
