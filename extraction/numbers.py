@@ -16,8 +16,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-import cn2an
-
 CN_DIGIT = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 CN_UNIT = "十百千万亿拾佰仟廿"
 CN_NUMERAL = f"[{CN_DIGIT}{CN_UNIT}点]+"
@@ -88,6 +86,8 @@ def _chinese(token: str) -> Decimal | None:
     token = token.replace("廿", "二十")
     if re.fullmatch(r"[〇零一二三四五六七八九]{2,}", token) and not re.search("[十百千万]", token):
         return Decimal("".join(str("〇一二三四五六七八九".index(ch)) if ch != "零" else "0" for ch in token))
+    import cn2an  # loaded on first use: the web process starts without it
+
     try:
         value = cn2an.cn2an(token, "normal")
     except (ValueError, KeyError, IndexError):

@@ -2,9 +2,10 @@
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -91,10 +92,15 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
 
 class ImportJobCreateView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
     @extend_schema(
         summary="Upload a spreadsheet of contracts: a dry run first, or an import with dry_run=false",
         request={"multipart/form-data": ImportUploadSerializer},
-        responses={201: ImportJobSerializer},
+        responses={
+            201: ImportJobSerializer,
+            415: OpenApiResponse(description="The body is not multipart/form-data (or is broken multipart)."),
+        },
     )
     def post(self, request):
         params = ImportUploadSerializer(data=request.data)

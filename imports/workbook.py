@@ -8,9 +8,7 @@ from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
-import openpyxl
 from django.utils import translation
-from openpyxl.styles import Font
 
 from contracts.models import Contract, FeeItem, SLATarget
 from rules.credit_code import credit_code_check_char
@@ -72,6 +70,9 @@ _FEE_EXAMPLES: list[dict[str, Cell]] = [
 
 
 def _sheet(workbook, title: str, columns: tuple[Column, ...], model, examples: list[dict[str, Cell]]) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     sheet = workbook.create_sheet(title)
     with translation.override("zh-hans"):
         sheet.append([column_label(c, model) for c in columns])
@@ -83,7 +84,7 @@ def _sheet(workbook, title: str, columns: tuple[Column, ...], model, examples: l
     for cell in sheet[2]:
         cell.font = Font(italic=True, color="666666")
     for index in range(1, len(columns) + 1):
-        letter = openpyxl.utils.get_column_letter(index)
+        letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = 18
         for row in range(3, 3 + len(examples)):
             cell = sheet.cell(row=row, column=index)
@@ -93,6 +94,8 @@ def _sheet(workbook, title: str, columns: tuple[Column, ...], model, examples: l
 
 
 def template_workbook() -> bytes:
+    import openpyxl  # loaded on first use: the web process starts without it
+
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     _sheet(workbook, "合同", CONTRACT_COLUMNS, Contract, [_CONTRACT_EXAMPLE])

@@ -102,13 +102,19 @@ class ReportView(APIView):
 
 def report_view(kind: str, summary: str):
     """The API view of one report, documented for the schema."""
-    view = type(f"{kind.title()}ReportView", (ReportView,), {"kind": kind})
-    view.get = extend_schema(
+
+    # A function of its own for each report: extend_schema annotates the function it is given, so decorating the
+    # shared ReportView.get would leave every report with the last report's operation id and summary.
+    def get(self, request):
+        return ReportView.get(self, request)
+
+    documented = extend_schema(
         operation_id=f"reports_{kind}",
         summary=summary,
         parameters=[ReportFilterSerializer],
         responses={200: ReportSerializer, 400: OpenApiResponse(description="A filter that cannot be read.")},
-    )(view.get)
+    )(get)
+    view = type(f"{kind.title()}ReportView", (ReportView,), {"kind": kind, "get": documented})
     return view.as_view()
 
 

@@ -31,6 +31,7 @@ def _every_field_set() -> Contract:
         terminated_on=date(2026, 10, 31),
         termination_reason="供应商连续三个月未达标",
         expired_on=date(2026, 12, 31),
+        service_level=False,  # the two SLA rows below are the only ones
     )
     for order in (0, 1):
         SLATargetFactory(contract=contract, order=order, target=Decimal("95.5") + order)
@@ -46,6 +47,7 @@ def _every_field_empty() -> Contract:
         price_increase_cap_pct=None,
         contract_value=None,
         predecessor=None,
+        service_level=False,  # no SLA rows either
     )
 
 
