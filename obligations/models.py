@@ -190,6 +190,13 @@ class Obligation(models.Model):
                 condition=Q(status="open"),
                 name="obligation_open_kind_due",
             ),
+            # The obligations report over the contracts a user may see: each visible contract's obligations in the
+            # due-date window, read from the index alone (status, completion and owner are carried in it).
+            models.Index(
+                fields=["contract", "due_date"],
+                include=["status", "completed_at", "owner"],
+                name="obligation_report_by_contract",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
