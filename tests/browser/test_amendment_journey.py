@@ -11,7 +11,7 @@ from django.utils import timezone
 from amendments.models import Amendment
 from contracts.lifecycle.actions import contract_activate, contract_sign
 from contracts.services.terms import contract_create
-from tests.factories import UserFactory, VendorFactory
+from tests.factories import SIGNABLE_TERMS, UserFactory, VendorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,6 +47,7 @@ def signed_contract(people):
         initial_term_months=24,
         price_change_notice_days=90,
         price_increase_cap_pct=5,
+        sla_targets=SIGNABLE_TERMS["sla_targets"],
     )
     contract_sign(contract=contract, by=buyer, date=date(2025, 12, 20))
     return contract_activate(contract=contract, by=buyer, date=date(2026, 1, 1))

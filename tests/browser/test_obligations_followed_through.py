@@ -11,7 +11,7 @@ from django.utils import timezone
 from contracts.lifecycle.actions import contract_activate, contract_sign
 from contracts.services.terms import contract_create
 from obligations.actions import obligation_create_custom
-from tests.factories import UserFactory, VendorFactory
+from tests.factories import SIGNABLE_TERMS, UserFactory, VendorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,6 +41,7 @@ def world():
         effective_date=date(2026, 1, 1),
         initial_term_months=24,
         termination_notice_days=30,
+        **SIGNABLE_TERMS,
     )
     contract_sign(contract=contract, by=buyer, date=date(2025, 12, 20))
     contract = contract_activate(contract=contract, by=buyer, date=date(2026, 1, 1))

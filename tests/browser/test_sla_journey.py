@@ -33,6 +33,7 @@ def contract():
         vendor=VendorFactory(name="上海汇声客服外包有限公司"),
         effective_date=date(2026, 1, 1),
         initial_term_months=24,
+        price_increase_cap_pct=Decimal("5"),
         sla_credit_cap_pct=Decimal("15"),
         sla_targets=[
             {
