@@ -125,12 +125,12 @@ def test_an_approved_amendment_cannot_be_edited(client, draft, people):
     url = reverse("amendments:edit", args=[draft.pk])
 
     # When its owner opens or posts the edit page
-    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(url)
     post = client.post(url, {"title": "x", "effective_on": "2026-10-01", "version": 2})
 
-    # Then both are refused with the reason, no edit is offered, and the amendment is unchanged
+    # Then both are refused with the reason (in the owner's Chinese), no edit is offered, and nothing changes
     assert page.status_code == 403
-    assert "Only a draft amendment can be changed" in page.content.decode()
+    assert "只有草稿状态的补充协议可以修改" in page.content.decode()
     assert post.status_code == 403
     draft.refresh_from_db()
     assert draft.effective_on == date(2026, 9, 1)
