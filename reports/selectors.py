@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Model, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +28,7 @@ from core.formatting import person_label
 from obligations.models import Obligation
 from sla.models import SlaMeasurement, SlaPeriod
 
+from . import tally
 from .findings import findings_by_rule
 
 MONTHS = 12
@@ -338,38 +339,29 @@ def spend(user: AnyUser, query: RegisterQuery, *, today: date) -> Report:
     )
 
 
-def _obligation_counts(today: date) -> dict:
-    done = Q(status=Obligation.Status.DONE)
-    return {
-        "open": Count("pk", filter=Q(status=Obligation.Status.OPEN, due_date__gte=today)),
-        "overdue": Count("pk", filter=Q(status=Obligation.Status.OPEN, due_date__lt=today)),
-        "on_time": Count("pk", filter=done & Q(completed_on__lte=F("due_date"))),
-        "late": Count("pk", filter=done & Q(completed_on__gt=F("due_date"))),
-    }
-
-
 def obligations(user: AnyUser, query: RegisterQuery, *, today: date) -> Report:
     """Obligations due in a window of 12 months (the last six and the next six): still open, overdue (open after
     the due date, rules.obligation_dates), done on time or late (completed, in the company's time zone, after the
-    due date), by due month and by owner. Waived obligations count in neither."""
+    due date), by due month and by the person responsible (the obligation's owner, else the contract's owner).
+    Waived obligations count in neither."""
     months = month_starts(add_months(today, -6))
     start, end = months[0], add_months(months[-1], 1)
     _contracts, ids = _scope(user, query, today=today)
-    due = (
-        _of(Obligation.objects.all(), ids)
-        .filter(due_date__gte=start, due_date__lt=end)
-        .annotate(completed_on=TruncDate("completed_at"), month=TruncMonth("due_date"))
-    )
-    keys = ("open", "overdue", "on_time", "late")
-    # Counted once per (month, owner id) in SQL, from the obligations alone (no join: for staff the visible contracts'
-    # obligations come from the obligation_report_by_contract index); those few rows are then added up per month
-    # and per owner, and the owners' names read in one small query.
-    groups = due.values("month", "owner_id").annotate(**_obligation_counts(today)).order_by()
+    keys = tally.COUNTS
+    # Counted per (month, person) in SQL: from the tally PostgreSQL keeps when the user sees every contract and no
+    # filter narrows them, else row by row over the matching contracts' obligations (for staff: from the
+    # obligation_report_by_contract index). Those few rows are added up per month and per person here, and the
+    # people's names read in one small query.
+    if ids is None and tally.available():
+        groups = tally.count_all(start, end, today)
+    else:
+        due = _of(Obligation.objects.all(), ids).filter(due_date__gte=start, due_date__lt=end)
+        groups = tally.count_rows(due, today)
     by_month: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(keys, 0))
     by_owner: dict[int | None, dict[str, Any]] = {}
-    for row in _rows(groups):
+    for row in groups:
         month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        owner = by_owner.setdefault(row["owner_id"], {"row": {"owner_id": row["owner_id"]}, **dict.fromkeys(keys, 0)})
+        owner = by_owner.setdefault(row["person"], {"row": {"owner_id": row["person"]}, **dict.fromkeys(keys, 0)})
         for key in keys:
             by_month[month][key] += row[key]
             owner[key] += row[key]
@@ -438,7 +430,7 @@ class _Person:
 
 
 def _owner_label(row: dict) -> str:
-    if row["owner_id"] is None:
+    if row["owner_id"] is None or "owner__username" not in row:
         return str(_("Not assigned"))
     return person_label(_Person(row["owner__username"], row["owner__first_name"], row["owner__last_name"]))
 
