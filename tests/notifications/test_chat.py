@@ -173,6 +173,23 @@ def test_a_message_that_cannot_be_built_fails_alone_and_the_rest_of_the_batch_is
     assert failed.next_attempt_at > timezone.now()
 
 
+def test_robot_requests_run_concurrently_up_to_the_bound_and_never_beyond_it(receiver, make_obligation, monkeypatch):
+    # Given ten reminders due to one slow robot and a bound of four requests in flight
+    monkeypatch.setattr(chat, "CONCURRENCY", 4)
+    owner = owner_with_channel("wecom", receiver.url("/send?key=k"))
+    for n in range(10):
+        make_obligation(owner=owner, title=f"Review {n}", due_date=DUE)
+        receiver.answer(delay=0.3)
+
+    # When the sweep runs
+    result = sweep_both()
+
+    # Then all ten went out, four at a time at most, and the robot did have four at once
+    assert result.sent == 10
+    assert len(receiver.requests) == 10
+    assert receiver.most_in_flight == 4
+
+
 def test_a_server_error_is_retried_and_a_redirect_is_never_followed(receiver, make_obligation):
     # Given a WeCom robot that answers 500, then redirects to the cloud metadata address, then works
     owner = owner_with_channel("wecom", receiver.url("/send?key=k"))
