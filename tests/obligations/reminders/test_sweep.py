@@ -279,6 +279,29 @@ def test_planning_asks_no_more_queries_for_five_owners_than_for_one(make_obligat
     assert planning_queries() == one
 
 
+def test_a_worker_whose_rows_were_taken_over_after_its_lease_cannot_mark_them_sent(make_obligation, caplog):
+    # Given reminders claimed by a first worker, then claimed again by a second once the first one's lease expired
+    make_obligation(due_date=date(2026, 12, 15))
+    make_obligation(due_date=date(2026, 12, 15))
+    now = at(date(2026, 12, 8))
+    plan_reminders(now=now)
+    first = delivery._claim(now=now, clock=lambda: now)
+    later = now + delivery.SENDING_LEASE + timedelta(minutes=1)
+    second = delivery._claim(now=later, clock=lambda: later)
+    assert first.ids == second.ids and len(first.ids) == 2
+
+    # When the first worker, having sent its e-mail after all, records it
+    delivery._record_sent(sorted(first.ids), first, "<first@clm>", later)
+
+    # Then nothing is marked (the rows are the second worker's), and the slip is logged
+    assert set(Reminder.objects.values_list("status", "claimed_at")) == {(Reminder.Status.SENDING, later)}
+    assert "reclaimed by another worker" in caplog.text
+
+    # And the second worker's record does mark them
+    delivery._record_sent(sorted(second.ids), second, "<second@clm>", later)
+    assert set(Reminder.objects.values_list("status", "message_id")) == {(Reminder.Status.SENT, "<second@clm>")}
+
+
 def test_a_digest_reader_gets_one_email_listing_every_item_and_no_second_one_that_day(smtp, make_obligation):
     # Given a digest reader with three obligations coming up on the same day
     reader = UserFactory(username="dig", role=Role.PROCUREMENT_STAFF, language="en", email_mode="digest")
