@@ -1,7 +1,9 @@
-"""Reads about users: when a user's API token stops working, and who the people pickers offer for what is typed."""
+"""Reads about users: when a user's API token stops working, who the people pickers offer for what is typed, and
+the permissions of many users at once."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -68,3 +70,31 @@ def share_choices_for(user: AnyUser, text: str, *, limit: int = PICKER_LIMIT) ->
     if not _signed_in(user):
         return []
     return list(users_matching(User.objects.filter(is_active=True), text).order_by("username")[:limit])
+
+
+def load_permissions(users: Sequence[User]) -> None:
+    """Read the model permissions of many users in two queries in all, instead of two per user.
+
+    `user.has_perm` (Django's ModelBackend) reads a user's own and their groups' permissions the first time it is
+    asked, two queries per user object: a reminder sweep that checks what fifty people may see asked a hundred. This
+    fills the same two caches on each object, in ModelBackend's own attributes and "app_label.codename" format, so
+    `has_perm` answers exactly as before without asking the database. Superusers and inactive users are left as they
+    are: `has_perm` answers them without the caches.
+    """
+    wanted = {user.pk: user for user in users if user.is_active and not user.is_superuser}
+    own: dict[int, set[str]] = {pk: set() for pk in wanted}
+    via_groups: dict[int, set[str]] = {pk: set() for pk in wanted}
+    granted = User.user_permissions.through.objects.filter(user_id__in=list(wanted)).values_list(
+        "user_id", "permission__content_type__app_label", "permission__codename"
+    )
+    for pk, app_label, codename in granted:
+        own[pk].add(f"{app_label}.{codename}")
+    grouped = (
+        User.groups.through.objects.filter(user_id__in=list(wanted), group__permissions__isnull=False)
+        .values_list("user_id", "group__permissions__content_type__app_label", "group__permissions__codename")
+        .distinct()
+    )
+    for pk, app_label, codename in grouped:
+        via_groups[pk].add(f"{app_label}.{codename}")
+    for pk, user in wanted.items():
+        user.__dict__.update(_user_perm_cache=own[pk], _group_perm_cache=via_groups[pk])

@@ -8,8 +8,10 @@
    `bulk_create(ignore_conflicts=True)` on the unique key (obligation, channel, offset): planning is idempotent.
 2. Claim: `select_for_update(skip_locked=True)` marks a batch `sending` with a `claimed_at` token, committed.
 3. Send: the robot requests run concurrently in a bounded thread pool (network only, no database), each bounded in
-   time by `OUTBOUND_TIMEOUT`; then each row is marked `sent`, or back to `pending` with exponential backoff
-   (`failed` after `MAX_ATTEMPTS`), compare-and-set on the token. A robot that answers an error code is a failure.
+   time by `OUTBOUND_TIMEOUT`; a message goes into the pool as soon as it is built, so the first robots are
+   answering while the rest of the batch is still being written. Then each row is marked `sent`, or back to
+   `pending` with exponential backoff (`failed` after `MAX_ATTEMPTS`), compare-and-set on the token. A robot that
+   answers an error code is a failure, and so is a message that could not be built (the rest of the batch goes on).
 
 It runs in its own Celery task (`notifications.sweep_chat`), never inside the e-mail sweep: a slow or dead robot
 costs this task time, never an e-mail.
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -44,10 +46,12 @@ from .models import ChatChannel, ChatDelivery, DeliveryStatus
 logger = logging.getLogger(__name__)
 
 SENDING_LEASE = timedelta(minutes=10)
-CLAIM_BATCH = 200
-CONCURRENCY = 32
-"""Robot requests in flight at once: enough that 1,000 robots answering in 200 ms take about 7 s, few enough that one
-worker never opens hundreds of sockets."""
+CONCURRENCY = 64
+"""Robot requests in flight at once: 1,000 robots answering in 200 ms take 16 rounds, about 3.5 s, which leaves the
+e-mail sweep most of the 10 s that both may take (at 32 the chat alone took 7.2 s); still few enough that one worker
+never opens hundreds of sockets."""
+CLAIM_BATCH = 8 * CONCURRENCY
+"""A whole number of rounds of the pool (a batch of 200 at 32 in flight left its last round a quarter full)."""
 
 
 @dataclass
@@ -162,6 +166,22 @@ def _send(job: tuple[str, str, str, robots.Reminder]) -> Outcome:
         return Outcome.failure("error", f"{type(error).__name__}: {error}")
 
 
+def _submit(pool: ThreadPoolExecutor, row: ChatDelivery, calendar: WorkingDayCalendar) -> Future[Outcome] | Outcome:
+    """Build the row's message and hand it to the pool at once; a message that cannot be built is a failure of its
+    own row (retried with backoff), never of the batch, whose messages already in the pool are being sent."""
+    channel = row.channel
+    try:
+        reminder = build_reminder(row.obligation, row.offset, _language(channel), calendar)
+    except Exception as error:
+        logger.exception("Chat delivery %s: the message could not be built", row.pk)
+        return Outcome.failure("error", f"{type(error).__name__}: {error}")
+    return pool.submit(_send, (channel.kind, channel.url, channel.secret, reminder))
+
+
+def _outcome(sending: Future[Outcome] | Outcome) -> Outcome:
+    return sending.result() if isinstance(sending, Future) else sending
+
+
 def _record_sent(ids: list[int], token: datetime, statuses: dict[int, int | None]) -> None:
     """Mark the batch's successes sent in one UPDATE per HTTP status (compare-and-set on the claim token)."""
     by_status: dict[int | None, list[int]] = {}
@@ -203,14 +223,10 @@ def deliver_chat(
                 .select_related("channel__user", "obligation__contract__vendor", "obligation__price_change_notice")
                 .order_by("pk")
             )
-            jobs = []
             calendar = load_calendar()  # the working days the messages' "act by" is counted in, read once a batch
-            for row in rows:
-                channel = row.channel
-                reminder = build_reminder(row.obligation, row.offset, _language(channel), calendar)
-                jobs.append((channel.kind, channel.url, channel.secret, reminder))
+            sending = [_submit(pool, row, calendar) for row in rows]
             sent: dict[int, int | None] = {}
-            for row, outcome in zip(rows, pool.map(_send, jobs), strict=True):
+            for row, outcome in zip(rows, (_outcome(future) for future in sending), strict=True):
                 if outcome.ok:
                     sent[row.pk] = outcome.status
                 else:

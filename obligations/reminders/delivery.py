@@ -148,8 +148,15 @@ def _asynchronous_commits() -> Iterator[None]:
 
 
 def _record_sent(ids: Sequence[int], claim: _Claim, message_id: str, now: datetime) -> None:
-    """Mark rows sent, in its own commit, right after the SMTP server accepted the e-mail."""
-    marked = Reminder.objects.filter(pk__in=ids, status=Reminder.Status.SENDING, claimed_at=claim.token).update(
+    """Mark rows sent, in its own commit, right after the SMTP server accepted the e-mail.
+
+    Compare-and-set on the claim token alone: only a claim or the holder's renewal writes `claimed_at`, so a row
+    still carrying this worker's token is still this worker's (taken over, it carries the new holder's; handed
+    back, none). Adding `status = 'sending'` would say nothing more, and it misled PostgreSQL: "sending" is rare
+    whenever the table was analysed, so the planner read every row in flight from the status index, for every
+    e-mail, instead of the one row by its key (1,100 e-mails: 0.9 s of UPDATEs instead of 0.65 s).
+    """
+    marked = Reminder.objects.filter(pk__in=ids, claimed_at=claim.token).update(
         status=Reminder.Status.SENT, sent_at=now, message_id=message_id, last_error=""
     )
     if marked != len(ids):

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Role
+from accounts.selectors import load_permissions
 from contracts.selectors import contracts_visible_to
 from obligations.models import Obligation, Reminder
 from rules.obligation_dates import ACT_BY_REACH_DAYS
@@ -166,8 +167,9 @@ def _eligible_recipients(points: Sequence[DuePoint]) -> dict[tuple[int, int], se
 
     "The contract's managers" are the active members of the procurement_manager group who can see it (the role
     sees every contract, so in practice all of them). Access is checked with each recipient's own
-    `contracts_visible_to` query, all sent as one UNION ALL statement; loading a recipient's role permissions costs
-    two small queries per person. The count grows with the people involved, never with the number of obligations.
+    `contracts_visible_to` query, all sent as one UNION ALL statement per `VISIBILITY_UNION_SIZE` people, after
+    their role permissions were read in two queries for all of them. The count grows with neither the number of
+    obligations nor, below that size, the number of people.
     """
     User = get_user_model()
     watchers: dict[int, list[int]] = defaultdict(list)
@@ -194,6 +196,7 @@ def _eligible_recipients(points: Sequence[DuePoint]) -> dict[tuple[int, int], se
         for user_id in people:
             contracts_per_user[user_id].add(contract_of[obligation_id])
     users = list(User.objects.filter(pk__in=contracts_per_user.keys(), is_active=True).exclude(email=""))
+    load_permissions(users)  # what each one's role lets them see: two queries for everyone, not two per person
     sees: dict[int, set[int]] = defaultdict(set)
     for start in range(0, len(users), VISIBILITY_UNION_SIZE):
         # Each user's own selector query, glued into one statement with UNION ALL.

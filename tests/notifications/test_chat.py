@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Role
+from notifications import chat
 from notifications.chat import deliver_chat, run_chat_sweep
 from notifications.models import ChatChannel, ChatDelivery, DeliveryStatus
 from notifications.services import chat_channels_replace, contract_channel_set
@@ -141,6 +142,52 @@ def test_an_error_code_is_a_failure_retried_after_the_backoff_and_then_sent_once
     assert len(receiver.requests) == 2
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 2)
+
+
+def test_a_message_that_cannot_be_built_fails_alone_and_the_rest_of_the_batch_is_sent(
+    receiver, make_obligation, monkeypatch
+):
+    # Given two reminders due to one robot, the first of which cannot be written (say, a broken translation)
+    owner = owner_with_channel("wecom", receiver.url("/send?key=k"))
+    broken = make_obligation(owner=owner, title="Broken", due_date=DUE)
+    make_obligation(owner=owner, title="Quarterly service review", due_date=DUE)
+    build = chat.build_reminder
+
+    def build_or_fail(obligation, *args):
+        if obligation.pk == broken.pk:
+            raise KeyError("title")
+        return build(obligation, *args)
+
+    monkeypatch.setattr(chat, "build_reminder", build_or_fail)
+
+    # When the sweep runs
+    result = sweep_both()
+
+    # Then the other reminder reached the robot and is sent; the broken one waits for its retry, never sent
+    assert (result.sent, result.failed) == (1, 1)
+    [request] = receiver.requests
+    assert "Quarterly service review" in request.json["markdown"]["content"]
+    failed = ChatDelivery.objects.get(obligation=broken)
+    assert (failed.status, failed.attempts) == (DeliveryStatus.PENDING, 1)
+    assert failed.last_error.startswith("error: KeyError")
+    assert failed.next_attempt_at > timezone.now()
+
+
+def test_robot_requests_run_concurrently_up_to_the_bound_and_never_beyond_it(receiver, make_obligation, monkeypatch):
+    # Given ten reminders due to one slow robot and a bound of four requests in flight
+    monkeypatch.setattr(chat, "CONCURRENCY", 4)
+    owner = owner_with_channel("wecom", receiver.url("/send?key=k"))
+    for n in range(10):
+        make_obligation(owner=owner, title=f"Review {n}", due_date=DUE)
+        receiver.answer(delay=0.3)
+
+    # When the sweep runs
+    result = sweep_both()
+
+    # Then all ten went out, four at a time at most, and the robot did have four at once
+    assert result.sent == 10
+    assert len(receiver.requests) == 10
+    assert receiver.most_in_flight == 4
 
 
 def test_a_server_error_is_retried_and_a_redirect_is_never_followed(receiver, make_obligation):

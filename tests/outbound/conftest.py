@@ -41,6 +41,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/json"})
     hang: bool = False  # never answer (until the server stops)
     drip: bool = False  # send header lines slowly, forever
+    delay: float = 0.0  # seconds to wait before answering (a robot's answer time)
 
 
 class Receiver:
@@ -51,12 +52,25 @@ class Receiver:
         self.requests: list[Received] = []
         self.answers: queue.Queue[Answer] = queue.Queue()
         self.stopping = threading.Event()
+        self.in_flight = 0
+        self.most_in_flight = 0  # the most requests being answered at once
+        self._counting = threading.Lock()
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_POST(self):
+                with receiver._counting:
+                    receiver.in_flight += 1
+                    receiver.most_in_flight = max(receiver.most_in_flight, receiver.in_flight)
+                try:
+                    self._answer()
+                finally:
+                    with receiver._counting:
+                        receiver.in_flight -= 1
+
+            def _answer(self):
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length)
                 parts = urllib.parse.urlsplit(self.path)
@@ -76,6 +90,8 @@ class Receiver:
                 if answer.hang:
                     receiver.stopping.wait(30)
                     return
+                if answer.delay:
+                    receiver.stopping.wait(answer.delay)
                 if answer.drip:
                     self.wfile.write(b"HTTP/1.1 200 OK\r\n")
                     while not receiver.stopping.wait(0.1):

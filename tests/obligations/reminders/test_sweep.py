@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -17,7 +19,7 @@ from obligations.calendar import act_by_for
 from obligations.models import Obligation, Reminder
 from obligations.reminders import delivery
 from obligations.reminders.delivery import reminder_retry, run_sweep
-from obligations.reminders.planning import due_points
+from obligations.reminders.planning import due_points, plan_reminders
 from rules.reminders import MAX_ATTEMPTS, latest_due_offset
 from tests.factories import ContractFactory, ObligationFactory, PriceChangeNoticeFactory, UserFactory
 
@@ -257,6 +259,47 @@ def test_only_active_people_with_an_email_who_can_see_the_contract_are_reminded(
 
     # Then the obligation's own owner and the watcher who may see the contract got it; nobody else
     assert sorted(m["To"] for m in smtp.messages) == ["bob@example.com", "legal1@example.com"]
+
+
+def test_planning_asks_no_more_queries_for_five_owners_than_for_one(make_obligation):
+    # Given one obligation due in 7 days, then four more with an owner each, of two different roles
+    def planning_queries() -> int:
+        Reminder.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            planned = plan_reminders(now=at(date(2026, 12, 8)))
+        assert planned == Obligation.objects.count()
+        return len(queries)
+
+    make_obligation(due_date=date(2026, 12, 15))
+    one = planning_queries()
+    for role in (Role.PROCUREMENT_STAFF, Role.LEGAL, Role.PROCUREMENT_STAFF, Role.LEGAL):
+        make_obligation(owner=UserFactory(role=role), due_date=date(2026, 12, 15))
+
+    # Then planning their reminders asks the database as often as for one (whose role each has is read at once)
+    assert planning_queries() == one
+
+
+def test_a_worker_whose_rows_were_taken_over_after_its_lease_cannot_mark_them_sent(make_obligation, caplog):
+    # Given reminders claimed by a first worker, then claimed again by a second once the first one's lease expired
+    make_obligation(due_date=date(2026, 12, 15))
+    make_obligation(due_date=date(2026, 12, 15))
+    now = at(date(2026, 12, 8))
+    plan_reminders(now=now)
+    first = delivery._claim(now=now, clock=lambda: now)
+    later = now + delivery.SENDING_LEASE + timedelta(minutes=1)
+    second = delivery._claim(now=later, clock=lambda: later)
+    assert first.ids == second.ids and len(first.ids) == 2
+
+    # When the first worker, having sent its e-mail after all, records it
+    delivery._record_sent(sorted(first.ids), first, "<first@clm>", later)
+
+    # Then nothing is marked (the rows are the second worker's), and the slip is logged
+    assert set(Reminder.objects.values_list("status", "claimed_at")) == {(Reminder.Status.SENDING, later)}
+    assert "reclaimed by another worker" in caplog.text
+
+    # And the second worker's record does mark them
+    delivery._record_sent(sorted(second.ids), second, "<second@clm>", later)
+    assert set(Reminder.objects.values_list("status", "message_id")) == {(Reminder.Status.SENT, "<second@clm>")}
 
 
 def test_a_digest_reader_gets_one_email_listing_every_item_and_no_second_one_that_day(smtp, make_obligation):
