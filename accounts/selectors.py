@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+import django
 from django.conf import settings
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat
@@ -81,6 +82,8 @@ def load_permissions(users: Sequence[User]) -> None:
     `has_perm` answers exactly as before without asking the database. Superusers and inactive users are left as they
     are: `has_perm` answers them without the caches.
     """
+    if django.VERSION[:2] != (5, 2):
+        return  # the caches are ModelBackend's own attributes, checked on Django 5.2 only: has_perm then reads them
     wanted = {user.pk: user for user in users if user.is_active and not user.is_superuser}
     own: dict[int, set[str]] = {pk: set() for pk in wanted}
     via_groups: dict[int, set[str]] = {pk: set() for pk in wanted}
