@@ -201,27 +201,51 @@ def _money(value: Decimal | None) -> Decimal:
     return (value or ZERO).quantize(Decimal("0.01"))
 
 
-def _spend_by(contracts: QuerySet[Contract], ids: QuerySet | None) -> tuple[list[dict], list[dict]]:
+_FEE_GROUP = ("contract__vendor_id", "contract__category", "contract__currency")
+
+
+def _fees(ids: QuerySet | None, months: list[date]) -> list[dict]:
+    """One pass over the matching contracts' fee items, per (vendor, category, currency): the monthly fees of them
+    all (`fees`), and for each of `months` (`m0`, `m1`...) those of the contracts in force in that month."""
+    in_force = Q(
+        contract__status__in=(
+            Contract.Status.SIGNED,
+            Contract.Status.ACTIVE,
+            Contract.Status.EXPIRED,
+            Contract.Status.TERMINATED,
+        )
+    )
+    per_month = {}
+    for i, first in enumerate(months):
+        last = add_months(first, 1) - timedelta(days=1)
+        running = (
+            Q(contract__effective_date__lte=last)
+            & (
+                Q(contract__end_date__isnull=True)
+                | Q(contract__end_date__gte=first)
+                | Q(contract__auto_renew=True, contract__status__in=Contract.RUNNING_STATUSES)
+            )
+            & ~Q(contract__terminated_on__lt=first)
+            & ~Q(contract__expired_on__lt=first)
+        )
+        per_month[f"m{i}"] = Sum(_fees_amount(), filter=in_force & running)
+    return _rows(
+        _of(FeeItem.objects.all(), ids).values(*_FEE_GROUP).annotate(fees=Sum(_fees_amount()), **per_month).order_by()
+    )
+
+
+def _spend_by(contracts: QuerySet[Contract], fees: list[dict]) -> tuple[list[dict], list[dict]]:
     """Contracts, their value and their monthly fees per vendor and currency and per category and currency, biggest
     value first: counted once per (vendor, category, currency) in SQL, those few sums then added up per key."""
     values = (
-        contracts.values("vendor__name", "category", "currency")
+        contracts.values("vendor_id", "vendor__name", "category", "currency")
         .annotate(contracts=Count("pk"), value=Sum("contract_value"))
         .order_by()
     )
-    fees = (
-        _of(FeeItem.objects.all(), ids)
-        .values("contract__vendor__name", "contract__category", "contract__currency")
-        .annotate(fees=Sum(_fees_amount()))
-        .order_by()
-    )
-    fee_of = {
-        (row["contract__vendor__name"], row["contract__category"], row["contract__currency"]): row["fees"]
-        for row in _rows(fees)
-    }
+    fee_of = {tuple(row[key] for key in _FEE_GROUP): row["fees"] for row in fees}
     totals: tuple[dict, dict] = ({}, {})
     for row in _rows(values):
-        fee = fee_of.get((row["vendor__name"], row["category"], row["currency"])) or ZERO
+        fee = fee_of.get((row["vendor_id"], row["category"], row["currency"])) or ZERO
         for total, key in zip(totals, (row["vendor__name"], row["category"]), strict=True):
             cell = total.setdefault(
                 (key, row["currency"]),
@@ -250,7 +274,9 @@ def spend(user: AnyUser, query: RegisterQuery, *, today: date) -> Report:
     matching contracts; and by month over the last 12 months: the value of contracts taking effect that month and
     the monthly fees of the contracts in force in it."""
     contracts, ids = _scope(user, query, today=today)
-    by_vendor, by_category = _spend_by(contracts, ids)
+    months = month_starts(add_months(today, -(MONTHS - 1)))
+    fees = _fees(ids, months)
+    by_vendor, by_category = _spend_by(contracts, fees)
     categories = dict(Contract.Category.choices)
     money_columns = [
         Column("currency", _("Currency"), "text"),
@@ -275,7 +301,6 @@ def spend(user: AnyUser, query: RegisterQuery, *, today: date) -> Report:
         chart_series=("value",),
     )
 
-    months = month_starts(add_months(today, -(MONTHS - 1)))
     window_end = add_months(months[-1], 1)
     started = (
         contracts.filter(effective_date__gte=months[0], effective_date__lt=window_end)
@@ -285,34 +310,14 @@ def spend(user: AnyUser, query: RegisterQuery, *, today: date) -> Report:
         .annotate(new_contracts=Count("pk"), new_value=Sum("contract_value"))
         .order_by()
     )
-    in_force = Q(
-        contract__status__in=(
-            Contract.Status.SIGNED,
-            Contract.Status.ACTIVE,
-            Contract.Status.EXPIRED,
-            Contract.Status.TERMINATED,
-        )
-    )
-    per_month = {}
-    for i, first in enumerate(months):
-        last = add_months(first, 1) - timedelta(days=1)
-        running = (
-            Q(contract__effective_date__lte=last)
-            & (
-                Q(contract__end_date__isnull=True)
-                | Q(contract__end_date__gte=first)
-                | Q(contract__auto_renew=True, contract__status__in=Contract.RUNNING_STATUSES)
-            )
-            & ~Q(contract__terminated_on__lt=first)
-            & ~Q(contract__expired_on__lt=first)
-        )
-        per_month[f"m{i}"] = Sum(_fees_amount(), filter=running)
-    fees = _of(FeeItem.objects.all(), ids).filter(in_force).values("contract__currency").annotate(**per_month)
+    fee_per_month: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for row in fees:
+        for i in range(len(months)):
+            if row[f"m{i}"]:
+                fee_per_month[(i, row["contract__currency"])] += row[f"m{i}"]
     fee_rows = [
-        {"month": month, "currency": row["contract__currency"], "monthly_fees": _money(row[f"m{i}"])}
-        for row in _rows(fees.order_by())
-        for i, month in enumerate(months)
-        if row[f"m{i}"]
+        {"month": months[i], "currency": currency, "monthly_fees": _money(amount)}
+        for (i, currency), amount in fee_per_month.items()
     ]
     month_rows = _per_currency_months(
         months, [*_rows(started), *fee_rows], ("new_contracts",), ("new_value", "monthly_fees")
