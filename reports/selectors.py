@@ -353,23 +353,18 @@ def obligations(user: AnyUser, query: RegisterQuery, *, today: date) -> Report:
     start, end = months[0], add_months(months[-1], 1)
     _contracts, ids = _scope(user, query, today=today)
     keys = tally.COUNTS
-    # Counted per (month, person) in SQL: from the tally PostgreSQL keeps when the user sees every contract and no
-    # filter narrows them, else row by row over the matching contracts' obligations (for staff: from the
-    # obligation_report_by_contract index). Those few rows are added up per month and per person here, and the
-    # people's names read in one small query.
+    # Counted in SQL: summed from the tally PostgreSQL keeps when the user sees every contract and no filter narrows
+    # them, else row by row over the matching contracts' obligations (for staff: from the
+    # obligation_report_by_contract index); the people's names are then read in one small query.
     if ids is None and tally.available():
-        groups = tally.count_all(start, end, today)
+        counted = tally.count_all(start, end, today)
     else:
         due = _of(Obligation.objects.all(), ids).filter(due_date__gte=start, due_date__lt=end)
-        groups = tally.count_rows(due, today)
-    by_month: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(keys, 0))
-    by_owner: dict[int | None, dict[str, Any]] = {}
-    for row in groups:
-        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        owner = by_owner.setdefault(row["person"], {"row": {"owner_id": row["person"]}, **dict.fromkeys(keys, 0)})
-        for key in keys:
-            by_month[month][key] += row[key]
-            owner[key] += row[key]
+        counted = tally.count_rows(due, today)
+    by_month = counted.by_month
+    by_owner: dict[int | None, dict[str, Any]] = {
+        person: {"row": {"owner_id": person}, **counts} for person, counts in counted.by_person.items()
+    }
     names = User.objects.filter(pk__in=[pk for pk in by_owner if pk is not None]).values(
         "pk", "username", "first_name", "last_name"
     )
@@ -377,7 +372,7 @@ def obligations(user: AnyUser, query: RegisterQuery, *, today: date) -> Report:
         by_owner[person["pk"]]["row"].update(
             {f"owner__{name}": person[name] for name in ("username", "first_name", "last_name")}
         )
-    month_rows = [{"month": _month(month), **by_month[month]} for month in months]
+    month_rows = [{"month": _month(month), **by_month.get(month, dict.fromkeys(keys, 0))} for month in months]
     owner_rows = [
         {"owner": _owner_label(owner["row"]), **{key: owner[key] for key in keys}}
         for owner in sorted(
@@ -456,7 +451,7 @@ def sla_compliance(user: AnyUser, query: RegisterQuery, *, today: date) -> Repor
         _of(SlaPeriod.objects.all(), ids)
         .filter(period__gte=first)
         .values("contract__vendor_id", "contract__currency")
-        .annotate(credits=Sum("credit_amount"), months=Count("period", distinct=True))
+        .annotate(credits=Sum("credit_amount"))
         .order_by()
     )
     credit_of: dict[int, list[dict]] = defaultdict(list)

@@ -16,13 +16,15 @@ when installed, and `ensure_installed` (after every migrate) re-installs and reb
 
 from __future__ import annotations
 
-from datetime import date
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from contracts.models import Contract
@@ -57,14 +59,36 @@ def responsible() -> Coalesce:
     return Coalesce(F("owner_id"), F("contract__owner_id"))
 
 
-def count_rows(obligations: QuerySet[Obligation], today: date) -> list[dict]:
-    """The counts per (due month, responsible person's id) of `obligations`, counted row by row in SQL."""
-    return list(
+@dataclass
+class Counted:
+    """The four counts (COUNTS) per due month (its first day) and per responsible person's id (None: nobody)."""
+
+    by_month: dict[date, dict[str, int]] = field(default_factory=lambda: defaultdict(_zeros))
+    by_person: dict[int | None, dict[str, int]] = field(default_factory=lambda: defaultdict(_zeros))
+
+    def add(self, month: date, person: int | None, counts: dict[str, int]) -> None:
+        for key in COUNTS:
+            self.by_month[month][key] += counts.get(key) or 0
+            self.by_person[person][key] += counts.get(key) or 0
+
+
+def _zeros() -> dict[str, int]:
+    return dict.fromkeys(COUNTS, 0)
+
+
+def count_rows(obligations: QuerySet[Obligation], today: date) -> Counted:
+    """The counts of `obligations`, counted row by row in SQL per (due month, person), added up here."""
+    counted = Counted()
+    rows = (
         obligations.annotate(month=TruncMonth("due_date"), person=responsible())
         .values("month", "person")
         .annotate(**bucket_expressions(today))
         .order_by()
     )
+    for row in rows:
+        month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
+        counted.add(month, row["person"], row)
+    return counted
 
 
 def available() -> bool:
@@ -72,43 +96,44 @@ def available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def count_all(start: date, end: date, today: date) -> list[dict]:
-    """The same rows as `count_rows` over every obligation due in [start, end), from the tally: open obligations of
-    months before today's month are all overdue, those of later months all still open; today's month alone is split
-    by reading its open obligations due before today (a few days' worth, from the (status, due date) index)."""
+def count_all(start: date, end: date, today: date) -> Counted:
+    """The counts of every obligation due in [start, end), from the tally, summed in SQL per month and per person:
+    open obligations of months before today's month are all overdue, those of later months all still open; today's
+    month alone is split by reading its open obligations due before today (a few days' worth, from the (status, due
+    date) index)."""
     this_month = today.replace(day=1)
-    sums = (
-        ObligationTally.objects.filter(month__gte=start, month__lt=end)
-        .values("month", "person", "bucket")
-        .annotate(count=Sum("delta", output_field=IntegerField()))
-        .order_by()
+    window = ObligationTally.objects.filter(month__gte=start, month__lt=end)
+    counted = Counted()
+
+    def total(**where) -> Sum:
+        return Sum("delta", filter=Q(**where), output_field=IntegerField())
+
+    for cell in window.values("month", "bucket").annotate(count=total()).order_by():
+        key = cell["bucket"] if cell["bucket"] != OPEN else "overdue" if cell["month"] < this_month else "open"
+        counted.by_month[cell["month"]][key] += cell["count"] or 0
+    per_person = window.values("person").annotate(
+        open=total(bucket=OPEN, month__gte=this_month),
+        overdue=total(bucket=OPEN, month__lt=this_month),
+        on_time=total(bucket=ON_TIME),
+        late=total(bucket=LATE),
     )
-    rows: dict[tuple[date, int | None], dict] = {}
-
-    def row(month: date, person: int | None) -> dict:
-        return rows.setdefault((month, person), {"month": month, "person": person, **dict.fromkeys(COUNTS, 0)})
-
-    for cell in sums:
-        if not cell["count"]:
-            continue
-        target = row(cell["month"], cell["person"])
-        if cell["bucket"] == OPEN:
-            target["overdue" if cell["month"] < this_month else "open"] += cell["count"]
-        else:
-            target[cell["bucket"]] += cell["count"]
+    for cell in per_person.order_by():
+        for key in COUNTS:
+            counted.by_person[cell["person"]][key] += cell[key] or 0
     if start <= this_month < end:
+        # The contract's owner looked up per obligation (a few thousand index lookups), rather than hashing every
+        # contract to join them.
+        contract_owner = Contract.objects.filter(pk=OuterRef("contract_id")).values("owner_id")[:1]
         overdue_now = (
             Obligation.objects.filter(status=Obligation.Status.OPEN, due_date__gte=this_month, due_date__lt=today)
-            .annotate(person=responsible())
+            .annotate(person=Coalesce(F("owner_id"), Subquery(contract_owner), output_field=BigIntegerField()))
             .values("person")
             .annotate(count=Count("*"))
             .order_by()
         )
         for cell in overdue_now:
-            target = row(this_month, cell["person"])
-            target["open"] -= cell["count"]
-            target["overdue"] += cell["count"]
-    return list(rows.values())
+            counted.add(this_month, cell["person"], {"open": -cell["count"], "overdue": cell["count"]})
+    return counted
 
 
 # --- installation (PostgreSQL) -------------------------------------------------------------------------------------

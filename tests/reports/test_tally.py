@@ -1,6 +1,7 @@
 """The obligation tally PostgreSQL keeps for the manager's obligations report (reports.tally): whatever happens to the
 obligations and contracts, in whatever statements, it gives the figures counting the rows gives."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,18 +28,22 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 START, END = date(2026, 6, 1), date(2027, 6, 1)
 
 
-def _figures(rows) -> dict:
-    """(month, person) -> the four counts, leaving out what counts nothing."""
-    out = {}
-    for row in rows:
-        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        counts = tuple(row[key] for key in tally.COUNTS)
-        if any(counts):
-            out[(month, row["person"])] = counts
-    return out
+@dataclass
+class Figures:
+    months: dict
+    people: dict
 
 
-def _agree(today: date = TODAY, start: date = START, end: date = END) -> dict:
+def _figures(counted: tally.Counted) -> Figures:
+    """The four counts per month and per person, leaving out what counts nothing."""
+
+    def nonzero(counts: dict) -> dict:
+        return {key: tuple(c[k] for k in tally.COUNTS) for key, c in counts.items() if any(c.values())}
+
+    return Figures(nonzero(counted.by_month), nonzero(counted.by_person))
+
+
+def _agree(today: date = TODAY, start: date = START, end: date = END) -> Figures:
     counted = _figures(tally.count_rows(Obligation.objects.filter(due_date__gte=start, due_date__lt=end), today))
     assert _figures(tally.count_all(start, end, today)) == counted
     return counted
@@ -65,10 +70,10 @@ def test_todays_month_is_split_into_overdue_and_open_on_the_day(db):
     for day in (1, 6, 7, 8, 31):
         ObligationFactory(contract=contract, due_date=date(2026, 12, day))
     # On 7 December, the 1st and the 6th are overdue; the 7th (due today) is still open
-    assert _agree(today=date(2026, 12, 7))[(date(2026, 12, 1), contract.owner_id)] == (3, 2, 0, 0)
+    assert _agree(today=date(2026, 12, 7)).months[date(2026, 12, 1)] == (3, 2, 0, 0)
     # On the 1st of the month nothing of it is overdue yet; on 1 January all five are
-    assert _agree(today=date(2026, 12, 1))[(date(2026, 12, 1), contract.owner_id)] == (5, 0, 0, 0)
-    assert _agree(today=date(2027, 1, 1))[(date(2026, 12, 1), contract.owner_id)] == (0, 5, 0, 0)
+    assert _agree(today=date(2026, 12, 1)).people == {contract.owner_id: (5, 0, 0, 0)}
+    assert _agree(today=date(2027, 1, 1)).months == {date(2026, 12, 1): (0, 5, 0, 0)}
 
 
 def test_the_services_move_the_counts_as_the_rows_move(db):
@@ -81,15 +86,16 @@ def test_the_services_move_the_counts_as_the_rows_move(db):
         ObligationFactory(contract=contract, due_date=date(2027, 1, 5)),
         ObligationFactory(contract=contract, due_date=date(2026, 12, 1), owner=other),
     )
-    assert _agree()[(date(2026, 11, 1), buyer.pk)] == (0, 1, 0, 0)
+    assert _agree().people == {buyer.pk: (1, 1, 0, 0), other.pk: (0, 1, 0, 0)}
 
     obligation_complete(obligation=first, by=manager, note="做完了")
     obligation_waive(obligation=second, by=manager, reason="不再需要")
     obligation_reassign(obligation=third, by=manager, owner=None)
     figures = _agree()
-    assert figures[(date(2026, 11, 1), buyer.pk)] == (0, 0, 0, 1)  # completed today, after 20 November: late
-    assert (date(2027, 1, 1), buyer.pk) not in figures  # waived: counted nowhere
-    assert figures[(date(2026, 12, 1), buyer.pk)] == (0, 1, 0, 0)  # the contract's owner now answers for it
+    assert figures.months[date(2026, 11, 1)] == (0, 0, 0, 1)  # completed today, after 20 November: late
+    assert date(2027, 1, 1) not in figures.months  # waived: counted nowhere
+    assert figures.months[date(2026, 12, 1)] == (0, 1, 0, 0)
+    assert figures.people == {buyer.pk: (0, 1, 0, 1)}  # the contract's owner now answers for the third
 
     obligation_reopen(obligation=Obligation.objects.get(pk=second.pk), by=manager)
     # A new owner of the contract takes over every obligation without an owner of its own, not the others
@@ -97,13 +103,12 @@ def test_the_services_move_the_counts_as_the_rows_move(db):
     contract.refresh_from_db()
     contract_update(contract=contract, by=manager, version=contract.version, owner=manager)
     figures = _agree()
-    assert figures[(date(2027, 1, 1), manager.pk)] == (1, 0, 0, 0)
-    assert figures[(date(2026, 12, 1), other.pk)] == (0, 1, 0, 0)
-    assert not any(person == buyer.pk for _month, person in figures)
+    assert figures.people == {manager.pk: (1, 0, 0, 1), other.pk: (0, 1, 0, 0)}
+    assert figures.months[date(2027, 1, 1)] == (1, 0, 0, 0)
 
     # Deleting the contract takes its obligations out of every count
     Obligation.objects.filter(contract=contract).delete()
-    assert _agree() == {}
+    assert _agree() == Figures({}, {})
 
 
 def test_a_bulk_update_and_a_bulk_insert_are_counted_in_one_go(db):
@@ -116,8 +121,8 @@ def test_a_bulk_update_and_a_bulk_insert_are_counted_in_one_go(db):
     )
     figures = _agree()
     # Done on 5 August: on time for the 5th to the 10th, late for the 1st to the 4th
-    assert figures[(date(2026, 8, 1), contract.owner_id)] == (0, 21, 6, 4)
-    assert figures[(date(2026, 9, 1), contract.owner_id)] == (0, 9, 0, 0)
+    assert figures.months == {date(2026, 8, 1): (0, 21, 6, 4), date(2026, 9, 1): (0, 9, 0, 0)}
+    assert figures.people == {contract.owner_id: (0, 30, 6, 4)}
 
 
 def test_compact_folds_the_rows_and_keeps_the_figures(db):
@@ -140,7 +145,7 @@ def test_a_rebuild_counts_the_same_as_the_triggers(db):
     ObligationFactory(contract=contract, due_date=date(2026, 10, 2))
     before = _agree()
     tally.rebuild()
-    assert _agree() == before == {(date(2026, 10, 1), contract.owner_id): (0, 1, 1, 0)}
+    assert _agree() == before == Figures({date(2026, 10, 1): (0, 1, 1, 0)}, {contract.owner_id: (0, 1, 1, 0)})
 
 
 def test_a_new_time_zone_reinstalls_the_triggers_and_counts_again(db):
@@ -148,17 +153,17 @@ def test_a_new_time_zone_reinstalls_the_triggers_and_counts_again(db):
     # Done at 01:00 on the 2nd in Shanghai: 17:00 on the due day in London
     ObligationFactory(contract=contract, due_date=date(2026, 10, 1), status=Obligation.Status.DONE,
                       completed_at=datetime(2026, 10, 2, 1, 0, tzinfo=SHANGHAI))  # fmt: skip
-    key = (date(2026, 10, 1), contract.owner_id)
-    assert _agree()[key] == (0, 0, 0, 1)
+    key = date(2026, 10, 1)
+    assert _agree().months[key] == (0, 0, 0, 1)
     assert tally.ensure_installed(connection) is False
     try:
         with override_settings(TIME_ZONE="Europe/London"):
             assert tally.ensure_installed(connection) is True
             assert tally.installed_zone(connection) == "Europe/London"
-            assert _agree()[key] == (0, 0, 1, 0)
+            assert _agree().months[key] == (0, 0, 1, 0)
     finally:
         assert tally.ensure_installed(connection) is True
-    assert _agree()[key] == (0, 0, 0, 1)
+    assert _agree().months[key] == (0, 0, 0, 1)
 
 
 _days = st.integers(min_value=0, max_value=420).map(lambda n: date(2026, 5, 1) + timedelta(days=n))
@@ -241,4 +246,4 @@ def test_beat_folds_the_tally_every_quarter_hour(db):
     obligation = ObligationFactory(contract=contract, due_date=date(2026, 10, 1))
     Obligation.objects.filter(pk=obligation.pk).update(due_date=date(2026, 11, 1))
     assert compact_tally_task() == 1
-    assert _agree() == {(date(2026, 11, 1), contract.owner_id): (0, 1, 0, 0)}
+    assert _agree() == Figures({date(2026, 11, 1): (0, 1, 0, 0)}, {contract.owner_id: (0, 1, 0, 0)})
