@@ -57,8 +57,14 @@ class Obligation(models.Model):
         QUARTERLY = "quarterly", _("Quarterly")
         YEARLY = "yearly", _("Yearly")
 
+    # No index of its own: the (contract, kind) and (contract, due date) indexes below lead with it. A third, narrower
+    # one drew the planner away from the covering index of the obligations report (heap reads, 2.5x slower).
     contract = models.ForeignKey(
-        "contracts.Contract", on_delete=models.CASCADE, related_name="obligations", verbose_name=_("contract")
+        "contracts.Contract",
+        on_delete=models.CASCADE,
+        related_name="obligations",
+        verbose_name=_("contract"),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     key = models.CharField(
