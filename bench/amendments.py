@@ -19,6 +19,7 @@ from contracts.models import Contract, ContractSearchText
 from obligations.calendar import load_calendar
 from obligations.derivation import derive_obligations_bulk
 from obligations.models import Obligation
+from review.models import ContractReview, Finding
 from rules.credit_code import credit_code_check_char
 from vendors.models import Vendor
 
@@ -39,6 +40,10 @@ def _clean_previous_run() -> None:
         (Obligation.history.model, "contract_id"),
         (Obligation, "contract_id"),
         (ContractSearchText, "contract_id"),
+        # The roll re-reviews every amended contract.
+        (Finding.history.model, "contract_id"),
+        (Finding, "contract_id"),
+        (ContractReview, "contract_id"),
         (Contract.history.model, "id"),
         (Contract, "id"),
     ]

@@ -81,8 +81,10 @@ def _add_clauses_and_obligations(part: str) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"""INSERT INTO {q(Clause._meta.db_table)}
-                (contract_id, category, title, text, status, "order", version, created_at, updated_at)
-            SELECT c.id, 'other', '条款 ' || k, (%(texts)s::text[])[1 + (c.id + k) %% 6], 'draft', k, 1, now(), now()
+                (contract_id, category, title, text, status, "order", version, follows_terms, language, created_at,
+                 updated_at)
+            SELECT c.id, 'other', '条款 ' || k, (%(texts)s::text[])[1 + (c.id + k) %% 6], 'draft', k, 1, false, '',
+                now(), now()
             FROM ({_ours(part)}) c CROSS JOIN generate_series(1, 3) AS k""",  # noqa: S608
             params,
         )
