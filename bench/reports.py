@@ -25,7 +25,7 @@ from contracts.models import Contract
 from obligations.models import Obligation
 from reports import tally
 from reports.models import ObligationTally
-from reports.selectors import KINDS, add_months, month_starts
+from reports.selectors import KINDS, obligation_window
 from sla.models import SlaMeasurement, SlaPeriod
 
 REQUESTS = int(os.environ.get("BENCH_REPORT_REQUESTS", "20"))
@@ -130,8 +130,7 @@ def _clean_obligations() -> None:
 
 def _rows_against_tally(today) -> tuple[float, float]:
     """Medians of the manager's obligation figures from the tally and counted row by row (what the tally replaces)."""
-    months = month_starts(add_months(today, -6))
-    start, end = months[0], add_months(months[-1], 1)
+    _months, start, end = obligation_window(today)
     window = Obligation.objects.filter(due_date__gte=start, due_date__lt=end)
     medians = []
     for count in (lambda: tally.count_all(start, end, today), lambda: tally.count_rows(window, today)):

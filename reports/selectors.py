@@ -344,13 +344,18 @@ def spend(user: AnyUser, query: RegisterQuery, *, today: date) -> Report:
     )
 
 
+def obligation_window(today: date) -> tuple[list[date], date, date]:
+    """The obligations report's months (six back, today's, five ahead) and the due dates they cover, [start, end)."""
+    months = month_starts(add_months(today, -6))
+    return months, months[0], add_months(months[-1], 1)
+
+
 def obligations(user: AnyUser, query: RegisterQuery, *, today: date) -> Report:
     """Obligations due in a window of 12 months (the last six and the next six): still open, overdue (open after
     the due date, rules.obligation_dates), done on time or late (completed, in the company's time zone, after the
     due date), by due month and by the person responsible (the obligation's owner, else the contract's owner).
     Waived obligations count in neither."""
-    months = month_starts(add_months(today, -6))
-    start, end = months[0], add_months(months[-1], 1)
+    months, start, end = obligation_window(today)
     _contracts, ids = _scope(user, query, today=today)
     keys = tally.COUNTS
     # Counted in SQL: summed from the tally PostgreSQL keeps when the user sees every contract and no filter narrows
